@@ -1,0 +1,14 @@
+"""Root URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="conventions:list", permanent=False)),
+    path("", include("pilote.accounts.urls")),
+    path("ctg/", include("pilote.conventions.urls")),
+    path("ctg/<slug:slug>/plan/", include("pilote.plans.urls")),
+    path("territoires/", include("pilote.territories.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,144 @@
+"""The CTG itself: period, territory, signatories, avenants and the names of its plan levels."""
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+
+from .enums import ConventionStatus
+
+MAX_YEARS = 5
+
+
+class ConventionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ConventionQuerySet":
+        """Return the CTGs the user may see (see pilote.accounts.perms)."""
+        from pilote.accounts.perms import visible_conventions_filter
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(visible_conventions_filter(user)).distinct()
+
+
+class Convention(models.Model):
+    slug = models.SlugField("identifiant", max_length=120, unique=True)
+    name = models.CharField("nom", max_length=255)
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        related_name="conventions",
+        verbose_name="Caf (département)",
+    )
+    start_date = models.DateField("date de début")
+    end_date = models.DateField("date de fin")
+    status = models.CharField(
+        "statut", max_length=20, choices=ConventionStatus.choices,
+        default=ConventionStatus.PREPARATION,
+    )
+    epci = models.ForeignKey(
+        "territories.EPCI",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conventions",
+        verbose_name="EPCI",
+    )
+    communes = models.ManyToManyField(
+        "territories.Commune", blank=True, related_name="conventions", verbose_name="communes"
+    )
+    description = models.TextField("présentation", blank=True)
+    internal_notes = models.TextField(
+        "notes internes",
+        blank=True,
+        help_text="Visibles par la Caf et le·la chargé·e de coopération seulement.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "CTG"
+        verbose_name_plural = "CTG"
+        ordering = ["-start_date", "name"]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["start_date", "end_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="convention_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("conventions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def years(self) -> list[int]:
+        """Return the calendar years the CTG covers."""
+        return list(range(self.start_date.year, self.end_date.year + 1))
+
+    @property
+    def duration_years(self) -> float:
+        """Return the CTG's length in years (365.25-day years)."""
+        return (self.end_date - self.start_date).days / 365.25
+
+    @property
+    def is_longer_than_allowed(self) -> bool:
+        # A 5-year CTG runs e.g. 1 Jan 2026 → 31 Dec 2030: allow that last day.
+        limit = _add_years(self.start_date, MAX_YEARS)
+        return self.end_date >= limit
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Signatory(models.Model):
+    convention = models.ForeignKey(
+        Convention, on_delete=models.CASCADE, related_name="signatories"
+    )
+    position = models.PositiveIntegerField("ordre", default=0)
+    organisation = models.CharField("organisation", max_length=255)
+    representative = models.CharField("représentant·e", max_length=255, blank=True)
+    role = models.CharField("qualité", max_length=255, blank=True)
+    deliberation_date = models.DateField("date de délibération", null=True, blank=True)
+    signature_date = models.DateField("date de signature", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "signataire"
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.organisation
+
+
+class Amendment(models.Model):
+    """An avenant: a signed change to the convention or its annexes."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveIntegerField("numéro")
+    date = models.DateField("date")
+    subject = models.TextField("objet")
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "number"], name="amendment_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.number}"

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import EPCI, Commune, Departement, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region"]
+
+
+@admin.register(EPCI)
+class EPCIAdmin(admin.ModelAdmin):
+    list_display = ["siren", "name", "kind", "population_municipale"]
+    search_fields = ["siren", "name"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "departement", "epci", "population"]
+    search_fields = ["code", "name"]
+    list_select_related = ["departement", "epci"]
+    raw_id_fields = ["epci"]
