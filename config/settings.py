@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pilote.territories",
     "pilote.conventions",
     "pilote.plans",
+    "pilote.demo",
 ]
 
 MIDDLEWARE = [
