@@ -5,7 +5,7 @@ import datetime
 from django.db import models
 from django.urls import reverse
 
-from .enums import ConventionStatus
+from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 
 MAX_YEARS = 5
 
@@ -20,6 +20,17 @@ class ConventionQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(visible_conventions_filter(user)).distinct()
+
+    def active_in_year(self, year: int) -> "ConventionQuerySet":
+        """Return the CTGs whose period covers at least one day of this year."""
+        return self.filter(
+            start_date__lte=datetime.date(year, 12, 31), end_date__gte=datetime.date(year, 1, 1)
+        )
+
+    def with_commune_count(self) -> "ConventionQuerySet":
+        """Annotate each CTG with `commune_count`, the number of communes of its territory."""
+        # distinct: visible_to() joins memberships, which would multiply the rows counted.
+        return self.annotate(commune_count=models.Count("communes", distinct=True))
 
 
 class Convention(models.Model):
@@ -79,6 +90,11 @@ class Convention(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("conventions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def status_badge_class(self) -> str:
+        """Return the DSFR badge modifier that shows the status."""
+        return STATUS_BADGE_CLASSES.get(self.status, "")
 
     @property
     def years(self) -> list[int]:

@@ -1,18 +1,394 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the CTGs: list, creation, summary and edition (general information and sub-pages).
 
+Every page of one CTG starts with get_convention_for_user(); every write goes through services.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from pilote.accounts.perms import (
+    can_create_convention,
+    can_see_internal_notes,
+    creatable_departements,
+)
+from pilote.plans.models import PlanLevel
+from pilote.territories.queries import search_communes
+
+from . import services
 from .access import get_convention_for_user
+from .filters import ConventionFilter
+from .forms import (
+    AmendmentFormSet,
+    CommuneSearchForm,
+    ConventionCreateForm,
+    ConventionEditForm,
+    LevelFormSet,
+    SignatoryFormSet,
+    TerritoryForm,
+    error_summary,
+)
 from .models import Convention
+from .services import AmendmentData, ConventionError, LevelData, SignatoryData
+from .summary import build_summary
+
+PAGE_SIZE = 25
+COMMUNE_SEARCH_LIMIT = 30
+
+
+def _breadcrumb(current: str, *links: tuple[str, str]) -> dict:
+    return {
+        "links": [{"url": url, "title": title} for url, title in links],
+        "current": current,
+        "root_dir": reverse("conventions:list"),
+    }
+
+
+def _convention_crumbs(convention: Convention) -> tuple[tuple[str, str], ...]:
+    return (
+        (reverse("conventions:list"), "Conventions"),
+        (convention.get_absolute_url(), convention.name),
+    )
+
+
+def _add_error(form, error: ConventionError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+# ---------------------------------------------------------------------------------------------
+# List and creation
+# ---------------------------------------------------------------------------------------------
 
 
 @login_required
 def convention_list(request: HttpRequest) -> HttpResponse:
-    conventions = Convention.objects.visible_to(request.user).select_related("departement", "epci")
-    return render(request, "conventions/list.html", {"conventions": conventions})
+    """List the CTGs the user may see, filtered and paginated."""
+    conventions = (
+        Convention.objects.visible_to(request.user)
+        .select_related("departement", "epci")
+        .with_commune_count()
+        .order_by("-start_date", "name", "pk")
+    )
+    filterset = ConventionFilter(request.GET or None, conventions, request=request)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "conventions/list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "ellipsis": Paginator.ELLIPSIS,
+            "is_filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "can_create": can_create_convention(request.user),
+            "errors": error_summary(filterset.form) if filterset.is_bound else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convention_create(request: HttpRequest) -> HttpResponse:
+    """Create a CTG (Caf advisers, for their département, and superusers)."""
+    if not can_create_convention(request.user):
+        raise PermissionDenied("Vous ne pouvez pas créer de CTG.")
+    departements = creatable_departements(request.user)
+    form = ConventionCreateForm(request.POST or None, departements=departements)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            convention = services.create_convention(
+                by=request.user,
+                name=data["name"],
+                slug=data["slug"],
+                departement=data["departement"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                status=data["status"],
+                description=data["description"],
+                internal_notes=data["internal_notes"],
+                epci=data["epci"],
+                communes=form.territory_communes(),
+            )
+        except ConventionError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, f"La CTG « {convention.name} » a été créée.")
+            for warning in services.period_warnings(convention.start_date, convention.end_date):
+                messages.warning(request, warning)
+            return redirect(convention)
+    return render(
+        request,
+        "conventions/create.html",
+        {
+            "form": form,
+            "errors": error_summary(form),
+            "breadcrumb": _breadcrumb(
+                "Nouvelle CTG", (reverse("conventions:list"), "Conventions")
+            ),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary
+# ---------------------------------------------------------------------------------------------
 
 
 @login_required
 def convention_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a CTG at a glance: facts, signatories, territory, plan and points of attention."""
     convention = get_convention_for_user(request, slug)
-    return render(request, "conventions/detail.html", {"convention": convention})
+    return render(
+        request,
+        "conventions/detail.html",
+        {
+            "convention": convention,
+            "summary": build_summary(convention),
+            "show_internal_notes": can_see_internal_notes(request.user, convention),
+            "breadcrumb": _breadcrumb(
+                convention.name, (reverse("conventions:list"), "Conventions")
+            ),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Edition: general information and sub-pages
+# ---------------------------------------------------------------------------------------------
+
+
+def _render_edit_page(request, convention, template: str, section: str, title: str, **context):
+    return render(
+        request,
+        template,
+        {
+            "convention": convention,
+            "section": section,
+            "page_title": title,
+            "breadcrumb": _breadcrumb(title, *_convention_crumbs(convention)),
+            **context,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convention_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Change the general information of a CTG."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    # The form works on a copy: a refused slug must not leak into the page's links.
+    form = ConventionEditForm(request.POST or None, instance=copy.copy(convention))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_convention(
+                convention,
+                by=request.user,
+                name=data["name"],
+                slug=data["slug"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                status=data["status"],
+                description=data["description"],
+                internal_notes=data["internal_notes"],
+            )
+        except ConventionError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Les informations générales ont été enregistrées.")
+            for warning in services.period_warnings(convention.start_date, convention.end_date):
+                messages.warning(request, warning)
+            outside = services.nodes_outside_period(convention)
+            if outside:
+                messages.warning(
+                    request,
+                    f"{outside} élément(s) du plan ont une période prévue hors de la période de "
+                    "la CTG : pensez à les mettre à jour.",
+                )
+            return redirect("conventions:edit", slug=convention.slug)
+    return _render_edit_page(
+        request,
+        convention,
+        "conventions/edit.html",
+        "general",
+        "Informations générales",
+        form=form,
+        errors=error_summary(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convention_territory(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose the EPCI and the communes of a CTG; search communes to add (htmx or plain GET)."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    current = list(convention.communes.select_related("epci").order_by("name", "code"))
+    search = CommuneSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    results = []
+    if query:
+        current_codes = {c.code for c in current}
+        results = [
+            c
+            for c in search_communes(query, limit=COMMUNE_SEARCH_LIMIT)
+            if c.code not in current_codes
+        ]
+    search_context = {"query": query, "results": results}
+    if request.htmx and request.method == "GET":
+        return render(
+            request,
+            "conventions/includes/commune_results.html",
+            {"convention": convention, **search_context},
+        )
+
+    form = TerritoryForm(request.POST or None, convention=convention, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_territory(
+                convention,
+                by=request.user,
+                epci=form.cleaned_data["epci"],
+                communes=form.resulting_communes(),
+            )
+        except ConventionError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Le territoire de la CTG a été enregistré.")
+            return redirect("conventions:territory", slug=convention.slug)
+    return _render_edit_page(
+        request,
+        convention,
+        "conventions/territory.html",
+        "territory",
+        "Territoire",
+        form=form,
+        errors=error_summary(form),
+        current=current,
+        search_form=search,
+        **search_context,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convention_signatories(request: HttpRequest, slug: str) -> HttpResponse:
+    """Edit the ordered list of signatories."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    formset = SignatoryFormSet(
+        request.POST or None, queryset=convention.signatories.all(), prefix="signataires"
+    )
+    service_error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            SignatoryData(
+                pk=form.instance.pk,
+                **{name: form.cleaned_data[name] for name in form._meta.fields},
+            )
+            for form in formset.rows()
+        ]
+        try:
+            services.replace_signatories(convention, by=request.user, signatories=rows)
+        except ConventionError as error:
+            service_error = error.message
+        else:
+            messages.success(request, "Les signataires ont été enregistrés.")
+            return redirect("conventions:signatories", slug=convention.slug)
+    return _render_edit_page(
+        request,
+        convention,
+        "conventions/signatories.html",
+        "signatories",
+        "Signataires",
+        formset=formset,
+        errors=error_summary(formset, extra=service_error),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convention_amendments(request: HttpRequest, slug: str) -> HttpResponse:
+    """Edit the avenants of the CTG."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    queryset = convention.amendments.all()
+    next_number = max((a.number for a in queryset), default=0) + 1
+    formset = AmendmentFormSet(
+        request.POST or None,
+        queryset=queryset,
+        prefix="avenants",
+        initial=[{"number": next_number}],
+    )
+    service_error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            AmendmentData(
+                pk=form.instance.pk,
+                number=form.cleaned_data["number"],
+                date=form.cleaned_data["date"],
+                subject=form.cleaned_data["subject"],
+            )
+            for form in formset.rows()
+        ]
+        try:
+            services.replace_amendments(convention, by=request.user, amendments=rows)
+        except ConventionError as error:
+            service_error = error.message
+        else:
+            messages.success(request, "Les avenants ont été enregistrés.")
+            return redirect("conventions:amendments", slug=convention.slug)
+    return _render_edit_page(
+        request,
+        convention,
+        "conventions/amendments.html",
+        "amendments",
+        "Avenants",
+        formset=formset,
+        errors=error_summary(formset, extra=service_error),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convention_levels(request: HttpRequest, slug: str) -> HttpResponse:
+    """Name, order and flag the levels of the CTG's action plan."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    queryset = PlanLevel.objects.filter(convention=convention).annotate(node_count=Count("nodes"))
+    formset = LevelFormSet(request.POST or None, queryset=queryset, prefix="niveaux")
+    service_error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            LevelData(
+                pk=form.instance.pk,
+                name=form.cleaned_data["name"],
+                tracked=form.cleaned_data["tracked"],
+            )
+            for form in formset.rows()
+        ]
+        try:
+            services.replace_levels(convention, by=request.user, levels=rows)
+        except ConventionError as error:
+            service_error = error.message
+        else:
+            messages.success(request, "Les niveaux du plan d'actions ont été enregistrés.")
+            return redirect("conventions:levels", slug=convention.slug)
+    return _render_edit_page(
+        request,
+        convention,
+        "conventions/levels.html",
+        "levels",
+        "Niveaux du plan d'actions",
+        formset=formset,
+        errors=error_summary(formset, extra=service_error),
+    )

@@ -28,3 +28,11 @@ CNAF_THEMATICS: list[tuple[str, str]] = [
 ]
 # Doctrine: a CTG covers at least these (warn, do not block).
 REQUIRED_THEMATICS = ["petite-enfance", "jeunesse", "parentalite"]
+
+
+class NumberingMode(models.TextChoices):
+    """How "Renuméroter" derives numbers from the elements' positions."""
+
+    HIERARCHICAL = "hierarchique", "Hiérarchique (1, 1.1, 1.1.2…)"
+    PER_LEVEL = "par_niveau", "Par niveau, en recommençant à 1 dans chaque groupe"
+    CONTINUOUS = "continue", "Continue : 1, 2, 3… sur tout le plan pour chaque niveau"

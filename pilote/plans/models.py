@@ -31,7 +31,9 @@ class PlanLevel(models.Model):
         verbose_name_plural = "niveaux du plan"
         ordering = ["convention", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["convention", "position"], name="level_position_unique"),
+            models.UniqueConstraint(
+                fields=["convention", "position"], name="level_position_unique"
+            ),
             models.UniqueConstraint(fields=["convention", "name"], name="level_name_unique"),
         ]
 
@@ -65,7 +67,8 @@ class Thematic(models.Model):
         ordering = ["convention_id", "label"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=models.Q(convention__isnull=True),
+                fields=["code"],
+                condition=models.Q(convention__isnull=True),
                 name="thematic_national_code_unique",
             ),
             models.UniqueConstraint(fields=["convention", "code"], name="thematic_code_unique"),
@@ -94,8 +97,9 @@ class PlanNode(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
     position = models.PositiveIntegerField("ordre", default=0)
-    level = models.ForeignKey(PlanLevel, on_delete=models.PROTECT, related_name="nodes",
-                              verbose_name="niveau")
+    level = models.ForeignKey(
+        PlanLevel, on_delete=models.PROTECT, related_name="nodes", verbose_name="niveau"
+    )
     number = models.CharField("numéro", max_length=30, blank=True)
     title = models.TextField("intitulé")
     objective = models.TextField("objectif", blank=True)
@@ -104,14 +108,18 @@ class PlanNode(models.Model):
     target_public = models.TextField("public cible", blank=True)
     whole_territory = models.BooleanField("tout le territoire de la CTG", default=True)
     communes = models.ManyToManyField(
-        "territories.Commune", blank=True, related_name="plan_nodes",
+        "territories.Commune",
+        blank=True,
+        related_name="plan_nodes",
         verbose_name="communes concernées",
     )
     pilots = models.ManyToManyField(
         "accounts.Organisation", blank=True, related_name="piloted_nodes", verbose_name="pilotes"
     )
     partners = models.ManyToManyField(
-        "accounts.Organisation", blank=True, related_name="partner_nodes",
+        "accounts.Organisation",
+        blank=True,
+        related_name="partner_nodes",
         verbose_name="partenaires",
     )
     thematics = models.ManyToManyField(
@@ -145,14 +153,16 @@ class PlanNode(models.Model):
         return f"{self.number} {self.title}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "plans:node", kwargs={"slug": self.convention.slug, "pk": self.pk}
-        )
+        return reverse("plans:node", kwargs={"slug": self.convention.slug, "pk": self.pk})
 
     def clean(self) -> None:
         errors = {}
-        if self.start_year and self.end_year and (
-            (self.end_year, self.end_quarter or 4) < (self.start_year, self.start_quarter or 1)
+        if (
+            self.start_year
+            and self.end_year
+            and (
+                (self.end_year, self.end_quarter or 4) < (self.start_year, self.start_quarter or 1)
+            )
         ):
             errors["end_year"] = "La fin prévue précède le début prévu."
         if self.start_quarter and not self.start_year:

@@ -18,6 +18,11 @@ class TreeNode:
     def path(self) -> str:
         return self.node.number or ""
 
+    @property
+    def descendant_count(self) -> int:
+        """Return how many elements lie under this one, at any depth."""
+        return sum(1 + child.descendant_count for child in self.children)
+
 
 def plan_queryset(convention, *, full: bool = True):
     """Return the plan nodes of a CTG with what the pages show, prefetched (constant queries)."""
@@ -68,3 +73,72 @@ def counts_by_level(convention) -> list[tuple[PlanLevel, int]]:
         PlanNode.objects.filter(convention=convention).values_list("level_id", flat=True)
     )
     return [(level, counter.get(level.pk, 0)) for level in convention.levels.all()]
+
+
+def find(roots: list[TreeNode], pk: int) -> TreeNode | None:
+    """Return the TreeNode of the element with this primary key, or None."""
+    return next((item for item in walk(roots) if item.node.pk == pk), None)
+
+
+def ancestors(roots: list[TreeNode], pk: int) -> list[PlanNode]:
+    """Return the ancestors of an element, from the root down to its parent."""
+    by_pk = {item.node.pk: item.node for item in walk(roots)}
+    chain: list[PlanNode] = []
+    node = by_pk.get(pk)
+    while node is not None and node.parent_id is not None:
+        node = by_pk.get(node.parent_id)
+        if node is not None:
+            chain.append(node)
+    chain.reverse()
+    return chain
+
+
+@dataclass(frozen=True)
+class Crumb:
+    pk: int
+    number: str
+    title: str
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+def lineages(convention) -> dict[int, list[Crumb]]:
+    """Return, for every element of the CTG, its ancestors root first (one light query)."""
+    rows = {
+        pk: (parent_id, Crumb(pk, number, title))
+        for pk, parent_id, number, title in PlanNode.objects.filter(
+            convention=convention
+        ).values_list("pk", "parent_id", "number", "title")
+    }
+    result: dict[int, list[Crumb]] = {}
+
+    def chain(pk: int) -> list[Crumb]:
+        # Plans are a few levels deep: plain recursion with memoisation is enough.
+        if pk not in result:
+            parent_id = rows[pk][0]
+            if parent_id is None or parent_id not in rows:
+                result[pk] = []
+            else:
+                result[pk] = [*chain(parent_id), rows[parent_id][1]]
+        return result[pk]
+
+    for pk in rows:
+        chain(pk)
+    return result
+
+
+def outline_order(convention) -> dict[int, int]:
+    """Return each element's rank in plan order (depth first), from one light query."""
+    children: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
+    for pk, parent_id, position in PlanNode.objects.filter(convention=convention).values_list(
+        "pk", "parent_id", "position"
+    ):
+        children[parent_id].append((position, pk))
+    order: dict[int, int] = {}
+    stack = [pk for _, pk in sorted(children.get(None, []), reverse=True)]
+    while stack:
+        pk = stack.pop()
+        order[pk] = len(order)
+        stack.extend(child for _, child in sorted(children.get(pk, []), reverse=True))
+    return order

@@ -1,20 +1,397 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Pages of a CTG's action plan: tree, fiche, add/edit, move, delete, renumber and search."""
 
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from pilote.accounts.models import Organisation
+from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 
-from .models import PlanNode
+from . import services
+from .filters import PlanNodeFilter
+from .forms import FicheForms, MoveForm, RenumberForm
+from .models import Indicator, PlanNode
+from .tree import ancestors, counts_by_level, find, lineages, load_plan, outline_order, walk
+
+SEARCH_PAGE_SIZE = 50
 
 
-@login_required
+def _get_node(convention, pk: int, queryset=None) -> PlanNode:
+    """Return the element of this CTG with this pk, or 404 (also when it is another CTG's)."""
+    queryset = queryset if queryset is not None else PlanNode.objects.select_related("level")
+    return get_object_or_404(queryset, convention=convention, pk=pk)
+
+
+def _tree_url(convention, node_pk: int | None = None) -> str:
+    url = reverse("plans:tree", kwargs={"slug": convention.slug})
+    return f"{url}#element-{node_pk}" if node_pk else url
+
+
 def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    return render(request, "plans/tree.html", {"convention": convention})
+    roots = load_plan(convention)
+    return render(
+        request,
+        "plans/tree.html",
+        {
+            "convention": convention,
+            "roots": roots,
+            "level_counts": counts_by_level(convention),
+            "can_edit": can_edit_convention(request.user, convention),
+        },
+    )
 
 
-@login_required
 def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    node = get_object_or_404(PlanNode, convention=convention, pk=pk)
-    return render(request, "plans/node.html", {"convention": convention, "node": node})
+    queryset = PlanNode.objects.select_related("level").prefetch_related(
+        "communes",
+        "pilots",
+        "partners",
+        "thematics",
+        "budget_lines",
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets")),
+        Prefetch(
+            "children",
+            queryset=PlanNode.objects.select_related("level")
+            .prefetch_related("pilots")
+            .order_by("position", "pk"),
+        ),
+    )
+    node = _get_node(convention, pk, queryset)
+    lineage = lineages(convention).get(node.pk, [])
+    return render(
+        request,
+        "plans/node.html",
+        {
+            "convention": convention,
+            "node": node,
+            "lineage": lineage,
+            "budget": _budget_table(node, convention.years),
+            "indicators": _indicator_rows(node, convention.years),
+            "years": convention.years,
+            "can_edit": can_edit_convention(request.user, convention),
+        },
+    )
+
+
+def node_add(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    parent_pk = request.POST.get("parent") or request.GET.get("parent")
+    parent = _get_node(convention, parent_pk) if parent_pk else None
+    forms = FicheForms(
+        convention=convention,
+        parent=parent,
+        data=request.POST if request.method == "POST" else None,
+    )
+    if request.method == "POST" and forms.is_valid():
+        try:
+            node = services.create_node(
+                convention, by=request.user, parent=parent, data=forms.to_data()
+            )
+        except services.PlanError as error:
+            forms.main.add_error(None, str(error))
+        else:
+            messages.success(request, f"« {node} » a été ajouté au plan.")
+            return redirect(node.get_absolute_url())
+    lineage = lineages(convention).get(parent.pk, []) if parent else []
+    return render(
+        request,
+        "plans/node_form.html",
+        {
+            "convention": convention,
+            "forms": forms,
+            "parent": parent,
+            "lineage": lineage,
+            "organisation_names": _organisation_names(convention),
+        },
+    )
+
+
+def node_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    node = _get_node(convention, pk)
+    forms = FicheForms(
+        convention=convention, node=node, data=request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST" and forms.is_valid():
+        try:
+            services.update_node(node, by=request.user, data=forms.to_data())
+        except services.PlanError as error:
+            forms.main.add_error(None, str(error))
+        else:
+            messages.success(request, f"« {node} » a été enregistré.")
+            return redirect(node.get_absolute_url())
+    return render(
+        request,
+        "plans/node_form.html",
+        {
+            "convention": convention,
+            "forms": forms,
+            "node": node,
+            "lineage": lineages(convention).get(node.pk, []),
+            "organisation_names": _organisation_names(convention),
+        },
+    )
+
+
+@require_POST
+def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> HttpResponse:
+    """Move an element up or down among its siblings; htmx gets the siblings' list back."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    node = _get_node(convention, pk)
+    status, error = "", False
+    try:
+        services.shift_node(node, offset=-1 if direction == "up" else 1)
+    except services.PlanError as exc:
+        status, error = str(exc), True
+    else:
+        status = f"« {node} » a été déplacé vers le {'haut' if direction == 'up' else 'bas'}."
+    if not request.htmx:
+        messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
+        return redirect(_tree_url(convention, node.pk))
+    roots = load_plan(convention)
+    parent_item = find(roots, node.parent_id) if node.parent_id else None
+    items = parent_item.children if parent_item else roots
+    return render(
+        request,
+        "plans/includes/tree_update.html",
+        {
+            "convention": convention,
+            "items": items,
+            "parent_pk": node.parent_id,
+            "can_edit": True,
+            "focus_pk": node.pk,
+            "focus_direction": direction,
+            "status": status,
+            "error": error,
+        },
+    )
+
+
+def node_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    node = _get_node(convention, pk)
+    roots = load_plan(convention, full=False)
+    form = MoveForm(request.POST if request.method == "POST" else None, node=node, roots=roots)
+    if request.method == "POST" and form.is_valid():
+        new_parent = form.cleaned_data["parent"]
+        level = None
+        if form.cleaned_data["level_mode"] == "below":
+            levels = list(convention.levels.order_by("position"))
+            level = services.level_below(new_parent.level if new_parent else None, levels)
+            if level is None:
+                form.add_error(
+                    "level_mode",
+                    f"Aucun niveau n'existe sous « {new_parent.level.name} » : "
+                    "gardez le niveau actuel.",
+                )
+        if not form.errors:
+            position = 0 if form.cleaned_data["position"] == "first" else None
+            try:
+                services.move_node(node, new_parent=new_parent, position=position, level=level)
+            except services.PlanError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"« {node} » a été déplacé.")
+                return redirect(_tree_url(convention, node.pk))
+    item = find(roots, node.pk)
+    return render(
+        request,
+        "plans/node_move.html",
+        {
+            "convention": convention,
+            "node": node,
+            "form": form,
+            "descendant_count": item.descendant_count if item else 0,
+            "lineage": ancestors(roots, node.pk),
+        },
+    )
+
+
+def node_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    node = _get_node(convention, pk)
+    if request.method == "POST":
+        label = str(node)
+        try:
+            count = services.delete_node(node)
+        except services.PlanError as error:
+            messages.error(request, str(error))
+            return redirect(_tree_url(convention, node.pk))
+        if count > 1:
+            text = f"« {label} » et ses {count - 1} sous-éléments ont été supprimés."
+        else:
+            text = f"« {label} » a été supprimé."
+        messages.success(request, text)
+        return redirect(_tree_url(convention, node.parent_id))
+    roots = load_plan(convention, full=False)
+    item = find(roots, node.pk)
+    return render(
+        request,
+        "plans/node_delete.html",
+        {
+            "convention": convention,
+            "node": node,
+            "item": item,
+            "subtree": list(walk(item.children)) if item else [],
+            "descendant_count": item.descendant_count if item else 0,
+            "lineage": ancestors(roots, node.pk),
+        },
+    )
+
+
+def plan_renumber(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    roots = load_plan(convention, full=False)
+    if request.method == "POST":
+        form = RenumberForm(request.POST, convention=convention, roots=roots)
+    else:
+        scope = request.GET.get("element", RenumberForm.WHOLE_PLAN)
+        form = RenumberForm(initial={"scope": scope}, convention=convention, roots=roots)
+    changes = None
+    if request.method == "POST" and form.is_valid():
+        options = {
+            "scope": form.cleaned_data["scope"],
+            "mode": form.cleaned_data["mode"],
+            "levels": list(form.cleaned_data["levels"]),
+        }
+        try:
+            if "confirm" in request.POST:
+                done = services.renumber(convention, **options)
+                changed = sum(1 for change in done if change.changed)
+                messages.success(
+                    request,
+                    f"Plan renuméroté : {changed} numéro{'s' if changed > 1 else ''} "
+                    f"modifié{'s' if changed > 1 else ''}.",
+                )
+                scope = options["scope"]
+                return redirect(_tree_url(convention, scope.pk if scope else None))
+            changes = services.plan_renumbering(convention, **options)
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "plans/renumber.html",
+        {
+            "convention": convention,
+            "form": form,
+            "changes": changes,
+            "changed_count": sum(1 for c in changes if c.changed) if changes else 0,
+        },
+    )
+
+
+def node_search(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug)
+    filterset = PlanNodeFilter(
+        request.GET or None,
+        queryset=PlanNode.objects.filter(convention=convention),
+        convention=convention,
+    )
+    order = outline_order(convention)
+    if not filterset.is_bound:
+        matching = order.keys()
+    elif filterset.is_valid():
+        matching = filterset.qs.values_list("pk", flat=True).distinct()
+    else:
+        matching = []
+    pks = sorted(set(matching), key=lambda pk: order.get(pk, 0))
+    page = Paginator(pks, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    nodes = (
+        PlanNode.objects.select_related("level")
+        .prefetch_related("thematics", "pilots", "communes")
+        .in_bulk(list(page.object_list))
+    )
+    lineage = lineages(convention) if page.object_list else {}
+    rows = [
+        {"node": nodes[pk], "lineage": lineage.get(pk, [])}
+        for pk in page.object_list
+        if pk in nodes
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/search.html",
+        {
+            "convention": convention,
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "ellipsis": Paginator.ELLIPSIS,
+            "rows": rows,
+            "query": query.urlencode(),
+            "total": len(pks),
+        },
+    )
+
+
+# Helpers.
+
+
+def _organisation_names(convention) -> list[str]:
+    """Return the names offered in the pilots' and partners' datalist."""
+    departement_id = convention.departement_id
+    pilots = Organisation.objects.filter(piloted_nodes__convention__departement_id=departement_id)
+    partners = Organisation.objects.filter(partner_nodes__convention__departement_id=departement_id)
+    names = (
+        pilots.values_list("name", flat=True)
+        .order_by()
+        .union(partners.values_list("name", flat=True).order_by())
+    )
+    return sorted(set(names), key=str.casefold)[:1000]
+
+
+def _budget_table(node: PlanNode, years: list[int]) -> dict:
+    """Return the budget lines with totals per funder and per year."""
+    lines = list(node.budget_lines.all())
+    line_years = {line.year for line in lines}
+    columns: list[int | None] = sorted({*years, *(y for y in line_years if y is not None)})
+    if None in line_years:
+        columns.append(None)
+    cells: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
+    for line in lines:
+        cells[line.funder][line.year] += line.amount
+    funders = sorted(cells, key=str.casefold)
+    rows = [
+        {
+            "funder": funder,
+            "cells": [cells[funder].get(year) for year in columns],
+            "total": sum(cells[funder].values(), Decimal(0)),
+        }
+        for funder in funders
+    ]
+    year_totals = [
+        sum((cells[f].get(year, Decimal(0)) for f in funders), Decimal(0)) for year in columns
+    ]
+    return {
+        "lines": lines,
+        "columns": columns,
+        "rows": rows,
+        "year_totals": year_totals,
+        "total": sum(year_totals, Decimal(0)),
+    }
+
+
+def _indicator_rows(node: PlanNode, years: list[int]) -> list[dict]:
+    rows = []
+    for indicator in node.indicators.all():
+        targets = {target.year: target.value for target in indicator.targets.all()}
+        rows.append(
+            {
+                "indicator": indicator,
+                "targets": [targets.get(year) for year in years],
+                "outside": sorted((y, v) for y, v in targets.items() if y not in years),
+            }
+        )
+    return rows

@@ -3,7 +3,50 @@
 Populations always travel with their millésime (the year of the INSEE census they come from).
 """
 
+from __future__ import annotations
+
 from django.db import models
+
+from .text import normalize_search
+
+
+class _SearchableQuerySet(models.QuerySet):
+    """Accent-insensitive matching on the normalised `search_name` column."""
+
+    def name_starts_with(self, query: str) -> models.QuerySet:
+        """Return the rows whose whole name starts with `query` (served by the column's index)."""
+        normalized = normalize_search(query)
+        return self.filter(search_name__startswith=normalized) if normalized else self.none()
+
+    def name_has_word_starting_with(self, query: str) -> models.QuerySet:
+        """Return the rows one of whose name's words (not the first) starts with `query`."""
+        normalized = normalize_search(query)
+        return self.filter(search_name__contains=f" {normalized}") if normalized else self.none()
+
+
+class EPCIQuerySet(_SearchableQuerySet):
+    def current(self) -> EPCIQuerySet:
+        """Return the EPCI of the loaded COG, not those only kept because of references."""
+        return self.filter(is_current=True)
+
+
+class CommuneQuerySet(_SearchableQuerySet):
+    def current(self) -> CommuneQuerySet:
+        """Return the communes of the loaded COG, not those only kept because of references."""
+        return self.filter(is_current=True)
+
+    def of_epci(self, siren: str) -> CommuneQuerySet:
+        """Return the member communes of an EPCI."""
+        return self.filter(epci_id=siren)
+
+    def code_or_postal_code_starts_with(self, query: str) -> CommuneQuerySet:
+        """Return the communes whose INSEE code or one of whose postal codes starts with `query`."""
+        query = query.strip()
+        return self.filter(
+            models.Q(code__startswith=query.upper())
+            | models.Q(postal_codes__startswith=query)
+            | models.Q(postal_codes__contains=f" {query}")
+        )
 
 
 class Region(models.Model):
@@ -47,6 +90,14 @@ class EPCI(models.Model):
         "population municipale", null=True, blank=True
     )
     population_millesime = models.PositiveSmallIntegerField("millésime des populations", null=True)
+    search_name = models.CharField(max_length=200, db_index=True, default="", editable=False)
+    is_current = models.BooleanField(
+        "dans le COG en vigueur",
+        default=True,
+        help_text="Faux pour un EPCI disparu, conservé parce qu'il est encore référencé.",
+    )
+
+    objects = EPCIQuerySet.as_manager()
 
     class Meta:
         verbose_name = "EPCI"
@@ -61,16 +112,28 @@ class EPCI(models.Model):
 class Commune(models.Model):
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=200)
-    departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, related_name="communes"
-    )
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     epci = models.ForeignKey(
         EPCI, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
     )
     postal_codes = models.CharField("codes postaux", max_length=200, blank=True)
+    # The two populations come from different sources and years: each keeps its millésime.
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
+    population_millesime = models.PositiveSmallIntegerField(
+        "millésime de la population municipale", null=True
+    )
     population_totale = models.PositiveIntegerField("population totale", null=True, blank=True)
-    population_millesime = models.PositiveSmallIntegerField("millésime des populations", null=True)
+    population_totale_millesime = models.PositiveSmallIntegerField(
+        "millésime de la population totale", null=True
+    )
+    search_name = models.CharField(max_length=200, db_index=True, default="", editable=False)
+    is_current = models.BooleanField(
+        "dans le COG en vigueur",
+        default=True,
+        help_text="Faux pour une commune disparue, conservée parce qu'elle est encore référencée.",
+    )
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "commune"

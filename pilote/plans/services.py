@@ -1,0 +1,528 @@
+"""Every change to a CTG's plan goes through these functions, each in one transaction.
+
+Views, the admin, commands and the API call them; they raise PlanError with a French message
+that can be shown as is to the user.
+"""
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils.text import slugify
+
+from pilote.accounts.models import Organisation
+from pilote.territories.models import Commune
+
+from .enums import NumberingMode
+from .models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode, Thematic
+from .tree import TreeNode, build_tree, walk
+
+logger = logging.getLogger(__name__)
+
+
+class PlanError(Exception):
+    """A change to the plan that cannot be made; the message is in French, for users."""
+
+
+@dataclass
+class BudgetLineData:
+    funder: str
+    amount: Decimal
+    year: int | None = None
+    comment: str = ""
+    pk: int | None = None
+
+
+@dataclass
+class IndicatorData:
+    name: str
+    unit: str = ""
+    baseline_value: Decimal | None = None
+    baseline_year: int | None = None
+    source: str = ""
+    frequency: str = ""
+    targets: dict[int, Decimal] = field(default_factory=dict)
+    pk: int | None = None
+
+
+@dataclass
+class NodeData:
+    """What a fiche holds; budget_lines and indicators left to None are not touched."""
+
+    level: PlanLevel
+    title: str
+    number: str = ""
+    objective: str = ""
+    description: str = ""
+    expected_result: str = ""
+    target_public: str = ""
+    whole_territory: bool = True
+    communes: list[Commune] = field(default_factory=list)
+    pilots: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    thematics: list[Thematic] = field(default_factory=list)
+    new_thematics: list[str] = field(default_factory=list)
+    priority: str = ""
+    origin: str = ""
+    start_year: int | None = None
+    start_quarter: int | None = None
+    end_year: int | None = None
+    end_quarter: int | None = None
+    budget_lines: list[BudgetLineData] | None = None
+    indicators: list[IndicatorData] | None = None
+
+
+@dataclass
+class NumberChange:
+    node: PlanNode
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+SCALAR_FIELDS = (
+    "number",
+    "title",
+    "objective",
+    "description",
+    "expected_result",
+    "target_public",
+    "whole_territory",
+    "priority",
+    "origin",
+    "start_year",
+    "start_quarter",
+    "end_year",
+    "end_quarter",
+)
+
+
+# Reading helpers shared by forms, filters and services.
+
+
+def convention_communes(convention) -> models.QuerySet:
+    """Return the communes of the CTG's territory (its listed communes, else its EPCI's)."""
+    listed = Commune.objects.filter(conventions=convention)
+    if convention.epci_id and not listed.exists():
+        return Commune.objects.filter(epci_id=convention.epci_id).order_by("name", "code")
+    return listed.order_by("name", "code")
+
+
+def level_below(level: PlanLevel | None, levels: list[PlanLevel]) -> PlanLevel | None:
+    """Return the level under the given one (the first level for the root), or None."""
+    if level is None:
+        return levels[0] if levels else None
+    ordered = sorted(levels, key=lambda lv: lv.position)
+    for index, candidate in enumerate(ordered):
+        if candidate.pk == level.pk:
+            return ordered[index + 1] if index + 1 < len(ordered) else None
+    return None
+
+
+def parse_organisation_names(text: str) -> list[str]:
+    """Return the organisation names typed one per line or separated by commas, deduplicated."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for line in text.replace(";", "\n").splitlines():
+        for part in line.split(","):
+            name = " ".join(part.split())
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+    return names
+
+
+def descendant_ids(node: PlanNode) -> set[int]:
+    """Return the primary keys of every node under this one (one query)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in PlanNode.objects.filter(convention_id=node.convention_id).values_list(
+        "pk", "parent_id"
+    ):
+        children[parent_id].append(pk)
+    found: set[int] = set()
+    stack = list(children.get(node.pk, []))
+    while stack:
+        pk = stack.pop()
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+# Writes.
+
+
+@transaction.atomic
+def create_node(
+    convention, *, by, parent: PlanNode | None, data: NodeData, position: int | None = None
+) -> PlanNode:
+    """Create a plan element with its fiche, budget lines and indicators, and return it."""
+    if parent is not None and parent.convention_id != convention.pk:
+        raise PlanError("L'élément parent n'appartient pas à cette CTG.")
+    node = PlanNode(convention=convention, parent=parent)
+    _apply(node, data)
+    siblings = list(_siblings(convention, parent.pk if parent else None))
+    if position is None or position >= len(siblings):
+        node.position = len(siblings)
+        node.save()
+    else:
+        node.position = max(position, 0)
+        node.save()
+        siblings.insert(node.position, node)
+        _save_positions(siblings)
+    _write_relations(node, data)
+    logger.debug("plan node %s created in %s by %s", node.pk, convention.slug, by)
+    return node
+
+
+@transaction.atomic
+def update_node(node: PlanNode, *, by, data: NodeData) -> PlanNode:
+    """Change a plan element's fiche (not its place: see move_node) and return it."""
+    _apply(node, data)
+    node.save()
+    _write_relations(node, data)
+    logger.debug("plan node %s updated by %s", node.pk, by)
+    return node
+
+
+@transaction.atomic
+def move_node(
+    node: PlanNode,
+    *,
+    new_parent: PlanNode | None,
+    position: int | None = None,
+    level: PlanLevel | None = None,
+) -> PlanNode:
+    """Move an element (and its subtree) under new_parent at position (None: last).
+
+    Positions stay dense (0..n-1) among the old and the new siblings. When level is given and
+    differs, the element takes it and its descendants shift by as many levels (kept within the
+    CTG's levels).
+    """
+    node = PlanNode.objects.select_related("level", "convention").get(pk=node.pk)
+    convention = node.convention
+    new_parent_id = new_parent.pk if new_parent is not None else None
+    if new_parent is not None:
+        if new_parent.convention_id != node.convention_id:
+            raise PlanError("Le nouvel élément parent n'appartient pas à cette CTG.")
+        if new_parent.pk == node.pk:
+            raise PlanError("Un élément ne peut pas être placé sous lui-même.")
+        if new_parent.pk in descendant_ids(node):
+            raise PlanError("Un élément ne peut pas être placé sous l'un de ses sous-éléments.")
+    if level is not None and level.convention_id != node.convention_id:
+        raise PlanError("Ce niveau n'appartient pas à cette CTG.")
+
+    old_parent_id = node.parent_id
+    new_siblings = [s for s in _siblings(convention, new_parent_id) if s.pk != node.pk]
+    target = len(new_siblings) if position is None else min(max(position, 0), len(new_siblings))
+    new_siblings.insert(target, node)
+    node.parent_id = new_parent_id
+    node.save(update_fields=["parent", "updated_at"])
+    _save_positions(new_siblings)
+    if old_parent_id != new_parent_id:
+        _save_positions(list(_siblings(convention, old_parent_id)))
+    if level is not None and level.pk != node.level_id:
+        _relevel(node, level)
+    node.refresh_from_db()
+    return node
+
+
+def shift_node(node: PlanNode, *, offset: int) -> PlanNode:
+    """Move an element up (offset -1) or down (+1) among its siblings."""
+    siblings = list(_siblings(node.convention, node.parent_id))
+    index = next(i for i, s in enumerate(siblings) if s.pk == node.pk)
+    target = index + offset
+    if not 0 <= target < len(siblings):
+        if offset < 0:
+            raise PlanError("Cet élément est déjà le premier de son groupe.")
+        raise PlanError("Cet élément est déjà le dernier de son groupe.")
+    return move_node(node, new_parent=node.parent, position=target)
+
+
+@transaction.atomic
+def delete_node(node: PlanNode) -> int:
+    """Delete an element with everything under it; return how many elements were deleted."""
+    count = 1 + len(descendant_ids(node))
+    convention, parent_id = node.convention, node.parent_id
+    try:
+        node.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise PlanError(
+            "Impossible de supprimer cet élément : des données y sont encore rattachées "
+            "(suivis, mesures…)."
+        ) from error
+    _save_positions(list(_siblings(convention, parent_id)))
+    return count
+
+
+def plan_renumbering(
+    convention,
+    *,
+    scope: PlanNode | None,
+    mode: str,
+    levels: list[PlanLevel] | None = None,
+) -> list[NumberChange]:
+    """Return the numbers the elements would get, without saving anything.
+
+    scope is the subtree to renumber (its own number is kept) or None for the whole plan;
+    levels restricts the change to the elements of these levels (default: all).
+    """
+    if mode not in NumberingMode.values:
+        raise PlanError("Mode de numérotation inconnu.")
+    nodes = list(
+        PlanNode.objects.filter(convention=convention)
+        .select_related("level")
+        .only("pk", "parent_id", "position", "number", "title", "level__name", "level_id")
+    )
+    roots = build_tree(nodes)
+    if scope is not None:
+        if scope.convention_id != convention.pk:
+            raise PlanError("Cet élément n'appartient pas à cette CTG.")
+        scope_item = next((item for item in walk(roots) if item.node.pk == scope.pk), None)
+        if scope_item is None:
+            raise PlanError("Élément introuvable.")
+        top, prefix = scope_item.children, scope_item.node.number
+    else:
+        top, prefix = roots, ""
+    level_ids = {lv.pk for lv in levels} if levels else None
+    changes: list[NumberChange] = []
+    continuous: Counter[int] = Counter()
+
+    def visit(items: list[TreeNode], parent_number: str) -> None:
+        ranks: Counter[int] = Counter()
+        for item in items:
+            node = item.node
+            ranks[node.level_id] += 1
+            number = node.number
+            if level_ids is None or node.level_id in level_ids:
+                if mode == NumberingMode.HIERARCHICAL:
+                    rank = str(ranks[node.level_id])
+                    number = f"{parent_number}.{rank}" if parent_number else rank
+                elif mode == NumberingMode.PER_LEVEL:
+                    number = str(ranks[node.level_id])
+                else:
+                    continuous[node.level_id] += 1
+                    number = str(continuous[node.level_id])
+                if len(number) > PlanNode._meta.get_field("number").max_length:
+                    raise PlanError(f"Le numéro « {number} » est trop long.")
+                changes.append(NumberChange(node=node, old=node.number, new=number))
+            visit(item.children, number)
+
+    visit(top, prefix)
+    return changes
+
+
+@transaction.atomic
+def renumber(
+    convention,
+    *,
+    scope: PlanNode | None,
+    mode: str,
+    levels: list[PlanLevel] | None = None,
+) -> list[NumberChange]:
+    """Number the elements from their positions (see plan_renumbering) and return the changes."""
+    changes = plan_renumbering(convention, scope=scope, mode=mode, levels=levels)
+    changed = [change for change in changes if change.changed]
+    for change in changed:
+        change.node.number = change.new
+    PlanNode.objects.bulk_update([change.node for change in changed], ["number"], batch_size=500)
+    return changes
+
+
+def get_or_create_organisation(name: str) -> Organisation:
+    """Return the organisation of this name (whatever its case), created if needed."""
+    name = " ".join(name.split())
+    if not name:
+        raise PlanError("Le nom de l'organisation est vide.")
+    if len(name) > Organisation._meta.get_field("name").max_length:
+        raise PlanError(f"Le nom d'organisation « {name[:40]}… » est trop long.")
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Organisation.objects.create(name=name)
+    except IntegrityError:  # created meanwhile, or a case the database folds differently
+        existing = Organisation.objects.filter(name__iexact=name).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def get_or_create_thematic(convention, label: str) -> Thematic:
+    """Return the national or custom thematic of this name, creating a custom one if needed."""
+    label = " ".join(label.split())
+    code = slugify(label)[:60]
+    if not code:
+        raise PlanError("Le libellé de la thématique est vide.")
+    found = (
+        Thematic.objects.for_convention(convention)
+        .filter(models.Q(code=code) | models.Q(label__iexact=label))
+        .order_by(models.F("convention_id").asc(nulls_first=True))
+        .first()
+    )
+    if found is not None:
+        return found
+    return Thematic.objects.create(convention=convention, code=code, label=label[:100])
+
+
+# Internals.
+
+
+def _siblings(convention, parent_id: int | None) -> models.QuerySet:
+    return PlanNode.objects.filter(convention=convention, parent_id=parent_id).order_by(
+        "position", "pk"
+    )
+
+
+def _save_positions(siblings: list[PlanNode]) -> None:
+    changed = []
+    for index, sibling in enumerate(siblings):
+        if sibling.position != index:
+            sibling.position = index
+            changed.append(sibling)
+    if changed:
+        PlanNode.objects.bulk_update(changed, ["position"])
+
+
+def _relevel(node: PlanNode, level: PlanLevel) -> None:
+    levels = list(PlanLevel.objects.filter(convention_id=node.convention_id).order_by("position"))
+    index = {lv.pk: i for i, lv in enumerate(levels)}
+    delta = index[level.pk] - index[node.level_id]
+    node.level = level
+    node.save(update_fields=["level", "updated_at"])
+    descendants = list(PlanNode.objects.filter(pk__in=descendant_ids(node)).only("pk", "level"))
+    for descendant in descendants:
+        descendant.level_id = levels[
+            min(max(index[descendant.level_id] + delta, 0), len(levels) - 1)
+        ].pk
+    PlanNode.objects.bulk_update(descendants, ["level"])
+
+
+def _apply(node: PlanNode, data: NodeData) -> None:
+    convention = node.convention
+    if data.level.convention_id != convention.pk:
+        raise PlanError("Ce niveau n'appartient pas à cette CTG.")
+    node.level = data.level
+    for name in SCALAR_FIELDS:
+        setattr(node, name, getattr(data, name))
+    node.title = node.title.strip()
+    node.number = node.number.strip()
+    if not node.title:
+        raise PlanError("L'intitulé est obligatoire.")
+    try:
+        node.full_clean(exclude=["convention", "parent", "position"])
+    except ValidationError as error:
+        raise PlanError(" ".join(_messages(error))) from error
+    if not data.whole_territory:
+        if not data.communes:
+            raise PlanError("Choisissez au moins une commune, ou « tout le territoire de la CTG ».")
+        allowed = set(convention_communes(convention).values_list("code", flat=True))
+        outside = [c for c in data.communes if c.code not in allowed]
+        if outside:
+            names = ", ".join(c.name for c in outside)
+            raise PlanError(f"Hors du territoire de la CTG : {names}.")
+    for thematic in data.thematics:
+        if thematic.convention_id not in (None, convention.pk):
+            raise PlanError(f"La thématique « {thematic.label} » n'appartient pas à cette CTG.")
+    _check_budget(convention, data.budget_lines or [])
+    _check_indicators(convention, data.indicators or [])
+
+
+def _check_budget(convention, lines: list[BudgetLineData]) -> None:
+    years = convention.years
+    for line in lines:
+        if not line.funder.strip():
+            raise PlanError("Indiquez le financeur de chaque ligne budgétaire.")
+        if line.amount is None or line.amount < 0:
+            raise PlanError("Un montant ne peut pas être négatif.")
+        if line.year is not None and line.year not in years:
+            raise PlanError(_year_outside(line.year, years))
+
+
+def _check_indicators(convention, indicators: list[IndicatorData]) -> None:
+    years = convention.years
+    for indicator in indicators:
+        if not indicator.name.strip():
+            raise PlanError("Indiquez l'intitulé de chaque indicateur.")
+        for year in indicator.targets:
+            if year not in years:
+                raise PlanError(_year_outside(year, years))
+
+
+def _year_outside(year: int, years: list[int]) -> str:
+    return f"L'année {year} est hors de la période de la CTG ({years[0]}–{years[-1]})."
+
+
+def _write_relations(node: PlanNode, data: NodeData) -> None:
+    node.communes.set([] if data.whole_territory else data.communes)
+    node.pilots.set([get_or_create_organisation(name) for name in data.pilots])
+    node.partners.set([get_or_create_organisation(name) for name in data.partners])
+    thematics = list(data.thematics)
+    for label in data.new_thematics:
+        thematic = get_or_create_thematic(node.convention, label)
+        if thematic not in thematics:
+            thematics.append(thematic)
+    node.thematics.set(thematics)
+    if data.budget_lines is not None:
+        _sync_budget(node, data.budget_lines)
+    if data.indicators is not None:
+        _sync_indicators(node, data.indicators)
+
+
+def _sync_budget(node: PlanNode, lines: list[BudgetLineData]) -> None:
+    existing = {line.pk: line for line in node.budget_lines.all()}
+    kept = set()
+    for data in lines:
+        line = existing.get(data.pk) if data.pk else None
+        if data.pk and line is None:
+            raise PlanError("Une ligne budgétaire modifiée n'appartient pas à cet élément.")
+        line = line or BudgetLine(node=node)
+        line.funder = data.funder.strip()
+        line.amount = data.amount
+        line.year = data.year
+        line.comment = data.comment.strip()
+        line.save()
+        kept.add(line.pk)
+    node.budget_lines.exclude(pk__in=kept).delete()
+
+
+def _sync_indicators(node: PlanNode, indicators: list[IndicatorData]) -> None:
+    # Indicators are updated in place, not recreated: measurements will point at them.
+    existing = {indicator.pk: indicator for indicator in node.indicators.all()}
+    kept = set()
+    for position, data in enumerate(indicators):
+        indicator = existing.get(data.pk) if data.pk else None
+        if data.pk and indicator is None:
+            raise PlanError("Un indicateur modifié n'appartient pas à cet élément.")
+        indicator = indicator or Indicator(node=node)
+        indicator.position = position
+        indicator.name = data.name.strip()
+        indicator.unit = data.unit.strip()
+        indicator.baseline_value = data.baseline_value
+        indicator.baseline_year = data.baseline_year
+        indicator.source = data.source.strip()
+        indicator.frequency = data.frequency.strip()
+        indicator.save()
+        kept.add(indicator.pk)
+        targets = {target.year: target for target in indicator.targets.all()}
+        for year, value in data.targets.items():
+            target = targets.pop(year, None) or IndicatorTarget(indicator=indicator, year=year)
+            if target.pk is None or target.value != value:
+                target.value = value
+                target.save()
+        if targets:
+            IndicatorTarget.objects.filter(pk__in=[t.pk for t in targets.values()]).delete()
+    node.indicators.exclude(pk__in=kept).delete()
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)
