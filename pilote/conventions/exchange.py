@@ -104,7 +104,7 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
                     "year": line.year,
                     "comment": line.comment,
                 }
-                for line in node.budget_lines.all()
+                for line in sorted(node.budget_lines.all(), key=lambda line: line.pk)
             ],
             "indicators": [
                 {
@@ -294,21 +294,23 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
     document's département. `slug` overrides the document's slug (import as a copy).
     """
     reader = _Reader()
+    refused = "Import impossible, rien n'a été enregistré : "
     if data.get("format") != FORMAT_NAME:
         raise ExchangeError(
-            "Ce fichier n'est pas un export Pilote CTG (champ « format » absent ou différent)."
+            refused + "ce fichier n'est pas un export Pilote CTG (champ « format » absent ou "
+            "différent)."
         )
     if data.get("version") != FORMAT_VERSION:
         raise ExchangeError(
-            f"Version de format non prise en charge : {data.get('version')!r} "
+            refused + f"version de format non prise en charge : {data.get('version')!r} "
             f"(attendue : {FORMAT_VERSION})."
         )
     meta = data.get("convention")
     plan = data.get("plan", [])
     if not isinstance(meta, dict):
-        raise ExchangeError("L'objet « convention » est absent ou invalide.")
+        raise ExchangeError(refused + "l'objet « convention » est absent ou invalide.")
     if not isinstance(plan, list):
-        raise ExchangeError("« plan » doit être une liste d'éléments.")
+        raise ExchangeError(refused + "« plan » doit être une liste d'éléments.")
 
     where = "convention"
     name = reader.text(meta, "name", where, required=True, max_length=255)

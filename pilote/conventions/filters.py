@@ -25,7 +25,8 @@ class ConventionFilterForm(PiloteForm):
         start, end = cleaned.get("start_after"), cleaned.get("end_before")
         if start and end and end < start:
             self.add_error(
-                "end_before", "La date « Fin au plus tard le » précède la date « Début à partir du »."
+                "end_before",
+                "La date « Fin au plus tard le » précède la date « Début à partir du ».",
             )
         return cleaned
 

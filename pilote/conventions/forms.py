@@ -207,6 +207,8 @@ class ConventionCreateForm(ConventionForm):
         if len(choices) == 1:
             self.fields["departement"].initial = choices[0].pk
         self.fields["epci"].choices = epci_choices(choices)
+        # DsfrBaseForm built the bound fields already: rebuild them with the new help text.
+        self._bound_fields_cache.clear()
 
     def clean_epci(self) -> EPCI | None:
         siren = self.cleaned_data.get("epci")
@@ -271,9 +273,7 @@ class TerritoryForm(PiloteForm):
         self.current = current
         choices = epci_choices([convention.departement])
         if convention.epci_id and not any(
-            convention.epci_id == siren
-            for _, group in choices[1:]
-            for siren, _name in group
+            convention.epci_id == siren for _, group in choices[1:] for siren, _name in group
         ):
             choices.append(("Autre", [(convention.epci_id, str(convention.epci))]))
         self.fields["epci"].choices = choices
@@ -392,7 +392,9 @@ class LevelFormSet(PiloteFormSet):
         names = [form.cleaned_data.get("name", "").strip() for form in rows]
         folded = [name.casefold() for name in names]
         duplicates = list(
-            dict.fromkeys(n for n, f in zip(names, folded, strict=True) if n and folded.count(f) > 1)
+            dict.fromkeys(
+                n for n, f in zip(names, folded, strict=True) if n and folded.count(f) > 1
+            )
         )
         if duplicates:
             raise forms.ValidationError(
@@ -493,4 +495,3 @@ def _form_errors(form, prefix: str = "") -> list[ErrorItem]:
                 ErrorItem(error, anchor=bound.id_for_label, label=f"{prefix}{bound.label}")
             )
     return errors
-

@@ -45,7 +45,9 @@ class Convention(models.Model):
     start_date = models.DateField("date de début")
     end_date = models.DateField("date de fin")
     status = models.CharField(
-        "statut", max_length=20, choices=ConventionStatus.choices,
+        "statut",
+        max_length=20,
+        choices=ConventionStatus.choices,
         default=ConventionStatus.PREPARATION,
     )
     epci = models.ForeignKey(
@@ -121,9 +123,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 class Signatory(models.Model):
-    convention = models.ForeignKey(
-        Convention, on_delete=models.CASCADE, related_name="signatories"
-    )
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="signatories")
     position = models.PositiveIntegerField("ordre", default=0)
     organisation = models.CharField("organisation", max_length=255)
     representative = models.CharField("représentant·e", max_length=255, blank=True)

@@ -113,8 +113,7 @@ def check_slug(slug: str, *, exclude_pk: int | None = None) -> None:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
         raise ConventionError(
-            f"L'identifiant « {slug} » est déjà utilisé par une autre CTG. "
-            "Choisissez-en un autre.",
+            f"L'identifiant « {slug} » est déjà utilisé par une autre CTG. Choisissez-en un autre.",
             field="slug",
         )
 
@@ -333,9 +332,7 @@ def replace_signatories(
             signatory.save()
 
 
-def replace_amendments(
-    convention: Convention, *, by, amendments: Sequence[AmendmentData]
-) -> None:
+def replace_amendments(convention: Convention, *, by, amendments: Sequence[AmendmentData]) -> None:
     """Make the CTG's avenants exactly these."""
     _check_can_edit(by, convention)
     seen: set[int] = set()
@@ -380,9 +377,7 @@ def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -
     with transaction.atomic():
         existing = {
             level.pk: level
-            for level in convention.levels.select_for_update().annotate(
-                node_count=Count("nodes")
-            )
+            for level in convention.levels.select_for_update().annotate(node_count=Count("nodes"))
         }
         _check_known_pks("niveau", existing, levels)
         kept = {data.pk for data in levels if data.pk}
@@ -400,9 +395,11 @@ def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -
             )
         PlanLevel.objects.filter(pk__in=existing.keys() - kept).delete()
         # Positions and names are unique per CTG: park the kept levels before renaming.
-        offset = (PlanLevel.objects.filter(convention=convention).aggregate(m=Max("position"))[
-            "m"
-        ] or 0) + len(levels) + 1
+        offset = (
+            (PlanLevel.objects.filter(convention=convention).aggregate(m=Max("position"))["m"] or 0)
+            + len(levels)
+            + 1
+        )
         for pk in kept:
             PlanLevel.objects.filter(pk=pk).update(
                 position=F("position") + offset, name=f"\u2063{pk}"

@@ -135,9 +135,7 @@ def convention_create(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "errors": error_summary(form),
-            "breadcrumb": _breadcrumb(
-                "Nouvelle CTG", (reverse("conventions:list"), "Conventions")
-            ),
+            "breadcrumb": _breadcrumb("Nouvelle CTG", (reverse("conventions:list"), "Conventions")),
         },
     )
 
@@ -240,12 +238,15 @@ def convention_territory(request: HttpRequest, slug: str) -> HttpResponse:
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     results = []
     if query:
-        current_codes = {c.code for c in current}
-        results = [
-            c
-            for c in search_communes(query, limit=COMMUNE_SEARCH_LIMIT)
-            if c.code not in current_codes
-        ]
+        # The CTG's own département first, then the rest of France.
+        seen = {c.code for c in current}
+        for departement in (convention.departement_id, None):
+            for commune in search_communes(
+                query, departement=departement, limit=COMMUNE_SEARCH_LIMIT
+            ):
+                if commune.code not in seen and len(results) < COMMUNE_SEARCH_LIMIT:
+                    seen.add(commune.code)
+                    results.append(commune)
     search_context = {"query": query, "results": results}
     if request.htmx and request.method == "GET":
         return render(

@@ -5,8 +5,6 @@ The views are thin: pilote.conventions.exchange reads and writes the format.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_create_convention, can_see_internal_notes
 
 from .access import get_convention_for_user
+from .exchange import ExchangeError, export_convention, import_convention, loads
 from .forms import ImportForm, error_summary, megabytes
 
 
@@ -28,10 +27,9 @@ from .forms import ImportForm, error_summary, megabytes
 def convention_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the CTG as a JSON file; internal notes only go to those who may read them."""
     convention = get_convention_for_user(request, slug)
-    from .exchange import export_convention
-
-    data = export_convention(convention)
-    if not can_see_internal_notes(request.user, convention):
+    internal = can_see_internal_notes(request.user, convention)
+    data = export_convention(convention, include_internal=internal)
+    if not internal:
         _strip_internal_notes(data)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{convention.slug}.json"'
@@ -51,15 +49,13 @@ def convention_import(request: HttpRequest) -> HttpResponse:
     """Create a CTG from a JSON file; nothing is written when the file is refused."""
     if not can_create_convention(request.user):
         raise PermissionDenied("Vous ne pouvez pas importer de CTG.")
-    from .exchange import ExchangeError, import_convention
-
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            data = _read_json(form.cleaned_data["file"])
+            data = loads(form.cleaned_data["file"].read())
             with transaction.atomic():
                 convention = import_convention(data, by=request.user)
-        except (ValueError, ExchangeError) as error:
+        except ExchangeError as error:
             form.add_error("file", str(error))
         else:
             messages.success(request, f"La CTG « {convention.name} » a été importée.")
@@ -78,24 +74,3 @@ def convention_import(request: HttpRequest) -> HttpResponse:
             },
         },
     )
-
-
-def _read_json(upload) -> dict:
-    """Return the JSON object of an uploaded file, or raise ValueError with a French message."""
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")  # Excel and Windows editors add a BOM
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8 et recommencez."
-        ) from error
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"Le fichier n'est pas un JSON valide (ligne {error.lineno}, colonne {error.colno}) : "
-            "vérifiez qu'il n'a pas été modifié ou tronqué."
-        ) from error
-    if not isinstance(data, dict):
-        raise ValueError("Le fichier doit contenir un objet JSON décrivant une CTG.")
-    return data

@@ -174,7 +174,8 @@ class NodeForm(PlanForm):
         years = convention.years
         for name in ("start_year", "end_year"):
             self.fields[name].widget.attrs.update({"min": years[0], "max": years[-1]})
-            self.fields[name].help_text = f"Entre {years[0]} et {years[-1]}."
+            # The bound field copied the help text at creation: update both.
+            self.fields[name].help_text = self[name].help_text = f"Entre {years[0]} et {years[-1]}."
 
     @staticmethod
     def initial_from(node: PlanNode) -> dict:
@@ -417,7 +418,7 @@ class FicheForms:
                 }
                 row.update({f"target_{t.year}": t.value for t in indicator.targets.all()})
                 indicator_initial.append(row)
-        kwargs = {"form_kwargs": {"convention": convention}}
+        kwargs = {"form_kwargs": {"convention": convention}, "error_class": DsfrErrorList}
         self.budget = BudgetLineFormSet(data, initial=budget_initial, prefix="budget", **kwargs)
         self.indicators = IndicatorFormSet(
             data, initial=indicator_initial, prefix="indicateurs", **kwargs

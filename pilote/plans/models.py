@@ -98,7 +98,7 @@ class PlanNode(models.Model):
     )
     position = models.PositiveIntegerField("ordre", default=0)
     level = models.ForeignKey(
-        PlanLevel, on_delete=models.PROTECT, related_name="nodes", verbose_name="niveau"
+        PlanLevel, on_delete=models.RESTRICT, related_name="nodes", verbose_name="niveau"
     )
     number = models.CharField("numéro", max_length=30, blank=True)
     title = models.TextField("intitulé")

@@ -208,19 +208,36 @@ def bulk_plan(convention: Convention, *, axes: int = 5, fiches: int = 10, action
     """Create a plan of axes × fiches × actions elements with bulk_create (3 + 1 queries)."""
     levels = list(convention.levels.order_by("position"))
     axis_nodes = PlanNode.objects.bulk_create(
-        PlanNode(convention=convention, level=levels[0], position=a, number=str(a),
-                 title=f"Axe {a} : soutenir les familles")
+        PlanNode(
+            convention=convention,
+            level=levels[0],
+            position=a,
+            number=str(a),
+            title=f"Axe {a} : soutenir les familles",
+        )
         for a in range(1, axes + 1)
     )
     fiche_nodes = PlanNode.objects.bulk_create(
-        PlanNode(convention=convention, parent=axis, level=levels[1], position=f,
-                 number=f"{axis.number}.{f}", title=f"Fiche action {axis.number}.{f}")
+        PlanNode(
+            convention=convention,
+            parent=axis,
+            level=levels[1],
+            position=f,
+            number=f"{axis.number}.{f}",
+            title=f"Fiche action {axis.number}.{f}",
+        )
         for axis in axis_nodes
         for f in range(1, fiches + 1)
     )
     PlanNode.objects.bulk_create(
-        PlanNode(convention=convention, parent=fiche, level=levels[-1], position=x,
-                 number=f"{fiche.number}.{x}", title=f"Action {fiche.number}.{x}")
+        PlanNode(
+            convention=convention,
+            parent=fiche,
+            level=levels[-1],
+            position=x,
+            number=f"{fiche.number}.{x}",
+            title=f"Action {fiche.number}.{x}",
+        )
         for fiche in fiche_nodes
         for x in range(1, actions + 1)
     )

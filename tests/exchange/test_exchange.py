@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -209,7 +210,9 @@ def test_existing_organisations_are_reused_case_insensitively():
 
 def test_export_can_leave_internal_notes_out():
     convention = import_convention(make_document())
-    assert export_convention(convention, include_internal=False)["convention"]["internal_notes"] == ""
+    assert (
+        export_convention(convention, include_internal=False)["convention"]["internal_notes"] == ""
+    )
 
 
 @pytest.mark.parametrize(
@@ -217,13 +220,13 @@ def test_export_can_leave_internal_notes_out():
     [
         (b"", "Le fichier est vide."),
         (b"   \n", "Le fichier est vide."),
-        (b"{\"format\": ", "n'est pas un JSON valide (ligne 1"),
-        ("{\"name\": \"Créche\"}".encode("cp1252"), "n'est pas encodé en UTF-8"),
+        (b'{"format": ', "n'est pas un JSON valide (ligne 1"),
+        ('{"name": "Créche"}'.encode("cp1252"), "n'est pas encodé en UTF-8"),
         (b"[1, 2]", "doit contenir un objet"),
     ],
 )
 def test_unreadable_files_get_a_french_message(raw, message):
-    with pytest.raises(ExchangeError, match=message):
+    with pytest.raises(ExchangeError, match=re.escape(message)):
         loads(raw)
 
 
@@ -248,7 +251,7 @@ def _broken(path: str, value):
     ("path", "value", "message"),
     [
         ("format", "autre", "n'est pas un export Pilote CTG"),
-        ("version", 99, "Version de format non prise en charge"),
+        ("version", 99, "version de format non prise en charge"),
         ("convention.name", "", "« name » est obligatoire"),
         ("convention.end_date", "2025-01-01", "date de fin doit être postérieure"),
         ("convention.start_date", "2026-13-01", "n'est pas une date valide"),
@@ -270,7 +273,7 @@ def _broken(path: str, value):
 )
 def test_invalid_document_is_refused_and_nothing_is_written(path, value, message):
     organisations_before = Organisation.objects.count()
-    with pytest.raises(ExchangeError, match=message) as excinfo:
+    with pytest.raises(ExchangeError, match=re.escape(message)) as excinfo:
         import_convention(_broken(path, value))
     assert str(excinfo.value).startswith("Import impossible, rien n'a été enregistré")
     assert not Convention.objects.filter(slug="ctg-test-paa").exists()

@@ -1,6 +1,7 @@
 """Template helpers of the CTG pages, usable from the other apps' templates too."""
 
 from django import template
+from django.utils.formats import date_format
 
 from pilote.accounts.perms import can_edit_convention, can_see_internal_notes
 
@@ -30,3 +31,12 @@ def years_label(convention) -> str:
     if rest:
         return f"{label} et {rest} mois"
     return label
+
+
+@register.filter
+def long_date(value) -> str:
+    """Return a date as French prose writes it: "1er janvier 2026", "31 décembre 2030"."""
+    if not value:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {date_format(value, 'F Y')}"

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('communes', models.ManyToManyField(blank=True, related_name='plan_nodes', to='territories.commune', verbose_name='communes concernées')),
                 ('convention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_nodes', to='conventions.convention')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nodes', to='plans.planlevel', verbose_name='niveau')),
+                ('level', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='nodes', to='plans.planlevel', verbose_name='niveau')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='plans.plannode')),
                 ('partners', models.ManyToManyField(blank=True, related_name='partner_nodes', to='accounts.organisation', verbose_name='partenaires')),
                 ('pilots', models.ManyToManyField(blank=True, related_name='piloted_nodes', to='accounts.organisation', verbose_name='pilotes')),
