@@ -384,13 +384,18 @@ def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -
         still_used = [
             level for pk, level in existing.items() if pk not in kept and level.node_count
         ]
+        if len(still_used) == 1:
+            level = still_used[0]
+            raise ConventionError(
+                f"Le niveau « {level.name} » contient encore {_elements(level.node_count)} : "
+                "il ne peut pas être supprimé. Supprimez ou déplacez d'abord ces éléments."
+            )
         if still_used:
             details = ", ".join(
-                f"« {level.name} » ({level.node_count} élément{'s' if level.node_count > 1 else ''})"
-                for level in still_used
+                f"« {level.name} » ({_elements(level.node_count)})" for level in still_used
             )
             raise ConventionError(
-                f"Ces niveaux contiennent encore des éléments du plan et ne peuvent pas être "
+                "Ces niveaux contiennent encore des éléments du plan et ne peuvent pas être "
                 f"supprimés : {details}. Supprimez ou déplacez d'abord ces éléments."
             )
         PlanLevel.objects.filter(pk__in=existing.keys() - kept).delete()
@@ -410,6 +415,10 @@ def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -
             level.name = data.name.strip()
             level.tracked = data.tracked
             level.save()
+
+
+def _elements(count: int) -> str:
+    return f"{count} élément{'s' if count > 1 else ''} du plan"
 
 
 def _check_known_pks(kind: str, existing: dict, items: Sequence) -> None:

@@ -19,6 +19,14 @@ class TreeNode:
         return self.node.number or ""
 
     @property
+    def label(self) -> str:
+        """Return a short name for the controls' accessible names ("Fiche action 3")."""
+        if self.node.number:
+            return f"{self.node.level.name} {self.node.number}"
+        title = self.node.title if len(self.node.title) <= 50 else self.node.title[:49] + "…"
+        return f"{self.node.level.name} « {title} »"
+
+    @property
     def descendant_count(self) -> int:
         """Return how many elements lie under this one, at any depth."""
         return sum(1 + child.descendant_count for child in self.children)
