@@ -340,10 +340,6 @@ class SignatoryForm(PiloteForm, forms.ModelForm):
         model = Signatory
         fields = ["organisation", "representative", "role", "deliberation_date", "signature_date"]
         labels = {"role": "Qualité"}
-        help_texts = {
-            "organisation": "Par exemple : Commune de Digne-les-Bains.",
-            "role": "Par exemple : Maire, Présidente, Directeur.",
-        }
         widgets = {"deliberation_date": DateInput(), "signature_date": DateInput()}
 
 

@@ -292,9 +292,14 @@ def _check_communes_unused(convention: Convention, codes: set[str]) -> None:
         if len(nodes) > 5:
             labels += f" et {len(nodes) - 5} autre(s)"
         parts.append(f"{commune.name} ({commune.code}) est citée par : {labels}")
+    if len(parts) == 1:
+        raise ConventionError(
+            f"Impossible de retirer cette commune du territoire : {parts[0]}. "
+            "Retirez-la d'abord de ces éléments du plan d'actions."
+        )
     raise ConventionError(
-        "Impossible de retirer ces communes du territoire, car des éléments du plan d'actions "
-        f"les concernent. {' ; '.join(parts)}. Retirez-les d'abord de ces éléments."
+        "Impossible de retirer ces communes du territoire : "
+        f"{' ; '.join(parts)}. Retirez-les d'abord de ces éléments du plan d'actions."
     )
 
 

@@ -61,6 +61,11 @@ def _convention_crumbs(convention: Convention) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _bound(request: HttpRequest):
+    """Return the data to bind a form to: the POST data, even empty, on a POST only."""
+    return request.POST if request.method == "POST" else None
+
+
 def _add_error(form, error: ConventionError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -105,7 +110,7 @@ def convention_create(request: HttpRequest) -> HttpResponse:
     if not can_create_convention(request.user):
         raise PermissionDenied("Vous ne pouvez pas créer de CTG.")
     departements = creatable_departements(request.user)
-    form = ConventionCreateForm(request.POST or None, departements=departements)
+    form = ConventionCreateForm(_bound(request), departements=departements)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -188,7 +193,7 @@ def convention_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change the general information of a CTG."""
     convention = get_convention_for_user(request, slug, edit=True)
     # The form works on a copy: a refused slug must not leak into the page's links.
-    form = ConventionEditForm(request.POST or None, instance=copy.copy(convention))
+    form = ConventionEditForm(_bound(request), instance=copy.copy(convention))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -255,7 +260,7 @@ def convention_territory(request: HttpRequest, slug: str) -> HttpResponse:
             {"convention": convention, **search_context},
         )
 
-    form = TerritoryForm(request.POST or None, convention=convention, current=current)
+    form = TerritoryForm(_bound(request), convention=convention, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_territory(
@@ -289,7 +294,7 @@ def convention_signatories(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit the ordered list of signatories."""
     convention = get_convention_for_user(request, slug, edit=True)
     formset = SignatoryFormSet(
-        request.POST or None, queryset=convention.signatories.all(), prefix="signataires"
+        _bound(request), queryset=convention.signatories.all(), prefix="signataires"
     )
     service_error = ""
     if request.method == "POST" and formset.is_valid():
@@ -326,7 +331,7 @@ def convention_amendments(request: HttpRequest, slug: str) -> HttpResponse:
     queryset = convention.amendments.all()
     next_number = max((a.number for a in queryset), default=0) + 1
     formset = AmendmentFormSet(
-        request.POST or None,
+        _bound(request),
         queryset=queryset,
         prefix="avenants",
         initial=[{"number": next_number}],
@@ -366,7 +371,7 @@ def convention_levels(request: HttpRequest, slug: str) -> HttpResponse:
     """Name, order and flag the levels of the CTG's action plan."""
     convention = get_convention_for_user(request, slug, edit=True)
     queryset = PlanLevel.objects.filter(convention=convention).annotate(node_count=Count("nodes"))
-    formset = LevelFormSet(request.POST or None, queryset=queryset, prefix="niveaux")
+    formset = LevelFormSet(_bound(request), queryset=queryset, prefix="niveaux")
     service_error = ""
     if request.method == "POST" and formset.is_valid():
         rows = [

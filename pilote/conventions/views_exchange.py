@@ -49,7 +49,7 @@ def convention_import(request: HttpRequest) -> HttpResponse:
     """Create a CTG from a JSON file; nothing is written when the file is refused."""
     if not can_create_convention(request.user):
         raise PermissionDenied("Vous ne pouvez pas importer de CTG.")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
             data = loads(form.cleaned_data["file"].read())

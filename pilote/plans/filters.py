@@ -50,10 +50,8 @@ class PlanNodeFilter(django_filters.FilterSet):
         method="filter_noop",
         widget=forms.CheckboxInput,
     )
-    year_from = django_filters.NumberFilter(
-        label="Période : de", method="filter_year_from", help_text="Année"
-    )
-    year_to = django_filters.NumberFilter(label="à", method="filter_year_to", help_text="Année")
+    year_from = django_filters.NumberFilter(label="De l'année", method="filter_year_from")
+    year_to = django_filters.NumberFilter(label="À l'année", method="filter_year_to")
 
     class Meta:
         model = PlanNode

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
 from pilote.accounts.models import Organisation
+from pilote.territories.models import Commune
 
 from .enums import NumberingMode, Origin, Priority
 from .models import PlanLevel, PlanNode, Thematic
@@ -53,11 +54,36 @@ class PlanForm(DsfrBaseForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("error_class", DsfrErrorList)
         super().__init__(*args, **kwargs)
+        self.prepare_widgets()
+
+    def prepare_widgets(self) -> None:
+        """Give every widget the attributes the django-dsfr field templates read."""
+        for field in self.fields.values():
+            widget = field.widget
+            if not hasattr(widget, "group_class"):
+                is_select = isinstance(widget, forms.Select)
+                widget.group_class = "fr-select-group" if is_select else "fr-input-group"
+            if not hasattr(widget, "inline"):
+                widget.inline = False
 
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            # Name the commune rather than its code when it exists elsewhere in France.
+            code = str(error.params.get("value", ""))
+            commune = Commune.objects.filter(code=code).first()
+            name = f"{commune.name} ({commune.code})" if commune else code
+            raise ValidationError(
+                f"{name} n'appartient pas au territoire de la CTG.", code="invalid_choice"
+            ) from error
 
 
 class ThematicChoiceField(forms.ModelMultipleChoiceField):
@@ -337,6 +363,7 @@ class IndicatorForm(PlanForm):
                 widget=forms.NumberInput(attrs={"class": "fr-input", "step": "any"}),
             )
             self.target_names.append(name)
+        self.prepare_widgets()
 
     @property
     def target_fields(self):
@@ -458,6 +485,23 @@ class FicheForms:
                 )
             )
         return self.main.to_data(budget_lines=budget_lines, indicators=indicators)
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Return (anchor, "Label : message") for every field error, in page order."""
+        summary = []
+        parts = [(self.main, "")]
+        parts += [(f, f"Ligne budgétaire {i} – ") for i, f in enumerate(self.budget.forms, 1)]
+        parts += [(f, f"Indicateur {i} – ") for i, f in enumerate(self.indicators.forms, 1)]
+        for form, prefix in parts:
+            for name, errors in form.errors.items():
+                if name == "__all__":
+                    continue
+                bound = form[name]
+                # Radios and checkboxes: point at the first option, the group has no input.
+                choices = isinstance(bound.field.widget, forms.RadioSelect)
+                anchor = f"{bound.auto_id}_0" if choices else bound.auto_id
+                summary += [(anchor, f"{prefix}{bound.label} : {error}") for error in errors]
+        return summary
 
     @property
     def has_errors(self) -> bool:

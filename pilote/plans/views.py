@@ -227,10 +227,12 @@ def node_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except services.PlanError as error:
             messages.error(request, str(error))
             return redirect(_tree_url(convention, node.pk))
-        if count > 1:
-            text = f"« {label} » et ses {count - 1} sous-éléments ont été supprimés."
-        else:
+        if count == 1:
             text = f"« {label} » a été supprimé."
+        elif count == 2:
+            text = f"« {label} » et son sous-élément ont été supprimés."
+        else:
+            text = f"« {label} » et ses {count - 1} sous-éléments ont été supprimés."
         messages.success(request, text)
         return redirect(_tree_url(convention, node.parent_id))
     roots = load_plan(convention, full=False)
@@ -301,7 +303,7 @@ def node_search(request: HttpRequest, slug: str) -> HttpResponse:
     if not filterset.is_bound:
         matching = order.keys()
     elif filterset.is_valid():
-        matching = filterset.qs.values_list("pk", flat=True).distinct()
+        matching = filterset.qs.order_by().values_list("pk", flat=True).distinct()
     else:
         matching = []
     pks = sorted(set(matching), key=lambda pk: order.get(pk, 0))

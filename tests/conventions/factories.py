@@ -204,7 +204,7 @@ def user_with_role(role: str, **kwargs) -> User:
     return user
 
 
-def bulk_plan(convention: Convention, *, axes: int = 5, fiches: int = 10, actions: int = 9):
+def bulk_plan(convention: Convention, *, axes: int = 5, fiches: int = 9, actions: int = 10):
     """Create a plan of axes × fiches × actions elements with bulk_create (3 + 1 queries)."""
     levels = list(convention.levels.order_by("position"))
     axis_nodes = PlanNode.objects.bulk_create(
