@@ -27,7 +27,7 @@ from pilote.plans.models import (
 from pilote.territories.models import EPCI, Commune, Departement
 
 from .enums import ConventionStatus
-from .models import Amendment, Convention, Signatory
+from .models import RESERVED_SLUGS, Amendment, Convention, Signatory
 
 FORMAT_NAME = "pilote-ctg"
 FORMAT_VERSION = 1
@@ -568,6 +568,8 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
             reader.error(
                 where, f"vous ne pouvez pas créer de CTG pour la Caf du département {departement}."
             )
+    if slug in RESERVED_SLUGS:
+        reader.error(where, f"l'identifiant « {slug} » est réservé par l'application.")
     if slug and Convention.objects.filter(slug=slug).exists():
         reader.error(where, f"une CTG d'identifiant « {slug} » existe déjà.")
     if reader.errors:

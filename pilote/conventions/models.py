@@ -8,6 +8,8 @@ from django.urls import reverse
 from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 
 MAX_YEARS = 5
+# Path segments under /ctg/ that a CTG slug would shadow.
+RESERVED_SLUGS = frozenset({"nouvelle", "importer"})
 
 
 class ConventionQuerySet(models.QuerySet):

@@ -25,7 +25,7 @@ from pilote.plans.models import PlanLevel, PlanNode
 from pilote.territories.models import EPCI, Commune, Departement
 
 from .enums import ConventionStatus
-from .models import MAX_YEARS, Amendment, Convention, Signatory, _add_years
+from .models import MAX_YEARS, RESERVED_SLUGS, Amendment, Convention, Signatory, _add_years
 
 # A new CTG starts with the levels most plans use; the last one is followed every quarter.
 DEFAULT_LEVELS: tuple[tuple[str, bool], ...] = (
@@ -34,7 +34,6 @@ DEFAULT_LEVELS: tuple[tuple[str, bool], ...] = (
     ("Action", True),
 )
 # Path segments of /ctg/ that a slug must not shadow.
-RESERVED_SLUGS = frozenset({"nouvelle", "importer"})
 SLUG_MAX_LENGTH = Convention._meta.get_field("slug").max_length
 
 

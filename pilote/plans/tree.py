@@ -13,6 +13,8 @@ class TreeNode:
     node: PlanNode
     depth: int
     children: list["TreeNode"] = field(default_factory=list)
+    # Filled by the views that render controls (see pilote.plans.views.attach_urls).
+    urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

@@ -35,9 +35,34 @@ def _tree_url(convention, node_pk: int | None = None) -> str:
     return f"{url}#element-{node_pk}" if node_pk else url
 
 
+NODE_URLS = {
+    "node": "plans:node",
+    "edit": "plans:edit",
+    "move": "plans:move",
+    "delete": "plans:delete",
+    "up": "plans:move_up",
+    "down": "plans:move_down",
+}
+_PK = 987654321  # a placeholder pk, replaced in the reversed URL
+
+
+def attach_urls(convention, roots) -> None:
+    """Give every TreeNode its page and control URLs (one reverse() per name, not per node)."""
+    patterns = {
+        key: reverse(name, kwargs={"slug": convention.slug, "pk": _PK})
+        for key, name in NODE_URLS.items()
+    }
+    add = reverse("plans:add", kwargs={"slug": convention.slug}) + "?parent="
+    for item in walk(roots):
+        pk = str(item.node.pk)
+        item.urls = {key: url.replace(str(_PK), pk) for key, url in patterns.items()}
+        item.urls["add"] = add + pk
+
+
 def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     roots = load_plan(convention)
+    attach_urls(convention, roots)
     return render(
         request,
         "plans/tree.html",
@@ -159,6 +184,7 @@ def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> Http
         messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
         return redirect(_tree_url(convention, node.pk))
     roots = load_plan(convention)
+    attach_urls(convention, roots)
     parent_item = find(roots, node.parent_id) if node.parent_id else None
     items = parent_item.children if parent_item else roots
     return render(

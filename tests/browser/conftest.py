@@ -77,6 +77,7 @@ def browser(live_demo_server):
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                "--lang=fr-FR",
             ],
         )
         yield browser
@@ -85,8 +86,9 @@ def browser(live_demo_server):
 
 @pytest.fixture
 def page(browser, live_demo_server):
-    context = browser.new_context(base_url=live_demo_server, locale="fr-FR",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_demo_server, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     yield page
     context.close()

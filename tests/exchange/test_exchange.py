@@ -306,3 +306,8 @@ def test_import_command_reports_errors_in_french(tmp_path):
 def test_export_command_refuses_an_unknown_slug():
     with pytest.raises(CommandError, match="Aucune CTG"):
         call_command("export_ctg", "inconnue")
+
+
+def test_a_slug_reserved_by_the_application_is_refused():
+    with pytest.raises(ExchangeError, match="réservé"):
+        import_convention(make_document(), slug="importer")
