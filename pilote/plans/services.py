@@ -167,7 +167,7 @@ def create_node(
         raise PlanError("L'élément parent n'appartient pas à cette CTG.")
     node = PlanNode(convention=convention, parent=parent)
     _apply(node, data)
-    siblings = list(_siblings(convention, parent.pk if parent else None))
+    siblings = list(_siblings(convention, parent.pk if parent else None, lock=True))
     if position is None or position >= len(siblings):
         node.position = len(siblings)
         node.save()
@@ -219,14 +219,14 @@ def move_node(
         raise PlanError("Ce niveau n'appartient pas à cette CTG.")
 
     old_parent_id = node.parent_id
-    new_siblings = [s for s in _siblings(convention, new_parent_id) if s.pk != node.pk]
+    new_siblings = [s for s in _siblings(convention, new_parent_id, lock=True) if s.pk != node.pk]
     target = len(new_siblings) if position is None else min(max(position, 0), len(new_siblings))
     new_siblings.insert(target, node)
     node.parent_id = new_parent_id
     node.save(update_fields=["parent", "updated_at"])
     _save_positions(new_siblings)
     if old_parent_id != new_parent_id:
-        _save_positions(list(_siblings(convention, old_parent_id)))
+        _save_positions(list(_siblings(convention, old_parent_id, lock=True)))
     if level is not None and level.pk != node.level_id:
         _relevel(node, level)
     node.refresh_from_db()
@@ -257,7 +257,7 @@ def delete_node(node: PlanNode) -> int:
             "Impossible de supprimer cet élément : des données y sont encore rattachées "
             "(suivis, mesures…)."
         ) from error
-    _save_positions(list(_siblings(convention, parent_id)))
+    _save_positions(list(_siblings(convention, parent_id, lock=True)))
     return count
 
 
@@ -375,10 +375,11 @@ def get_or_create_thematic(convention, label: str) -> Thematic:
 # Internals.
 
 
-def _siblings(convention, parent_id: int | None) -> models.QuerySet:
-    return PlanNode.objects.filter(convention=convention, parent_id=parent_id).order_by(
-        "position", "pk"
-    )
+def _siblings(convention, parent_id: int | None, *, lock: bool = False) -> models.QuerySet:
+    queryset = PlanNode.objects.filter(convention=convention, parent_id=parent_id)
+    if lock:  # two editors reordering the same group wait for each other (PostgreSQL)
+        queryset = queryset.select_for_update()
+    return queryset.order_by("position", "pk")
 
 
 def _save_positions(siblings: list[PlanNode]) -> None:

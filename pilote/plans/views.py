@@ -110,6 +110,13 @@ def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def node_add(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
+    if not convention.levels.exists():
+        messages.error(
+            request,
+            "Définissez d'abord les niveaux du plan de cette CTG "
+            "(par exemple « Axe », « Fiche action », « Action clé »).",
+        )
+        return redirect(_tree_url(convention))
     parent_pk = request.POST.get("parent") or request.GET.get("parent")
     parent = _get_node(convention, parent_pk) if parent_pk else None
     forms = FicheForms(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from pilote.accounts.models import Organisation
 from pilote.plans.models import PlanNode
 
-from .factories import DIGNE, MANOSQUE, PlanNodeFactory, commune
+from .factories import DIGNE, MANOSQUE, ConventionFactory, PlanNodeFactory, commune
 from .test_forms import post_data
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,12 @@ class TestRenumber:
             plan_url("renumber", convention), {"scope": "plan", "mode": "continue", "preview": "1"}
         )
         assert "Cochez au moins un niveau." in response.content.decode()
+
+
+def test_a_ctg_without_levels_asks_for_them_first(client, superuser):
+    convention = ConventionFactory(levels=[])
+    client.force_login(superuser)
+    tree = client.get(plan_url("tree", convention)).content.decode()
+    assert "Définir les niveaux du plan" in tree
+    response = client.get(plan_url("add", convention), follow=True)
+    assert "Définissez d&#x27;abord les niveaux du plan" in response.content.decode()
