@@ -40,8 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.forms",
+    # dsfr before django.forms: its widget, option and error-list templates must win.
     "dsfr",
+    "django.forms",
     "widget_tweaks",
     "django_filters",
     "django_htmx",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
-from dsfr.forms import DsfrBaseForm
 
+from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 from pilote.plans.models import PlanLevel
 from pilote.territories.models import EPCI, Commune
 
@@ -26,27 +26,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class PiloteForm(DsfrBaseForm):
-    """DSFR form whose widgets carry every attribute the DSFR snippets read."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        prepare_dsfr_fields(self)
-
-
-def prepare_dsfr_fields(form: forms.BaseForm) -> None:
-    """Give each widget the attributes the django-dsfr snippets expect."""
-    # The snippets read widget.group_class and widget.inline, which only some widgets have.
-    for field in form.fields.values():
-        widget = field.widget
-        if not hasattr(widget, "group_class"):
-            widget.group_class = (
-                "fr-select-group" if isinstance(widget, forms.Select) else "fr-input-group"
-            )
-        if not hasattr(widget, "inline"):
-            widget.inline = False
 
 
 def parse_commune_codes(raw: str) -> list[Commune]:

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from dsfr.forms import DsfrBaseForm
 
 from pilote.accounts.models import Organisation
+from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 from pilote.territories.models import Commune
 
 from .enums import NumberingMode, Origin, Priority
@@ -20,7 +20,6 @@ from .services import (
     parse_organisation_names,
 )
 from .tree import TreeNode, walk
-from .widgets import CheckboxSelectMultiple, DsfrErrorList, RadioSelect
 
 QUARTER_CHOICES = [("", "—"), *((q, f"T{q}") for q in range(1, 5))]
 ORGANISATIONS_HELP = "Une organisation par ligne, ou séparées par des virgules."
@@ -48,23 +47,8 @@ def node_label(node: PlanNode, *, depth: int = 0, width: int = 90) -> str:
     return INDENT * depth + text
 
 
-class PlanForm(DsfrBaseForm):
-    """A DSFR form whose errors render with the DSFR classes."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("error_class", DsfrErrorList)
-        super().__init__(*args, **kwargs)
-        self.prepare_widgets()
-
-    def prepare_widgets(self) -> None:
-        """Give every widget the attributes the django-dsfr field templates read."""
-        for field in self.fields.values():
-            widget = field.widget
-            if not hasattr(widget, "group_class"):
-                is_select = isinstance(widget, forms.Select)
-                widget.group_class = "fr-select-group" if is_select else "fr-input-group"
-            if not hasattr(widget, "inline"):
-                widget.inline = False
+class PlanForm(PiloteForm):
+    """A form of the plan pages."""
 
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
@@ -119,14 +103,14 @@ class NodeForm(PlanForm):
     territory = forms.ChoiceField(
         label="L'élément concerne",
         choices=[(WHOLE, "Tout le territoire de la CTG"), (SOME, "Certaines communes")],
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         initial=WHOLE,
     )
     communes = CommuneChoiceField(
         label="Communes concernées",
         queryset=None,
         required=False,
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         help_text="À cocher si vous avez choisi « Certaines communes ».",
         error_messages={
             "invalid_choice": "La commune %(value)s n'appartient pas au territoire de la CTG."
@@ -148,7 +132,7 @@ class NodeForm(PlanForm):
         label="Thématiques",
         queryset=None,
         required=False,
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Cette thématique n'est pas proposée pour cette CTG."},
     )
     new_thematic = forms.CharField(
@@ -363,7 +347,7 @@ class IndicatorForm(PlanForm):
                 widget=forms.NumberInput(attrs={"class": "fr-input", "step": "any"}),
             )
             self.target_names.append(name)
-        self.prepare_widgets()
+        prepare_dsfr_fields(self)
 
     @property
     def target_fields(self):
@@ -445,7 +429,7 @@ class FicheForms:
                 }
                 row.update({f"target_{t.year}": t.value for t in indicator.targets.all()})
                 indicator_initial.append(row)
-        kwargs = {"form_kwargs": {"convention": convention}, "error_class": DsfrErrorList}
+        kwargs = {"form_kwargs": {"convention": convention}}
         self.budget = BudgetLineFormSet(data, initial=budget_initial, prefix="budget", **kwargs)
         self.indicators = IndicatorFormSet(
             data, initial=indicator_initial, prefix="indicateurs", **kwargs
@@ -523,7 +507,7 @@ class MoveForm(PlanForm):
         label="Place parmi les éléments du nouveau parent",
         choices=[("last", "En dernier"), ("first", "En premier")],
         initial="last",
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
     )
     level_mode = forms.ChoiceField(
         label="Niveau de l'élément déplacé",
@@ -532,7 +516,7 @@ class MoveForm(PlanForm):
             ("below", "Prendre le niveau situé sous le nouveau parent"),
         ],
         initial="keep",
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         help_text="Ses sous-éléments changent de niveau d'autant.",
     )
 
@@ -571,12 +555,12 @@ class RenumberForm(PlanForm):
         label="Mode de numérotation",
         choices=NumberingMode.choices,
         initial=NumberingMode.HIERARCHICAL,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
     )
     levels = forms.ModelMultipleChoiceField(
         label="Niveaux à renuméroter",
         queryset=PlanLevel.objects.none(),
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Les éléments des niveaux non cochés gardent leur numéro.",
         error_messages={"required": "Cochez au moins un niveau."},
     )

@@ -109,9 +109,9 @@ def login(page):
     return _login
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under tests/browser/screenshots/ and return its path."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot under tests/browser/screenshots/ and return its path."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
