@@ -379,10 +379,16 @@ def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -
             raise ConventionError(f"Deux niveaux portent le nom « {name} ».")
         names[name.casefold()] = name
     with transaction.atomic():
-        existing = {
-            level.pk: level
-            for level in convention.levels.select_for_update().annotate(node_count=Count("nodes"))
-        }
+        # PostgreSQL refuses FOR UPDATE with GROUP BY: lock the rows, then count apart.
+        existing = {level.pk: level for level in convention.levels.select_for_update()}
+        counts = dict(
+            PlanNode.objects.filter(level__in=existing.keys())
+            .values_list("level")
+            .annotate(count=Count("pk"))
+            .values_list("level", "count")
+        )
+        for pk, level in existing.items():
+            level.node_count = counts.get(pk, 0)
         _check_known_pks("niveau", existing, levels)
         kept = {data.pk for data in levels if data.pk}
         still_used = [

@@ -6,12 +6,15 @@ Every page of one CTG starts with get_convention_for_user(); every write goes th
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +37,7 @@ from .forms import (
     ConventionCreateForm,
     ConventionEditForm,
     LevelFormSet,
+    PiloteFormSet,
     SignatoryFormSet,
     TerritoryForm,
     error_summary,
@@ -44,6 +48,8 @@ from .summary import build_summary
 
 PAGE_SIZE = 25
 COMMUNE_SEARCH_LIMIT = 30
+
+Row = TypeVar("Row")
 
 
 def _breadcrumb(current: str, *links: tuple[str, str]) -> dict:
@@ -288,6 +294,43 @@ def convention_territory(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _formset_page(
+    request: HttpRequest,
+    convention: Convention,
+    formset: PiloteFormSet,
+    *,
+    to_row: Callable[[ModelForm], Row],
+    save: Callable[[list[Row]], object],
+    success: str,
+    page: str,
+    title: str,
+) -> HttpResponse:
+    """Save the list edited by a formset through its service, or show the page with its errors.
+
+    `page` names the sub-page: its section, its URL ("conventions:<page>") and its template
+    ("conventions/<page>.html"). `to_row` turns one valid form into the service's data.
+    """
+    service_error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = [to_row(form) for form in formset.rows()]
+        try:
+            save(rows)
+        except ConventionError as error:
+            service_error = error.message
+        else:
+            messages.success(request, success)
+            return redirect(f"conventions:{page}", slug=convention.slug)
+    return _render_edit_page(
+        request,
+        convention,
+        f"conventions/{page}.html",
+        page,
+        title,
+        formset=formset,
+        errors=error_summary(formset, extra=service_error),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def convention_signatories(request: HttpRequest, slug: str) -> HttpResponse:
@@ -296,30 +339,19 @@ def convention_signatories(request: HttpRequest, slug: str) -> HttpResponse:
     formset = SignatoryFormSet(
         _bound(request), queryset=convention.signatories.all(), prefix="signataires"
     )
-    service_error = ""
-    if request.method == "POST" and formset.is_valid():
-        rows = [
-            SignatoryData(
-                pk=form.instance.pk,
-                **{name: form.cleaned_data[name] for name in form._meta.fields},
-            )
-            for form in formset.rows()
-        ]
-        try:
-            services.replace_signatories(convention, by=request.user, signatories=rows)
-        except ConventionError as error:
-            service_error = error.message
-        else:
-            messages.success(request, "Les signataires ont été enregistrés.")
-            return redirect("conventions:signatories", slug=convention.slug)
-    return _render_edit_page(
+    return _formset_page(
         request,
         convention,
-        "conventions/signatories.html",
-        "signatories",
-        "Signataires",
-        formset=formset,
-        errors=error_summary(formset, extra=service_error),
+        formset,
+        to_row=lambda form: SignatoryData(
+            pk=form.instance.pk, **{name: form.cleaned_data[name] for name in form._meta.fields}
+        ),
+        save=lambda rows: services.replace_signatories(
+            convention, by=request.user, signatories=rows
+        ),
+        success="Les signataires ont été enregistrés.",
+        page="signatories",
+        title="Signataires",
     )
 
 
@@ -336,32 +368,20 @@ def convention_amendments(request: HttpRequest, slug: str) -> HttpResponse:
         prefix="avenants",
         initial=[{"number": next_number}],
     )
-    service_error = ""
-    if request.method == "POST" and formset.is_valid():
-        rows = [
-            AmendmentData(
-                pk=form.instance.pk,
-                number=form.cleaned_data["number"],
-                date=form.cleaned_data["date"],
-                subject=form.cleaned_data["subject"],
-            )
-            for form in formset.rows()
-        ]
-        try:
-            services.replace_amendments(convention, by=request.user, amendments=rows)
-        except ConventionError as error:
-            service_error = error.message
-        else:
-            messages.success(request, "Les avenants ont été enregistrés.")
-            return redirect("conventions:amendments", slug=convention.slug)
-    return _render_edit_page(
+    return _formset_page(
         request,
         convention,
-        "conventions/amendments.html",
-        "amendments",
-        "Avenants",
-        formset=formset,
-        errors=error_summary(formset, extra=service_error),
+        formset,
+        to_row=lambda form: AmendmentData(
+            pk=form.instance.pk,
+            number=form.cleaned_data["number"],
+            date=form.cleaned_data["date"],
+            subject=form.cleaned_data["subject"],
+        ),
+        save=lambda rows: services.replace_amendments(convention, by=request.user, amendments=rows),
+        success="Les avenants ont été enregistrés.",
+        page="amendments",
+        title="Avenants",
     )
 
 
@@ -372,29 +392,17 @@ def convention_levels(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     queryset = PlanLevel.objects.filter(convention=convention).annotate(node_count=Count("nodes"))
     formset = LevelFormSet(_bound(request), queryset=queryset, prefix="niveaux")
-    service_error = ""
-    if request.method == "POST" and formset.is_valid():
-        rows = [
-            LevelData(
-                pk=form.instance.pk,
-                name=form.cleaned_data["name"],
-                tracked=form.cleaned_data["tracked"],
-            )
-            for form in formset.rows()
-        ]
-        try:
-            services.replace_levels(convention, by=request.user, levels=rows)
-        except ConventionError as error:
-            service_error = error.message
-        else:
-            messages.success(request, "Les niveaux du plan d'actions ont été enregistrés.")
-            return redirect("conventions:levels", slug=convention.slug)
-    return _render_edit_page(
+    return _formset_page(
         request,
         convention,
-        "conventions/levels.html",
-        "levels",
-        "Niveaux du plan d'actions",
-        formset=formset,
-        errors=error_summary(formset, extra=service_error),
+        formset,
+        to_row=lambda form: LevelData(
+            pk=form.instance.pk,
+            name=form.cleaned_data["name"],
+            tracked=form.cleaned_data["tracked"],
+        ),
+        save=lambda rows: services.replace_levels(convention, by=request.user, levels=rows),
+        success="Les niveaux du plan d'actions ont été enregistrés.",
+        page="levels",
+        title="Niveaux du plan d'actions",
     )
