@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "pilote.territories",
     "pilote.conventions",
     "pilote.plans",
+    "pilote.monitoring",
     "pilote.demo",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,6 +126,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Uploads (JSON imports) are bounded; larger files get a French error, not a crash.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

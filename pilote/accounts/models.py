@@ -27,6 +27,11 @@ class Organisation(models.Model):
     commune = models.ForeignKey(
         "territories.Commune", on_delete=models.SET_NULL, null=True, blank=True
     )
+    email = models.EmailField(
+        "courriel",
+        blank=True,
+        help_text="Adresse à laquelle envoyer les relances de suivi des actions pilotées.",
+    )
 
     class Meta:
         verbose_name = "organisation"

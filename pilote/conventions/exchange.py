@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -48,6 +49,18 @@ def _date(value: datetime.date | None) -> str | None:
 
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def _indicator_dict(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline_value": _decimal(indicator.baseline_value),
+        "baseline_year": indicator.baseline_year,
+        "source": indicator.source,
+        "frequency": indicator.frequency,
+        "targets": {str(t.year): _decimal(t.value) for t in indicator.targets.all()},
+    }
 
 
 def export_convention(convention: Convention, *, include_internal: bool = True) -> dict[str, Any]:
@@ -106,18 +119,7 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
                 }
                 for line in sorted(node.budget_lines.all(), key=lambda line: line.pk)
             ],
-            "indicators": [
-                {
-                    "name": indicator.name,
-                    "unit": indicator.unit,
-                    "baseline_value": _decimal(indicator.baseline_value),
-                    "baseline_year": indicator.baseline_year,
-                    "source": indicator.source,
-                    "frequency": indicator.frequency,
-                    "targets": {str(t.year): _decimal(t.value) for t in indicator.targets.all()},
-                }
-                for indicator in node.indicators.all()
-            ],
+            "indicators": [_indicator_dict(i) for i in node.indicators.all()],
             "children": [node_dict(child) for child in by_parent.get(node.pk, [])],
         }
 
@@ -155,11 +157,18 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
                 {"code": t.code, "label": t.label}
                 for t in convention.custom_thematics.order_by("code")
             ],
+            "indicators": [
+                _indicator_dict(indicator)
+                for indicator in convention.indicators.filter(node__isnull=True)
+                .prefetch_related("targets")
+                .order_by("position", "pk")
+            ],
             "organisations": [
                 {
                     "name": organisation.name,
                     "kind": organisation.kind,
                     "commune": organisation.commune_id,
+                    "email": organisation.email,
                 }
                 for _, organisation in sorted(organisations.items())
             ],
@@ -287,6 +296,40 @@ class _Reader:
         return value
 
 
+def _read_indicators(reader: _Reader, item: dict, where: str) -> list:
+    """Return (Indicator, [IndicatorTarget]) pairs read from item["indicators"]."""
+    indicators = []
+    for j, spec in enumerate(reader.object_list(item, "indicators", where), 1):
+        iw = f"{where}, indicateur {j}"
+        targets = spec.get("targets") or {}
+        if not isinstance(targets, dict):
+            reader.error(iw, "« targets » doit être un objet {année: valeur}.")
+            targets = {}
+        target_rows = []
+        for year_text, value in targets.items():
+            if not str(year_text).isdigit():
+                reader.error(iw, f"année de cible invalide : {year_text!r}.")
+                continue
+            target_value = reader.decimal(value, iw, f"cible {year_text}")
+            if target_value is not None:
+                target_rows.append(IndicatorTarget(year=int(year_text), value=target_value))
+        indicators.append(
+            (
+                Indicator(
+                    position=j,
+                    name=reader.text(spec, "name", iw, required=True),
+                    unit=reader.text(spec, "unit", iw, max_length=60),
+                    baseline_value=reader.decimal(spec.get("baseline_value"), iw, "baseline_value"),
+                    baseline_year=reader.integer(spec, "baseline_year", iw, low=1900, high=2200),
+                    source=reader.text(spec, "source", iw, max_length=255),
+                    frequency=reader.text(spec, "frequency", iw, max_length=60),
+                ),
+                target_rows,
+            )
+        )
+    return indicators
+
+
 def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None) -> Convention:
     """Create a CTG from an exported document, all or nothing; raise ExchangeError if invalid.
 
@@ -371,7 +414,10 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
         commune_code = item.get("commune")
         if commune_code and not Commune.objects.filter(pk=commune_code).exists():
             reader.error(w, f"commune inconnue : {commune_code!r}.")
-        organisation_specs[org_name.casefold()] = (org_name, kind, commune_code or None)
+        email = reader.text(item, "email", w, max_length=254)
+        if email and "@" not in email:
+            reader.error(w, f"adresse de courriel invalide : {email!r}.")
+        organisation_specs[org_name.casefold()] = (org_name, kind, commune_code or None, email)
 
     signatories = []
     for i, item in enumerate(reader.object_list(meta, "signatories", where), 1):
@@ -404,6 +450,7 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
             )
         )
 
+    convention_indicators = _read_indicators(reader, meta, "convention")
     years = range(start.year, end.year + 1) if start and end else range(0)
     flat: list[tuple[int | None, dict, int]] = []  # (parent index, node data, depth)
 
@@ -493,39 +540,7 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
                     comment=reader.text(line, "comment", lw, max_length=255),
                 )
             )
-        indicators = []
-        for j, spec in enumerate(reader.object_list(item, "indicators", w), 1):
-            iw = f"{w}, indicateur {j}"
-            targets = spec.get("targets") or {}
-            if not isinstance(targets, dict):
-                reader.error(iw, "« targets » doit être un objet {année: valeur}.")
-                targets = {}
-            target_rows = []
-            for year_text, value in targets.items():
-                if not str(year_text).isdigit():
-                    reader.error(iw, f"année de cible invalide : {year_text!r}.")
-                    continue
-                target_value = reader.decimal(value, iw, f"cible {year_text}")
-                if target_value is not None:
-                    target_rows.append(IndicatorTarget(year=int(year_text), value=target_value))
-            indicators.append(
-                (
-                    Indicator(
-                        position=j,
-                        name=reader.text(spec, "name", iw, required=True),
-                        unit=reader.text(spec, "unit", iw, max_length=60),
-                        baseline_value=reader.decimal(
-                            spec.get("baseline_value"), iw, "baseline_value"
-                        ),
-                        baseline_year=reader.integer(
-                            spec, "baseline_year", iw, low=1900, high=2200
-                        ),
-                        source=reader.text(spec, "source", iw, max_length=255),
-                        frequency=reader.text(spec, "frequency", iw, max_length=60),
-                    ),
-                    target_rows,
-                )
-            )
+        indicators = _read_indicators(reader, item, w)
         pilots = reader.string_list(item, "pilots", w)
         partners = reader.string_list(item, "partners", w)
         for org_name in [*pilots, *partners]:
@@ -596,6 +611,7 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
                 signatories=signatories,
                 amendments=amendments,
                 prepared=prepared,
+                convention_indicators=convention_indicators,
             )
     except IntegrityError as exc:
         raise ExchangeError(
@@ -622,6 +638,7 @@ def _write(
     signatories,
     amendments,
     prepared,
+    convention_indicators,
 ):
     convention = Convention.objects.create(
         slug=slug,
@@ -708,7 +725,11 @@ def _write(
             budget_lines.append(line)
         for indicator, targets in entry["indicators"]:
             indicator.node = node
+            indicator.convention = convention
             indicator_rows.append((indicator, targets))
+    for indicator, targets in convention_indicators:
+        indicator.convention = convention
+        indicator_rows.append((indicator, targets))
     PlanNode.communes.through.objects.bulk_create(commune_links, ignore_conflicts=True)
     PlanNode.pilots.through.objects.bulk_create(pilot_links, ignore_conflicts=True)
     PlanNode.partners.through.objects.bulk_create(partner_links, ignore_conflicts=True)
@@ -733,19 +754,23 @@ def _organisations(prepared, specs) -> dict[str, Organisation]:
     for entry in prepared:
         for name in [*entry["pilots"], *entry["partners"]]:
             names.setdefault(name.casefold(), name)
-    for key, (name, _kind, _commune) in specs.items():
+    for key, (name, *_rest) in specs.items():
         names.setdefault(key, name)
+    # SQLite's lower() only folds ASCII: match exact names too, then compare in Python.
+    wanted = list(names.values())
     existing = {
         organisation.name.casefold(): organisation
         for organisation in Organisation.objects.annotate(lower_name=Lower("name")).filter(
-            lower_name__in=[name.lower() for name in names.values()]
+            Q(name__in=wanted) | Q(lower_name__in=[name.lower() for name in wanted])
         )
     }
     result = {}
     for key, name in names.items():
         organisation = existing.get(key)
         if organisation is None:
-            _name, kind, commune = specs.get(key, (name, OrganisationKind.OTHER, None))
-            organisation = Organisation.objects.create(name=name, kind=kind, commune_id=commune)
+            _name, kind, commune, email = specs.get(key, (name, OrganisationKind.OTHER, None, ""))
+            organisation = Organisation.objects.create(
+                name=name, kind=kind, commune_id=commune, email=email
+            )
         result[key] = organisation
     return result

@@ -220,9 +220,22 @@ class BudgetLine(models.Model):
 
 
 class Indicator(models.Model):
-    """The definition of an indicator; measurements come with the follow-up."""
+    """The definition of an indicator of an action, or of the whole CTG when node is empty.
 
-    node = models.ForeignKey(PlanNode, on_delete=models.CASCADE, related_name="indicators")
+    Its measurements live in pilote.monitoring.
+    """
+
+    convention = models.ForeignKey(
+        "conventions.Convention", on_delete=models.CASCADE, related_name="indicators"
+    )
+    node = models.ForeignKey(
+        PlanNode,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        help_text="Vide pour un indicateur de toute la CTG (taux de couverture…).",
+    )
     position = models.PositiveIntegerField(default=0)
     name = models.TextField("intitulé")
     unit = models.CharField("unité", max_length=60, blank=True)
@@ -239,6 +252,12 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # An action's indicator belongs to the action's CTG.
+        if self.node_id and not self.convention_id:
+            self.convention_id = self.node.convention_id
+        super().save(*args, **kwargs)
 
 
 class IndicatorTarget(models.Model):

@@ -502,7 +502,7 @@ def _sync_indicators(node: PlanNode, indicators: list[IndicatorData]) -> None:
         indicator = existing.get(data.pk) if data.pk else None
         if data.pk and indicator is None:
             raise PlanError("Un indicateur modifié n'appartient pas à cet élément.")
-        indicator = indicator or Indicator(node=node)
+        indicator = indicator or Indicator(node=node, convention_id=node.convention_id)
         indicator.position = position
         indicator.name = data.name.strip()
         indicator.unit = data.unit.strip()

@@ -57,10 +57,31 @@ def make_document() -> dict:
             ],
             "amendments": [{"number": 1, "date": "2027-06-30", "subject": "Ajout d'une action."}],
             "custom_thematics": [{"code": "coordination", "label": "Coordination"}],
+            "indicators": [
+                {
+                    "name": "Taux de couverture global petite enfance",
+                    "unit": "places pour 100 enfants",
+                    "baseline_value": "58.00",
+                    "baseline_year": 2024,
+                    "source": "data.caf.fr",
+                    "frequency": "annuelle",
+                    "targets": {"2030": "62.00"},
+                }
+            ],
             "organisations": [
-                {"name": "Caf des Alpes-de-Haute-Provence", "kind": "caf", "commune": None},
-                {"name": "Commune de Digne-les-Bains", "kind": "commune", "commune": "04070"},
-                {"name": "RPE des Mées", "kind": "other", "commune": None},
+                {
+                    "name": "Caf des Alpes-de-Haute-Provence",
+                    "kind": "caf",
+                    "commune": None,
+                    "email": "ctg@caf04.example.fr",
+                },
+                {
+                    "name": "Commune de Digne-les-Bains",
+                    "kind": "commune",
+                    "commune": "04070",
+                    "email": "",
+                },
+                {"name": "RPE des Mées", "kind": "other", "commune": None, "email": ""},
             ],
         },
         "plan": [
@@ -311,3 +332,12 @@ def test_export_command_refuses_an_unknown_slug():
 def test_a_slug_reserved_by_the_application_is_refused():
     with pytest.raises(ExchangeError, match="réservé"):
         import_convention(make_document(), slug="importer")
+
+
+def test_an_existing_organisation_with_an_accented_capital_is_reused():
+    # SQLite's lower() only folds ASCII: the lookup must still find "État"-like names.
+    Organisation.objects.create(name="Établissements scolaires")
+    document = make_document()
+    document["plan"][0]["children"][0]["partners"].append("Établissements scolaires")
+    import_convention(document)
+    assert Organisation.objects.filter(name="Établissements scolaires").count() == 1

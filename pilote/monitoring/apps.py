@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "pilote.monitoring"
+    verbose_name = "Suivi du plan"
