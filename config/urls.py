@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("pilote.accounts.urls")),
     path("ctg/", include("pilote.conventions.urls")),
     path("ctg/<slug:slug>/plan/", include("pilote.plans.urls")),
+    path("", include("pilote.monitoring.urls")),
     path("territoires/", include("pilote.territories.urls")),
     path("admin/", admin.site.urls),
 ]
