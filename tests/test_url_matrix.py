@@ -1,0 +1,91 @@
+"""Every page of a CTG, found by walking the URL configuration, is closed to strangers.
+
+New pages are covered as soon as they are routed: anonymous visitors go to the login page, and
+a user of another CTG gets a 404 (or 405 on POST-only URLs), never the page.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pilote.accounts.enums import Role
+from pilote.accounts.models import Membership, User
+from pilote.conventions.models import Convention
+from pilote.demo.services import load_demo_conventions
+from pilote.plans.models import Indicator, PlanNode
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"accounts:login", "accounts:logout"}
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def ctg_routes():
+    return sorted(
+        {
+            (name, route)
+            for name, route in _patterns()
+            if "<slug:slug>" in route and name not in PUBLIC
+        }
+    )
+
+
+def _fill(route: str, slug: str, ids: dict[str, int]) -> str:
+    def value(match):
+        converter, name = match.group(1) or "str", match.group(2)
+        if name == "slug":
+            return slug
+        if converter == "int":
+            return str(ids.get(name, ids["pk"]))
+        return "x"
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route).lstrip("^").rstrip("$")
+
+
+@pytest.fixture
+def demo_ctgs():
+    load_demo_conventions()
+    return {c.slug: c for c in Convention.objects.all()}
+
+
+def test_the_walk_finds_the_ctg_pages():
+    names = {name for name, _ in ctg_routes()}
+    assert {"conventions:detail", "conventions:edit", "plans:tree", "plans:node"} <= names
+
+
+@pytest.mark.parametrize(("name", "route"), ctg_routes())
+def test_anonymous_visitors_are_sent_to_login(client, demo_ctgs, name, route):
+    convention = demo_ctgs["provence-alpes-agglomeration-2026-2030"]
+    node = PlanNode.objects.filter(convention=convention).first()
+    url = _fill(route, convention.slug, {"pk": node.pk})
+    response = client.get(url)
+    assert response.status_code == 302, url
+    assert "/connexion/" in response["Location"]
+
+
+@pytest.mark.parametrize(("name", "route"), ctg_routes())
+def test_a_user_of_another_ctg_never_gets_the_page(client, demo_ctgs, name, route):
+    target = demo_ctgs["provence-alpes-agglomeration-2026-2030"]
+    stranger = User.objects.create_user("stranger", password="x")
+    Membership.objects.create(
+        user=stranger, role=Role.COORDINATOR, convention=demo_ctgs["tarn-agout-2023-2026"]
+    )
+    client.force_login(stranger)
+    node = PlanNode.objects.filter(convention=target).first()
+    indicator = Indicator.objects.filter(convention=target).first()
+    ids = {"pk": node.pk, "indicator_pk": indicator.pk if indicator else node.pk}
+    url = _fill(route, target.slug, ids)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code in (404, 405), f"{method.__name__.upper()} {url}"
