@@ -27,6 +27,7 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_territories
 	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py generate_demo_activity
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)

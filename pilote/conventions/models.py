@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 
@@ -73,6 +74,7 @@ class Convention(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConventionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["communes"])
 
     class Meta:
         verbose_name = "CTG"
@@ -133,6 +135,8 @@ class Signatory(models.Model):
     deliberation_date = models.DateField("date de délibération", null=True, blank=True)
     signature_date = models.DateField("date de signature", null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "signataire"
         ordering = ["position", "pk"]
@@ -148,6 +152,8 @@ class Amendment(models.Model):
     number = models.PositiveIntegerField("numéro")
     date = models.DateField("date")
     subject = models.TextField("objet")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "avenant"

@@ -7,6 +7,7 @@ then the latest written.
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .enums import UpdateStatus
 
@@ -45,6 +46,7 @@ class ActionUpdate(models.Model):
     created_at = models.DateTimeField("date de saisie", auto_now_add=True, db_index=True)
 
     objects = ActionUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "point de suivi"
@@ -109,6 +111,8 @@ class Measurement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "mesure"

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_history
+
+urlpatterns = [
+    path("ctg/<slug:slug>/historique/", views_history.convention_history, name="history"),
+]

@@ -8,6 +8,7 @@ level says which. The whole plan of a CTG is read in one query and assembled in 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .enums import Origin, Priority
 
@@ -25,6 +26,8 @@ class PlanLevel(models.Model):
         default=False,
         help_text="Les éléments de ce niveau sont suivis chaque trimestre (actions).",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "niveau du plan"
@@ -139,6 +142,7 @@ class PlanNode(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanNodeQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["communes", "pilots", "partners", "thematics"])
 
     class Meta:
         verbose_name = "élément du plan"
@@ -211,6 +215,8 @@ class BudgetLine(models.Model):
     year = models.PositiveSmallIntegerField("année", null=True, blank=True)
     comment = models.CharField("commentaire", max_length=255, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "ligne budgétaire"
         ordering = ["year", "funder", "pk"]
@@ -246,6 +252,8 @@ class Indicator(models.Model):
     source = models.CharField("source", max_length=255, blank=True)
     frequency = models.CharField("fréquence", max_length=60, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "indicateur"
         ordering = ["position", "pk"]
@@ -264,6 +272,8 @@ class IndicatorTarget(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField("année")
     value = models.DecimalField("cible", max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "cible annuelle"

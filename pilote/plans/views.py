@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.monitoring.views_followup import node_followup_context
 
 from . import services
 from .filters import PlanNodeFilter
@@ -104,6 +105,7 @@ def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "indicators": _indicator_rows(node, convention.years),
             "years": convention.years,
             "can_edit": can_edit_convention(request.user, convention),
+            "followup": node_followup_context(request, convention, node),
         },
     )
 

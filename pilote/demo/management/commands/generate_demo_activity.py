@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from pilote.conventions.models import Convention
+from pilote.demo.activity import DEFAULT_SEED, generate_activity
+from pilote.demo.services import DEMO_SLUGS
+
+
+class Command(BaseCommand):
+    help = (
+        "Génère un suivi crédible et reproductible (points de suivi trimestriels 2025–2026, "
+        "mesures d'indicateurs) pour les trois CTG de démonstration."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="graine du tirage (défaut : %(default)s)"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="efface et régénère le suivi déjà généré"
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="autorise la génération quand DEBUG est désactivé"
+        )
+
+    def handle(self, *args, seed, reset, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Le suivi de démonstration ne se génère qu'en développement (DEBUG=1) ou avec "
+                "--force."
+            )
+        if not Convention.objects.filter(slug__in=DEMO_SLUGS).exists():
+            raise CommandError(
+                "Chargez d'abord les CTG de démonstration : python manage.py load_demo"
+            )
+        for result in generate_activity(seed=seed, reset=reset):
+            if result.created:
+                self.stdout.write(
+                    f"CTG {result.convention.slug} : {result.updates} points de suivi et "
+                    f"{result.measurements} mesures générés."
+                )
+            else:
+                self.stdout.write(
+                    f"CTG {result.convention.slug} : suivi déjà présent, rien d'ajouté "
+                    "(--reset pour le régénérer)."
+                )

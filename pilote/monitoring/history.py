@@ -1,0 +1,588 @@
+"""The history of a CTG: every recorded change to it, its plan and its follow-up, in French.
+
+django-simple-history writes one historical row per save (and per change of a recorded
+many-to-many field). This module reads them back for one CTG in a bounded number of queries:
+each historical table is read newest first up to a limit, the rows are merged by date in Python,
+the rows of one edit (a save followed by its many-to-many changes) are grouped into one entry,
+and each entry is compared with the row before it to say what changed.
+
+Imports and the demo loading write the plan with bulk_create, which records no history: the CTG's
+own creation row (and those of its plan levels) stands for the whole import. Recording one row per
+imported element with simple_history.utils.bulk_create_with_history would double the cost of an
+import and flood the timeline with hundreds of « créé » lines that say nothing more.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import formats, timezone
+from simple_history.models import HistoricalRecords
+
+from pilote.conventions.models import Amendment, Convention, Signatory
+from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode
+
+from .models import ActionUpdate, Measurement
+
+PAGE_SIZE = 30
+# Rows read per historical table for one page: an entry groups a few rows (a save and the
+# many-to-many changes of the same edit).
+ROWS_PER_SOURCE = 3 * PAGE_SIZE + 1
+# Rows of the same object by the same user this close in time belong to one edit.
+EDIT_WINDOW = datetime.timedelta(seconds=5)
+MAX_VALUE_LENGTH = 300
+# Fields that say nothing to a reader of the history.
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "convention", "position"}
+# First words of level names that are feminine in French ("Fiche action 2 … modifiée").
+FEMININE_HEADS = {
+    "action",
+    "ambition",
+    "fiche",
+    "finalité",
+    "mesure",
+    "orientation",
+    "priorité",
+    "thématique",
+}
+
+CREATED, CHANGED, DELETED = "+", "~", "-"
+VERBS = {
+    CREATED: ("créé", "créée"),
+    CHANGED: ("modifié", "modifiée"),
+    DELETED: ("supprimé", "supprimée"),
+}
+
+
+@contextmanager
+def acting_as(user) -> Iterator[None]:
+    """Record the changes made inside the block as made by this user (outside a request).
+
+    Web requests get their user from simple_history's HistoryRequestMiddleware; commands, tasks
+    and tests that call the services directly say who acts with this block.
+    """
+    previous = getattr(HistoricalRecords.context, "request", None)
+    HistoricalRecords.context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del HistoricalRecords.context.request
+        else:
+            HistoricalRecords.context.request = previous
+
+
+# ---------------------------------------------------------------------------------------------
+# What is recorded, and how each row is found for one CTG
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: str
+    model: type[models.Model]
+    rows_of: Callable[[Convention], models.QuerySet]
+    feminine: bool = False
+    # Fields listed on a creation entry (a new update's status, a new measurement's value).
+    summary: tuple[str, ...] = ()
+    m2m: tuple[str, ...] = ()
+
+    @property
+    def history_model(self) -> type[models.Model]:
+        return self.model.history.model
+
+
+def _by_convention(model) -> Callable[[Convention], models.QuerySet]:
+    return lambda convention: model.history.filter(convention_id=convention.pk)
+
+
+def _convention_rows(convention: Convention) -> models.QuerySet:
+    return Convention.history.filter(id=convention.pk)
+
+
+def _budget_rows(convention: Convention) -> models.QuerySet:
+    # Deleted elements keep their historical rows: their budget lines stay in the history.
+    node_ids = PlanNode.history.filter(convention_id=convention.pk).values("id")
+    return BudgetLine.history.filter(node_id__in=node_ids)
+
+
+def _indicator_child_rows(model) -> Callable[[Convention], models.QuerySet]:
+    def rows(convention: Convention) -> models.QuerySet:
+        indicator_ids = Indicator.history.filter(convention_id=convention.pk).values("id")
+        return model.history.filter(indicator_id__in=indicator_ids)
+
+    return rows
+
+
+SOURCES = [
+    Source("ctg", "CTG", Convention, _convention_rows, feminine=True, m2m=("communes",)),
+    Source("signataire", "Signataires", Signatory, _by_convention(Signatory)),
+    Source("avenant", "Avenants", Amendment, _by_convention(Amendment), summary=("subject",)),
+    Source("niveau", "Niveaux du plan", PlanLevel, _by_convention(PlanLevel)),
+    Source(
+        "element",
+        "Éléments du plan (axes, fiches, actions…)",
+        PlanNode,
+        _by_convention(PlanNode),
+        m2m=("pilots", "partners", "thematics", "communes"),
+    ),
+    Source(
+        "budget",
+        "Lignes budgétaires",
+        BudgetLine,
+        _budget_rows,
+        feminine=True,
+        summary=("amount", "year"),
+    ),
+    Source("indicateur", "Indicateurs", Indicator, _by_convention(Indicator)),
+    Source(
+        "cible",
+        "Cibles d’indicateurs",
+        IndicatorTarget,
+        _indicator_child_rows(IndicatorTarget),
+        feminine=True,
+        summary=("value",),
+    ),
+    Source(
+        "suivi",
+        "Points de suivi",
+        ActionUpdate,
+        _by_convention(ActionUpdate),
+        summary=("status", "progress", "done", "difficulties", "next_steps"),
+    ),
+    Source(
+        "mesure",
+        "Mesures d’indicateurs",
+        Measurement,
+        _indicator_child_rows(Measurement),
+        feminine=True,
+        summary=("value", "comment"),
+    ),
+]
+SOURCES_BY_KEY = {source.key: source for source in SOURCES}
+SOURCE_CHOICES = [(source.key, source.label) for source in SOURCES]
+
+
+# ---------------------------------------------------------------------------------------------
+# Entries
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    """One change shown in the history: an object created, modified or deleted by someone."""
+
+    source: Source
+    kind: str  # CREATED, CHANGED or DELETED
+    date: datetime.datetime
+    user: Any
+    subject: str
+    feminine: bool
+    changes: list[FieldChange] = field(default_factory=list)
+    details: list[FieldChange] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def verb(self) -> str:
+        return VERBS[self.kind][1 if self.feminine else 0]
+
+    @property
+    def sentence(self) -> str:
+        """Return the entry as one French sentence, without its list of changes."""
+        local = timezone.localtime(self.date)
+        who = f" par {self.user}" if self.user else ""
+        return f"{self.subject} {self.verb}{who} le {local:%d/%m/%Y} à {local:%H:%M}" + (
+            " :" if self.changes or self.details else "."
+        )
+
+
+@dataclass
+class HistoryPage:
+    entries: list[Entry]
+    next_cursor: datetime.datetime | None
+
+
+@dataclass
+class Filters:
+    source: str = ""
+    user_id: int | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    before: datetime.datetime | None = None
+
+
+def history_page(convention: Convention, filters: Filters | None = None) -> HistoryPage:
+    """Return the latest entries of the CTG's history matching the filters (bounded queries)."""
+    filters = filters or Filters()
+    sources = [SOURCES_BY_KEY[filters.source]] if filters.source else SOURCES
+    rows: list[tuple[Source, Any]] = []
+    cut: datetime.datetime | None = None
+    for source in sources:
+        found = list(_source_rows(source, convention, filters)[:ROWS_PER_SOURCE])
+        rows += [(source, row) for row in found]
+        if len(found) == ROWS_PER_SOURCE:
+            # Rows older than this source's last one may be missing from the others' merge.
+            oldest = found[-1].history_date
+            cut = oldest if cut is None else max(cut, oldest)
+    rows.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
+    if cut is not None:
+        rows = [item for item in rows if item[1].history_date >= cut]
+    groups = _group(rows)
+    has_more = cut is not None or len(groups) > PAGE_SIZE
+    groups = groups[:PAGE_SIZE]
+    next_cursor = None
+    if has_more and groups:
+        next_cursor = min(row.history_date for _source, group in groups for row in group)
+    return HistoryPage(_describe(convention, groups), next_cursor)
+
+
+def _source_rows(source: Source, convention: Convention, filters: Filters) -> models.QuerySet:
+    history = source.history_model
+    previous = (
+        history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    rows = (
+        source.rows_of(convention)
+        .select_related("history_user")
+        .annotate(previous_id=Subquery(previous))
+        .order_by("-history_date", "-history_id")
+    )
+    if filters.user_id:
+        rows = rows.filter(history_user_id=filters.user_id)
+    if filters.start:
+        rows = rows.filter(history_date__gte=_local_midnight(filters.start))
+    if filters.end:
+        rows = rows.filter(history_date__lt=_local_midnight(filters.end + datetime.timedelta(1)))
+    if filters.before:
+        rows = rows.filter(history_date__lt=filters.before)
+    return rows
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _group(rows: list[tuple[Source, Any]]) -> list[tuple[Source, list[Any]]]:
+    """Return the rows grouped by edit: consecutive rows of one object, user and moment."""
+    groups: list[tuple[Source, list[Any]]] = []
+    for source, row in rows:
+        if groups:
+            last_source, last_rows = groups[-1]
+            last = last_rows[-1]
+            if (
+                last_source is source
+                and last.id == row.id
+                and last.history_user_id == row.history_user_id
+                and last.history_date - row.history_date <= EDIT_WINDOW
+                and last.history_type != CREATED
+            ):
+                last_rows.append(row)
+                continue
+        groups.append((source, [row]))
+    return groups
+
+
+# ---------------------------------------------------------------------------------------------
+# Describing the entries in French
+# ---------------------------------------------------------------------------------------------
+
+
+class _Labels:
+    """The names of the CTG's elements, levels, indicators and m2m targets, read once."""
+
+    def __init__(self, convention: Convention, groups, previous: dict) -> None:
+        self.convention = convention
+        # Historical names first, current ones over them (levels bulk-created have no rows).
+        self.levels = dict(
+            PlanLevel.history.filter(convention_id=convention.pk)
+            .order_by("history_id")
+            .values_list("id", "name")
+        )
+        self.levels.update(
+            PlanLevel.objects.filter(convention=convention).values_list("pk", "name")
+        )
+        self.nodes: dict[int, tuple[str, str, int]] = {}
+        node_rows = PlanNode.history.filter(convention_id=convention.pk)
+        needed = {row.id for source, rows in groups if source.model is PlanNode for row in rows}
+        needed |= {
+            getattr(row, "node_id", None)
+            for source, rows in groups
+            if source.model in (BudgetLine, Indicator, ActionUpdate)
+            for row in rows
+        }
+        needed |= {
+            row.parent_id for source, rows in groups if source.model is PlanNode for row in rows
+        }
+        self.indicators: dict[int, tuple[str, int | None]] = {}
+        indicator_ids = {
+            row.indicator_id
+            for source, rows in groups
+            if source.model in (IndicatorTarget, Measurement)
+            for row in rows
+        }
+        indicator_ids |= {
+            row.id for source, rows in groups if source.model is Indicator for row in rows
+        }
+        if indicator_ids:
+            for pk, name, node_id in (
+                Indicator.history.filter(id__in=indicator_ids)
+                .order_by("history_id")
+                .values_list("id", "name", "node_id")
+            ):
+                self.indicators[pk] = (name, node_id)
+                needed.add(node_id)
+        needed.discard(None)
+        if needed:
+            # The latest row of each element gives its current (or last) number and title.
+            for pk, number, title, level_id in (
+                node_rows.filter(id__in=needed)
+                .order_by("history_id")
+                .values_list("id", "number", "title", "level_id")
+            ):
+                self.nodes[pk] = (number, title, level_id)
+            # Imported elements have no historical row: read them from the plan.
+            missing = needed - self.nodes.keys()
+            if missing:
+                for pk, number, title, level_id in PlanNode.objects.filter(
+                    pk__in=missing
+                ).values_list("pk", "number", "title", "level_id"):
+                    self.nodes[pk] = (number, title, level_id)
+        user_ids = {
+            getattr(row, "author_id", None)
+            for rows in [*(rows for _source, rows in groups), previous.values()]
+            for row in rows
+        } - {None}
+        self.users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+        self.live_nodes: set[int] = set(
+            PlanNode.objects.filter(pk__in=self.nodes.keys()).values_list("pk", flat=True)
+        )
+
+    def node(self, pk: int | None, *, with_level: bool = True) -> str:
+        if pk is None:
+            return "–"
+        number, title, level_id = self.nodes.get(pk, ("", "élément supprimé", None))
+        title = title if len(title) <= 80 else title[:79] + "…"
+        level = self.levels.get(level_id, "Élément") if with_level else ""
+        head = " ".join(part for part in (level, number) if part)
+        return f"{head} « {title} »" if head else f"« {title} »"
+
+    def node_is_feminine(self, pk: int) -> bool:
+        level = self.levels.get(self.nodes.get(pk, ("", "", None))[2], "")
+        words = level.split()
+        return bool(words) and words[0].casefold() in FEMININE_HEADS
+
+    def indicator(self, pk: int | None) -> str:
+        name, _node = self.indicators.get(pk, ("indicateur supprimé", None))
+        name = name if len(name) <= 80 else name[:79] + "…"
+        return f"l’indicateur « {name} »"
+
+
+def _describe(convention: Convention, groups) -> list[Entry]:
+    if not groups:
+        return []
+    previous = _previous_rows(groups)
+    labels = _Labels(convention, groups, previous)
+    m2m = _m2m_values(groups, previous)
+    entries = []
+    for source, rows in groups:
+        newest, oldest = rows[0], rows[-1]
+        if oldest.history_type == CREATED:
+            kind = DELETED if newest.history_type == DELETED else CREATED
+        else:
+            kind = DELETED if newest.history_type == DELETED else CHANGED
+        subject, feminine = _subject(source, newest, labels)
+        entry = Entry(
+            source=source,
+            kind=kind,
+            date=newest.history_date,
+            user=newest.history_user,
+            subject=subject,
+            feminine=feminine,
+            url=_url(convention, source, newest, labels),
+        )
+        if kind == CHANGED:
+            before = previous.get((source.key, oldest.previous_id))
+            if before is not None:
+                entry.changes = _changes(source, before, newest, labels, m2m)
+            if not entry.changes:
+                continue  # a save that changed nothing shown (e.g. a move among siblings)
+        elif kind == CREATED:
+            entry.details = _details(source, newest, labels)
+        entries.append(entry)
+    return entries
+
+
+def _subject(source: Source, row, labels: _Labels) -> tuple[str, bool]:
+    model = source.model
+    if model is Convention:
+        return f"CTG « {row.name} »", True
+    if model is Signatory:
+        return f"Signataire « {row.organisation} »", False
+    if model is Amendment:
+        return f"Avenant n° {row.number}", False
+    if model is PlanLevel:
+        return f"Niveau du plan « {row.name} »", False
+    if model is PlanNode:
+        number, title = row.number, row.title
+        title = title if len(title) <= 80 else title[:79] + "…"
+        level = labels.levels.get(row.level_id, "Élément")
+        head = " ".join(part for part in (level, number) if part)
+        words = level.split()
+        return f"{head} « {title} »", bool(words) and words[0].casefold() in FEMININE_HEADS
+    if model is BudgetLine:
+        return f"Ligne budgétaire « {row.funder} » de {labels.node(row.node_id)}", True
+    if model is Indicator:
+        where = f" de {labels.node(row.node_id)}" if row.node_id else " de la CTG"
+        return f"Indicateur « {row.name} »{where}", False
+    if model is IndicatorTarget:
+        return f"Cible {row.year} de {labels.indicator(row.indicator_id)}", True
+    if model is ActionUpdate:
+        return f"Point de suivi T{row.quarter} {row.year} de {labels.node(row.node_id)}", False
+    if model is Measurement:
+        period = f"T{row.quarter} {row.year}" if row.quarter else str(row.year)
+        return f"Mesure {period} de {labels.indicator(row.indicator_id)}", True
+    return str(row), False
+
+
+def _url(convention: Convention, source: Source, row, labels: _Labels) -> str:
+    node_id = None
+    if source.model is PlanNode:
+        node_id = row.id
+    elif source.model in (BudgetLine, Indicator, ActionUpdate):
+        node_id = row.node_id
+    elif source.model in (IndicatorTarget, Measurement):
+        node_id = labels.indicators.get(row.indicator_id, ("", None))[1]
+    if node_id and node_id in labels.live_nodes:
+        return reverse("plans:node", kwargs={"slug": convention.slug, "pk": node_id})
+    return ""
+
+
+def _previous_rows(groups) -> dict[tuple[str, int], Any]:
+    """Return the row before each changed group, by (source key, history id): one query each."""
+    wanted: dict[str, set[int]] = {}
+    for source, rows in groups:
+        previous_id = rows[-1].previous_id
+        if previous_id is not None:
+            wanted.setdefault(source.key, set()).add(previous_id)
+    found = {}
+    for key, ids in wanted.items():
+        for row in SOURCES_BY_KEY[key].history_model.objects.filter(history_id__in=ids):
+            found[(key, row.history_id)] = row
+    return found
+
+
+def _m2m_values(groups, previous) -> dict[tuple[str, str, int], list[str]]:
+    """Return the names in each recorded many-to-many field, by (source, field, history id)."""
+    values: dict[tuple[str, str, int], list[str]] = {}
+    for source in {source for source, _rows in groups if source.m2m}:
+        history_ids = {row.history_id for s, rows in groups if s is source for row in rows}
+        history_ids |= {row.history_id for (key, _pk), row in previous.items() if key == source.key}
+        for name in source.m2m:
+            model_field = source.model._meta.get_field(name)
+            target = model_field.m2m_reverse_field_name()
+            m2m_model = apps.get_model(
+                source.model._meta.app_label, f"Historical{source.model.__name__}_{name}"
+            )
+            for row in (
+                m2m_model.objects.filter(history_id__in=history_ids)
+                .select_related(target)
+                .order_by("m2m_history_id")
+            ):
+                related = getattr(row, target)
+                label = str(related) if related is not None else "(supprimé)"
+                values.setdefault((source.key, name, row.history_id), []).append(label)
+    return values
+
+
+def _shown_fields(source: Source) -> list[models.Field]:
+    return [
+        f
+        for f in source.model._meta.concrete_fields
+        if f.name not in HIDDEN_FIELDS and not f.auto_created
+    ]
+
+
+def _changes(source: Source, before, after, labels: _Labels, m2m) -> list[FieldChange]:
+    changes = []
+    for model_field in _shown_fields(source):
+        old, new = getattr(before, model_field.attname), getattr(after, model_field.attname)
+        if old != new:
+            changes.append(
+                FieldChange(
+                    _label(model_field),
+                    _format(model_field, old, labels),
+                    _format(model_field, new, labels),
+                )
+            )
+    for name in source.m2m:
+        old = m2m.get((source.key, name, before.history_id), [])
+        new = m2m.get((source.key, name, after.history_id), [])
+        if sorted(old) != sorted(new):
+            label = _label(source.model._meta.get_field(name))
+            changes.append(
+                FieldChange(label, ", ".join(sorted(old)) or "(vide)", ", ".join(sorted(new)))
+            )
+            if not changes[-1].new:
+                changes[-1].new = "(vide)"
+    return changes
+
+
+def _details(source: Source, row, labels: _Labels) -> list[FieldChange]:
+    details = []
+    for name in source.summary:
+        model_field = source.model._meta.get_field(name)
+        value = getattr(row, model_field.attname)
+        if value in (None, ""):
+            continue
+        details.append(FieldChange(_label(model_field), "", _format(model_field, value, labels)))
+    return details
+
+
+def _label(model_field) -> str:
+    name = str(model_field.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def _format(model_field, value, labels: _Labels) -> str:
+    if value is None or value == "":
+        return "(vide)"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return "oui" if value else "non"
+    if isinstance(model_field, models.ForeignKey):
+        target = model_field.related_model
+        if target is PlanLevel:
+            return labels.levels.get(value, "niveau supprimé")
+        if target is PlanNode:
+            return labels.node(value)
+        if target is Indicator:
+            return labels.indicator(value)
+        if target is get_user_model():
+            return str(labels.users.get(value, "(compte supprimé)"))
+        return str(value)
+    if isinstance(model_field, models.DecimalField):
+        return formats.number_format(value, decimal_pos=2 if value % 1 else 0)
+    if isinstance(model_field, models.DateField):
+        return f"{value:%d/%m/%Y}"
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_LENGTH else text[: MAX_VALUE_LENGTH - 1] + "…"

@@ -1,0 +1,143 @@
+"""Every write of the follow-up goes through these functions, each in one transaction.
+
+Views, commands and the demo data call them; they raise FollowUpError with a French message that
+can be shown as is to the user. Updates are append-only: nothing here edits or deletes one, a
+correction is a new update.
+"""
+
+import os
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from pilote.plans.models import PlanNode
+
+from .enums import UpdateStatus
+from .models import ActionUpdate, UpdateAttachment
+from .periods import Quarter
+
+
+class FollowUpError(Exception):
+    """A follow-up write that cannot be made; the message is in French, for users."""
+
+
+# Extension → the first bytes its content must start with (None: plain text, checked apart).
+# docx, xlsx, odt and ods are ZIP archives.
+ALLOWED_ATTACHMENTS: dict[str, tuple[bytes, ...] | None] = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+    "ods": (b"PK\x03\x04",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "csv": None,
+    "txt": None,
+}
+ALLOWED_LABEL = "PDF, DOCX, XLSX, ODT, ODS, PNG, JPG, CSV ou TXT"
+MAX_ATTACHMENTS = 5
+
+
+def record_update(
+    node: PlanNode,
+    *,
+    by,
+    year: int,
+    quarter: int,
+    status: str,
+    progress: int,
+    done: str = "",
+    difficulties: str = "",
+    next_steps: str = "",
+    attachments: Iterable[UploadedFile] = (),
+) -> ActionUpdate:
+    """Record a new update on an action for a quarter, with its attachments, and return it."""
+    convention = node.convention
+    if not node.level.tracked:
+        raise FollowUpError(
+            f"« {node} » n'est pas une action suivie : seuls les éléments des niveaux suivis "
+            "chaque trimestre reçoivent des points de suivi."
+        )
+    period = validate_quarter(convention, year, quarter)
+    if status not in UpdateStatus.values:
+        raise FollowUpError(f"Statut inconnu : « {status} ».")
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise FollowUpError("L'avancement doit être un nombre entier compris entre 0 et 100 %.")
+    files = list(attachments)
+    if len(files) > MAX_ATTACHMENTS:
+        raise FollowUpError(f"Joignez au plus {MAX_ATTACHMENTS} fichiers à un point de suivi.")
+    for upload in files:
+        validate_attachment(upload)
+    with transaction.atomic():
+        update = ActionUpdate.objects.create(
+            convention=convention,
+            node=node,
+            year=period.year,
+            quarter=period.quarter,
+            status=status,
+            progress=progress,
+            done=done.strip(),
+            difficulties=difficulties.strip(),
+            next_steps=next_steps.strip(),
+            author=by if by is not None and by.is_authenticated else None,
+        )
+        for upload in files:
+            name = os.path.basename(upload.name)[:255]
+            attachment = UpdateAttachment(update=update, name=name, size=upload.size)
+            attachment.file.save(name, upload, save=False)
+            attachment.save()
+    return update
+
+
+def validate_quarter(convention, year: int, quarter: int) -> Quarter:
+    """Return the quarter if an update may be recorded for it on this CTG, else raise."""
+    if quarter not in (1, 2, 3, 4):
+        raise FollowUpError("Le trimestre doit être T1, T2, T3 ou T4.")
+    period = Quarter(year, quarter)
+    first, last = Quarter.of(convention.start_date), Quarter.of(convention.end_date)
+    if not first <= period <= last:
+        raise FollowUpError(
+            f"Le trimestre {period} est hors de la période de la CTG "
+            f"({convention.start_date.year}–{convention.end_date.year})."
+        )
+    if period > Quarter.current():
+        raise FollowUpError(
+            f"Le trimestre {period} n'a pas encore commencé : un point de suivi rend compte "
+            "d'un trimestre en cours ou passé."
+        )
+    return period
+
+
+def validate_attachment(upload: UploadedFile) -> None:
+    """Raise FollowUpError unless the file is small enough and of an accepted type."""
+    name = os.path.basename(upload.name or "")
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise FollowUpError(
+            f"Le fichier « {name} » ({human_size(upload.size)}) dépasse la taille maximale "
+            f"de {human_size(settings.ATTACHMENT_MAX_BYTES)}."
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_ATTACHMENTS:
+        raise FollowUpError(f"Le fichier « {name} » n'est pas d'un type accepté ({ALLOWED_LABEL}).")
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    signatures = ALLOWED_ATTACHMENTS[extension]
+    # The extension alone is the user's word: the first bytes must agree with it.
+    matches = b"\x00" not in head if signatures is None else head.startswith(signatures)
+    if not matches:
+        raise FollowUpError(
+            f"Le contenu du fichier « {name} » ne correspond pas à un fichier {extension.upper()}."
+        )
+
+
+def human_size(size: int) -> str:
+    """Return a file size as French users write it ("850 octets", "2,5 Ko", "10 Mo")."""
+    for unit, factor in (("Go", 1024**3), ("Mo", 1024**2), ("Ko", 1024)):
+        if size >= factor:
+            value = f"{size / factor:.1f}".removesuffix(".0").replace(".", ",")
+            return f"{value}\xa0{unit}"
+    return f"{size}\xa0octet{'s' if size > 1 else ''}"

@@ -1,0 +1,278 @@
+"""Pages that read the follow-up: dashboard, timeline, indicators, and the département view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from pilote.accounts.enums import Role
+from pilote.accounts.perms import can_edit_convention
+from pilote.conventions.access import get_convention_for_user
+from pilote.plans.forms import IndicatorForm
+from pilote.plans.models import Indicator
+from pilote.plans.services import IndicatorData
+from pilote.plans.tree import lineages
+from pilote.territories.models import Departement
+
+from . import dashboard as figures
+from .charts import indicator_chart, number
+from .forms_indicators import MeasurementForm
+from .indicators import IndicatorError, record_measurement, save_ctg_indicator
+from .periods import Quarter
+
+_PK = 987654321  # a placeholder primary key, replaced in a reversed URL
+
+
+def followup_url(convention) -> str:
+    """Return the URL of the CTG's follow-up table, to which the figures add their filters."""
+    try:
+        return reverse("monitoring:followup", kwargs={"slug": convention.slug})
+    except NoReverseMatch:  # the table ships separately; its address is fixed by the issue
+        return f"/ctg/{convention.slug}/suivi/"
+
+
+def _page(request, template: str, convention, section: str, context: dict) -> HttpResponse:
+    """Render a page of a CTG's follow-up with what the shared layout needs."""
+    return render(
+        request,
+        template,
+        {
+            "convention": convention,
+            "section": section,
+            "followup_url": followup_url(convention),
+            **context,
+        },
+    )
+
+
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug)
+    board = figures.build_dashboard(convention)
+    return _page(
+        request,
+        "monitoring/dashboard/dashboard.html",
+        convention,
+        "dashboard",
+        {
+            "board": board,
+            "params": _followup_params(),
+            "can_edit": can_edit_convention(request.user, convention),
+            "is_caf_adviser": _is_caf_adviser(request.user, convention.departement_id),
+        },
+    )
+
+
+def timeline(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug)
+    plan = figures.build_timeline(convention)
+    # One reverse() for the page, not one per action.
+    pattern = reverse("plans:node", kwargs={"slug": convention.slug, "pk": _PK})
+    for group in plan.groups:
+        for row in [bar.row for bar in group.bars] + group.unplanned:
+            row.url = pattern.replace(str(_PK), str(row.pk))
+    return _page(
+        request,
+        "monitoring/timeline/timeline.html",
+        convention,
+        "timeline",
+        {
+            "timeline": plan,
+            "now": Quarter.current(),
+            "statuses": _status_legend(),
+        },
+    )
+
+
+def indicators(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug)
+    series = figures.convention_series(convention)
+    paths = lineages(convention)
+    for item in series:
+        node = item.indicator.node
+        item.node_path = [*paths.get(node.pk, []), node] if node else []
+    return _page(
+        request,
+        "monitoring/indicators/list.html",
+        convention,
+        "indicators",
+        {
+            "ctg_series": [s for s in series if s.indicator.node_id is None],
+            "action_series": [s for s in series if s.indicator.node_id is not None],
+            "can_edit": can_edit_convention(request.user, convention),
+        },
+    )
+
+
+def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug)
+    indicator = _get_indicator(convention, pk)
+    can_edit = can_edit_convention(request.user, convention)
+    form = MeasurementForm(convention=convention) if can_edit else None
+    return _render_detail(request, convention, indicator, form, can_edit=can_edit)
+
+
+def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    indicator = _get_indicator(convention, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(convention, indicator) + "#nouvelle-mesure")
+    form = MeasurementForm(request.POST, convention=convention)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement = record_measurement(
+                indicator,
+                by=request.user,
+                year=data["year"],
+                quarter=data["quarter"],
+                value=data["value"],
+                comment=data["comment"],
+                source=data["source"],
+            )
+        except IndicatorError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Mesure enregistrée : {number(measurement.value)} "
+                f"pour {measurement.period_label}.",
+            )
+            return redirect(_detail_url(convention, indicator))
+    return _render_detail(request, convention, indicator, form, can_edit=True)
+
+
+def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    return _indicator_form(request, convention, None)
+
+
+def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    indicator = _get_indicator(convention, pk)
+    if indicator.node_id is not None:
+        # An action's indicators are edited with its fiche.
+        return redirect(reverse("plans:edit", kwargs={"slug": slug, "pk": indicator.node_id}))
+    return _indicator_form(request, convention, indicator)
+
+
+def departement(request: HttpRequest, code: str) -> HttpResponse:
+    dep = get_object_or_404(Departement, code=code)
+    if not (request.user.is_superuser or _is_caf_adviser(request.user, dep.code)):
+        raise Http404("Département introuvable.")
+    return render(
+        request,
+        "monitoring/dashboard/departement.html",
+        {"departement": dep, "rows": figures.departement_rows(dep), "now": Quarter.current()},
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _is_caf_adviser(user, departement_code: str) -> bool:
+    return any(
+        m.role == Role.CAF_ADVISER and m.departement_id == departement_code
+        for m in user.memberships.all()
+    )
+
+
+def _followup_params() -> dict[str, str]:
+    return {
+        "status": figures.FOLLOWUP_STATUS,
+        "late": figures.FOLLOWUP_LATE,
+        "not_updated": figures.FOLLOWUP_NOT_UPDATED,
+        "thematic": figures.FOLLOWUP_THEMATIC,
+    }
+
+
+def _status_legend() -> list[tuple[str, str]]:
+    from .enums import UpdateStatus
+
+    return [*UpdateStatus.choices, (figures.NEVER_UPDATED, "Sans point de suivi")]
+
+
+def _get_indicator(convention, pk: int) -> Indicator:
+    return get_object_or_404(
+        Indicator.objects.select_related("node").prefetch_related(
+            "targets", "measurements__author"
+        ),
+        convention=convention,
+        pk=pk,
+    )
+
+
+def _detail_url(convention, indicator) -> str:
+    return reverse("monitoring:indicator", kwargs={"slug": convention.slug, "pk": indicator.pk})
+
+
+def _render_detail(request, convention, indicator, form, *, can_edit: bool) -> HttpResponse:
+    series = figures.build_series(indicator, convention.years)
+    lineage = []
+    if indicator.node_id:
+        lineage = [*lineages(convention).get(indicator.node_id, []), indicator.node]
+    return _page(
+        request,
+        "monitoring/indicators/detail.html",
+        convention,
+        "indicators",
+        {
+            "indicator": indicator,
+            "series": series,
+            "chart": indicator_chart(series, chart_id=f"graphique-{indicator.pk}"),
+            "measurements": sorted(
+                series.measurements, key=figures.measurement_order, reverse=True
+            ),
+            "lineage": lineage,
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _indicator_form(request, convention, indicator: Indicator | None) -> HttpResponse:
+    initial = None
+    if indicator is not None:
+        initial = {
+            "id": indicator.pk,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "baseline_value": indicator.baseline_value,
+            "baseline_year": indicator.baseline_year,
+            "source": indicator.source,
+            "frequency": indicator.frequency,
+            **{f"target_{t.year}": t.value for t in indicator.targets.all()},
+        }
+    data = request.POST if request.method == "POST" else None
+    form = IndicatorForm(data, initial=initial, convention=convention)
+    if data is not None and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            saved = save_ctg_indicator(
+                convention,
+                by=request.user,
+                indicator=indicator,
+                data=IndicatorData(
+                    name=cleaned["name"],
+                    unit=cleaned["unit"],
+                    baseline_value=cleaned["baseline_value"],
+                    baseline_year=cleaned["baseline_year"],
+                    source=cleaned["source"],
+                    frequency=cleaned["frequency"],
+                    targets=form.targets(),
+                ),
+            )
+        except IndicatorError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            verb = "modifié" if indicator else "ajouté"
+            messages.success(request, f"Indicateur « {saved.name} » {verb}.")
+            return redirect(_detail_url(convention, saved))
+    return _page(
+        request,
+        "monitoring/indicators/form.html",
+        convention,
+        "indicators",
+        {"indicator": indicator, "form": form},
+    )
