@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pilote.conventions",
     "pilote.plans",
     "pilote.monitoring",
+    "pilote.facilities",
     "pilote.demo",
     "simple_history",
 ]

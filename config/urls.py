@@ -10,6 +10,7 @@ urlpatterns = [
     path("ctg/", include("pilote.conventions.urls")),
     path("ctg/<slug:slug>/plan/", include("pilote.plans.urls")),
     path("", include("pilote.monitoring.urls")),
+    path("ctg/<slug:slug>/", include("pilote.facilities.urls")),
     path("territoires/", include("pilote.territories.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,10 @@ def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _parse_date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
@@ -133,6 +137,7 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
             "start_date": _date(convention.start_date),
             "end_date": _date(convention.end_date),
             "status": convention.status,
+            "next_copil_date": _date(convention.next_copil_date),
             "epci": convention.epci_id,
             "communes": sorted(convention.communes.values_list("code", flat=True)),
             "description": convention.description,
@@ -364,6 +369,7 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
     end = reader.date(meta, "end_date", where, required=True)
     if start and end and end <= start:
         reader.error(where, "la date de fin doit être postérieure à la date de début.")
+    reader.date(meta, "next_copil_date", where)
     status = meta.get("status", ConventionStatus.PREPARATION)
     if status not in ConventionStatus.values:
         reader.error(where, f"statut inconnu : {status!r}.")
@@ -650,6 +656,8 @@ def _write(
         epci=epci,
         description=meta.get("description") or "",
         internal_notes=meta.get("internal_notes") or "",
+        # Validated by the reader above.
+        next_copil_date=_parse_date(meta.get("next_copil_date")),
     )
     convention.communes.set(communes.values())
     levels = {

@@ -74,6 +74,7 @@ class ConventionForm(PiloteForm, forms.ModelForm):
             "start_date",
             "end_date",
             "status",
+            "next_copil_date",
             "description",
             "internal_notes",
         ]
@@ -89,6 +90,7 @@ class ConventionForm(PiloteForm, forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
+            "next_copil_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "internal_notes": forms.Textarea(attrs={"rows": 3}),
         }

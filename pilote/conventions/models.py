@@ -65,6 +65,12 @@ class Convention(models.Model):
         "territories.Commune", blank=True, related_name="conventions", verbose_name="communes"
     )
     description = models.TextField("présentation", blank=True)
+    next_copil_date = models.DateField(
+        "date du prochain COPIL",
+        null=True,
+        blank=True,
+        help_text="Affichée sur le tableau de bord de la CTG.",
+    )
     internal_notes = models.TextField(
         "notes internes",
         blank=True,

@@ -212,6 +212,7 @@ def update_convention(
     status: str,
     description: str = "",
     internal_notes: str = "",
+    next_copil_date: datetime.date | None = None,
 ) -> Convention:
     """Change the general information of a CTG (not its Caf, territory or lists)."""
     _check_can_edit(by, convention)
@@ -228,6 +229,7 @@ def update_convention(
         convention.status = status
         convention.description = description
         convention.internal_notes = internal_notes
+        convention.next_copil_date = next_copil_date
         convention.save()
     return convention
 

@@ -213,6 +213,7 @@ def convention_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 status=data["status"],
                 description=data["description"],
                 internal_notes=data["internal_notes"],
+                next_copil_date=data["next_copil_date"],
             )
         except ConventionError as error:
             _add_error(form, error)

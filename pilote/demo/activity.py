@@ -114,6 +114,17 @@ def generate_activity(
     return results
 
 
+def next_copil_date(today: datetime.date) -> datetime.date:
+    """Return the next demo COPIL: the second Thursday of June or December (twice a year)."""
+    for year in (today.year, today.year + 1):
+        for month in (6, 12):
+            first = datetime.date(year, month, 1)
+            second_thursday = first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 7)
+            if second_thursday >= today:
+                return second_thursday
+    raise AssertionError("unreachable")
+
+
 def _reset(convention: Convention) -> None:
     ActionUpdate.objects.filter(convention=convention).delete()
     Measurement.objects.filter(indicator__convention=convention).delete()
@@ -209,6 +220,11 @@ def _generate(convention: Convention, seed: int, today: datetime.date) -> Activi
     # shift the draws of the updates or of the measurements.
     rng = random.Random(f"{seed}:{convention.slug}:suivi")  # noqa: S311 - demo data
     result = ActivityResult(convention, created=True)
+    if convention.next_copil_date is None and convention.end_date >= today:
+        convention.next_copil_date = next_copil_date(today)
+        Convention.objects.filter(pk=convention.pk).update(
+            next_copil_date=convention.next_copil_date
+        )
     quarters = _quarters(convention, today)
     authors = _demo_authors(convention)
     actions = list(

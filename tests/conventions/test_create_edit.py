@@ -195,6 +195,7 @@ def edit_data(convention, **overrides) -> dict:
         "start_date": convention.start_date.isoformat(),
         "end_date": convention.end_date.isoformat(),
         "status": convention.status,
+        "next_copil_date": "",
         "description": convention.description,
         "internal_notes": convention.internal_notes,
     }
@@ -256,3 +257,16 @@ def test_edit_refuses_end_before_start(client, convention, coordinator):
     assert "La date de fin doit être postérieure à la date de début." in response.content.decode()
     convention.refresh_from_db()
     assert convention.end_date == datetime.date(2030, 12, 31)
+
+
+def test_the_next_copil_date_is_recorded_and_shown_on_the_summary(client, convention, coordinator):
+    client.force_login(coordinator)
+    url = reverse("conventions:edit", kwargs={"slug": convention.slug})
+
+    response = client.post(url, edit_data(convention, next_copil_date="2027-06-10"))
+
+    assert response.status_code == 302
+    convention.refresh_from_db()
+    assert convention.next_copil_date == datetime.date(2027, 6, 10)
+    summary = client.get(convention.get_absolute_url()).content.decode()
+    assert "10 juin 2027" in summary

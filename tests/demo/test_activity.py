@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from pilote.conventions.models import Convention
-from pilote.demo.activity import GLOBAL_INDICATOR, generate_activity
+from pilote.demo.activity import GLOBAL_INDICATOR, generate_activity, next_copil_date
 from pilote.demo.services import load_demo_conventions, load_demo_users
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate, Measurement
@@ -133,3 +133,24 @@ def test_command_is_idempotent_and_says_so():
 
     assert "points de suivi" in out.getvalue()
     assert "suivi déjà présent" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 11, 23), datetime.date(2026, 12, 10)),
+        (datetime.date(2026, 12, 10), datetime.date(2026, 12, 10)),
+        (datetime.date(2026, 12, 11), datetime.date(2027, 6, 10)),
+        (datetime.date(2027, 1, 1), datetime.date(2027, 6, 10)),
+    ],
+)
+def test_the_demo_copil_meets_on_the_second_thursday_of_june_and_december(today, expected):
+    assert next_copil_date(today) == expected
+
+
+def test_running_ctgs_get_their_next_copil_date(demo):
+    generate_activity(seed=2026, today=TODAY)
+
+    dates = dict(Convention.objects.values_list("slug", "next_copil_date"))
+    assert dates["provence-alpes-agglomeration-2026-2030"] == datetime.date(2026, 12, 10)
+    assert dates["tarn-agout-2023-2026"] == datetime.date(2026, 12, 10)
