@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pilote.plans",
     "pilote.monitoring",
     "pilote.facilities",
+    "pilote.imports",
     "pilote.demo",
     "simple_history",
 ]

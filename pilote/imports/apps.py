@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "pilote.imports"
+    verbose_name = "Import de documents"

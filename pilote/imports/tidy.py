@@ -1,0 +1,184 @@
+"""Tidy a proposed plan once the document is read: what a reviewer would do first.
+
+Numbered headings that only structure the document are dissolved, groups left empty by merges
+are dropped, two names of one level are unified, numbers given only on some elements of a
+continuous numbering are completed, unnamed levels get a name, and numbering gaps or duplicates
+become warnings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .items import Item
+from .vocabulary import fold, looks_thematic, thematic_codes
+
+STRUCTURAL_HEADING = re.compile(
+    r"\b(?:rappel|presentation|sommaire|introduction|preambule|synthese|annexe|diagnostic"
+    r"|glossaire|methodologie|plan d'actions?|calendrier|table des matieres|convention|ctg"
+    r"|signataires|gouvernance|article)\b"
+)
+
+
+def tidy(root: Item, warnings: list[str]) -> None:
+    """Apply every pass, in order, to the proposed tree."""
+    dissolve_headings(root, warnings)
+    drop_empty_groups(root, warnings)
+    unify_kinds(root, warnings)
+    infer_numbers(root, warnings)
+    name_levels(root, warnings)
+    fill_empty_titles(root, warnings)
+    check_numbers(root, warnings)
+
+
+def dissolve_headings(root: Item, warnings: list[str]) -> None:
+    """Remove numbered headings that structure the document, not the plan."""
+
+    def visit(node: Item) -> None:
+        for child in list(node.children):
+            visit(child)
+        kept: list[Item] = []
+        for child in node.children:
+            structural = child.source == "heading" and child.signature[:1] != ("label",)
+            if structural and (
+                STRUCTURAL_HEADING.search(fold(child.title))
+                or any(d.source in ("label", "table", "group") for d in child.walk())
+            ):
+                for grandchild in child.children:
+                    grandchild.parent = node
+                    kept.append(grandchild)
+            else:
+                kept.append(child)
+        node.children = kept
+
+    visit(root)
+
+
+def drop_empty_groups(root: Item, warnings: list[str]) -> None:
+    def visit(node: Item) -> None:
+        for child in node.children:
+            visit(child)
+        node.children = [
+            child
+            for child in node.children
+            if not (child.source == "group" and not child.children and not child.number)
+        ]
+
+    visit(root)
+
+
+def unify_kinds(root: Item, warnings: list[str]) -> None:
+    """Give "Orientation" the name "Orientation stratégique" when both name one level."""
+    parents: dict[str, set] = {}
+    for node in root.walk():
+        if node.kind:
+            parents.setdefault(node.kind, set()).add(node.parent.kind if node.parent else None)
+    renames = {}
+    for short in parents:
+        for long_ in parents:
+            if (
+                short != long_
+                and fold(long_).startswith(fold(short) + " ")
+                and parents[short] <= parents[long_]
+            ):
+                renames[short] = long_
+    for node in root.walk():
+        if node.kind in renames:
+            node.kind = renames[node.kind]
+
+
+def infer_numbers(root: Item, warnings: list[str]) -> None:
+    """Number the unnumbered elements of a level numbered continuously elsewhere."""
+    by_kind: dict[str, list[Item]] = {}
+    for node in root.walk():
+        if node.kind:
+            by_kind.setdefault(node.kind, []).append(node)
+    for kind, nodes in by_kind.items():
+        numbered = [(rank, node) for rank, node in enumerate(nodes, 1) if node.number]
+        if len(numbered) < 2 or len(numbered) == len(nodes):
+            continue
+        if all(node.number == str(rank) for rank, node in numbered):
+            missing = [node for node in nodes if not node.number]
+            for rank, node in enumerate(nodes, 1):
+                if not node.number:
+                    node.number = str(rank)
+            warnings.append(
+                f"Numéros déduits de l'ordre pour {len(missing)} élément(s) « {kind} » "
+                "non numérotés dans le document (les autres suivent une numérotation "
+                "continue) : vérifiez-les."
+            )
+
+
+def name_levels(root: Item, warnings: list[str]) -> None:
+    """Name the levels the document did not name: thematics, or "Niveau N"."""
+    unnamed: dict[int, list[Item]] = {}
+    for node in root.walk():
+        if node.kind and fold(node.kind) == "thematique":
+            node.thematics.extend(c for c in thematic_codes(node.title) if c not in node.thematics)
+        if not node.kind:
+            unnamed.setdefault(node.depth, []).append(node)
+    for depth, nodes in unnamed.items():
+        thematic = sum(looks_thematic(node.title) for node in nodes)
+        if thematic * 10 >= len(nodes) * 6 and all(not node.number for node in nodes):
+            name = "Thématique"
+            for node in nodes:
+                for code in thematic_codes(node.title):
+                    if code not in node.thematics:
+                        node.thematics.append(code)
+        else:
+            name = f"Niveau {depth + 1}"
+        for node in nodes:
+            node.kind = name
+
+
+def check_numbers(root: Item, warnings: list[str]) -> None:
+    """Warn about numbers missing in a sequence and numbers used twice."""
+    by_kind: dict[str, list[Item]] = {}
+    for node in root.walk():
+        if node.number and node.kind:
+            by_kind.setdefault(node.kind, []).append(node)
+    for kind, nodes in by_kind.items():
+        numbers = [node.number for node in nodes]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1}, key=_number_key)
+        if not duplicates:
+            groups = [numbers]
+        else:
+            groups = []
+            by_parent: dict[int, list[str]] = {}
+            for node in nodes:
+                by_parent.setdefault(id(node.parent), []).append(node.number)
+            groups = list(by_parent.values())
+            for parent_numbers in groups:
+                twice = sorted({n for n in parent_numbers if parent_numbers.count(n) > 1})
+                for number in twice:
+                    warnings.append(
+                        f"Numéro en double : deux éléments « {kind} » portent le n° "
+                        f"{number} au même endroit du plan."
+                    )
+        for group in groups:
+            integers = sorted({int(n) for n in group if n.isdigit()})
+            if len(integers) < 3:
+                continue
+            gaps = [n for n in range(integers[0], integers[-1] + 1) if n not in integers]
+            if gaps and len(gaps) <= 10:
+                listed = ", ".join(str(n) for n in gaps)
+                warnings.append(
+                    f"Numérotation incomplète : pas d'élément « {kind} » n° {listed} "
+                    f"(entre {integers[0]} et {integers[-1]}) ; un élément a peut-être été "
+                    "manqué."
+                )
+
+
+def fill_empty_titles(root: Item, warnings: list[str]) -> None:
+    """Title an element the document gave no title ("Fiche action 3" alone) by its label."""
+    for node in root.walk():
+        if not node.title.strip():
+            node.title = f"{node.kind} {node.number}".strip()
+            warnings.append(
+                f"« {node.title} » n'a pas d'intitulé dans le document : son libellé en tient "
+                "lieu, corrigez-le."
+            )
+
+
+def _number_key(number: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
