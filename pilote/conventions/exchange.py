@@ -179,7 +179,15 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
             ],
         },
         "plan": [node_dict(root) for root in by_parent.get(None, [])],
+        **_facilities_exchange().export_sections(convention),
     }
+
+
+def _facilities_exchange():
+    # Imported late: the facilities app builds on this module (ExchangeError, readers).
+    from pilote.facilities import exchange
+
+    return exchange
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -600,7 +608,7 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
 
     try:
         with transaction.atomic():
-            return _write(
+            convention = _write(
                 name=name,
                 slug=slug,
                 departement=departement,
@@ -619,6 +627,9 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
                 prepared=prepared,
                 convention_indicators=convention_indicators,
             )
+            # Facilities, figures and petite enfance refer to the plan: written after it.
+            _facilities_exchange().import_sections(convention, data)
+            return convention
     except IntegrityError as exc:
         raise ExchangeError(
             "Import impossible, rien n'a été enregistré : les données entrent en conflit avec la "

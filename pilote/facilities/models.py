@@ -25,6 +25,8 @@ from .enums import (
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
+# Centres sociaux and crèches may be decades old.
+OPENING_YEAR = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
 class Facility(models.Model):
@@ -65,7 +67,7 @@ class Facility(models.Model):
         "statut", max_length=8, choices=FacilityStatus.choices, default=FacilityStatus.EXISTING
     )
     opening_year = models.PositiveSmallIntegerField(
-        "année d'ouverture", null=True, blank=True, validators=YEAR
+        "année d'ouverture", null=True, blank=True, validators=OPENING_YEAR
     )
     actions = models.ManyToManyField(
         "plans.PlanNode", blank=True, related_name="facilities", verbose_name="actions concernées"

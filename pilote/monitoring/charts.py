@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .dashboard import IndicatorSeries
+if TYPE_CHECKING:  # dashboard formats its numbers with number()
+    from .dashboard import IndicatorSeries
 
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40

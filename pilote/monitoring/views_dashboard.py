@@ -50,6 +50,13 @@ def _page(request, template: str, convention, section: str, context: dict) -> Ht
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     board = figures.build_dashboard(convention)
+    # One reverse() per kind of link, not one per action or indicator listed.
+    node_url = _url_pattern("plans:node", convention)
+    for row in (*board.axes, *board.late, *board.not_updated):
+        row.url = node_url(row.pk)
+    indicator_url = _url_pattern("monitoring:indicator", convention)
+    for item in board.off_target:
+        item.url = indicator_url(item.pk)
     return _page(
         request,
         "monitoring/dashboard/dashboard.html",
@@ -68,10 +75,10 @@ def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     plan = figures.build_timeline(convention)
     # One reverse() for the page, not one per action.
-    pattern = reverse("plans:node", kwargs={"slug": convention.slug, "pk": _PK})
+    node_url = _url_pattern("plans:node", convention)
     for group in plan.groups:
         for row in [bar.row for bar in group.bars] + group.unplanned:
-            row.url = pattern.replace(str(_PK), str(row.pk))
+            row.url = node_url(row.pk)
     return _page(
         request,
         "monitoring/timeline/timeline.html",
@@ -169,6 +176,13 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _url_pattern(name: str, convention):
+    """Return a function giving the URL `name` of an object of the CTG from its pk."""
+    pattern = reverse(name, kwargs={"slug": convention.slug, "pk": _PK})
+    placeholder = str(_PK)
+    return lambda pk: pattern.replace(placeholder, str(pk))
 
 
 def _is_caf_adviser(user, departement_code: str) -> bool:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.facilities.views_register import node_facilities_context
 from pilote.monitoring.views_followup import node_followup_context
 
 from . import services
@@ -106,6 +107,7 @@ def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "years": convention.years,
             "can_edit": can_edit_convention(request.user, convention),
             "followup": node_followup_context(request, convention, node),
+            "node_facilities": node_facilities_context(convention, node),
         },
     )
 

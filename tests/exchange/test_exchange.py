@@ -202,6 +202,47 @@ def make_document() -> dict:
                 "children": [],
             },
         ],
+        "facilities": [
+            {
+                "manager": "CA PROVENCE-ALPES-AGGLOMERATION",
+                "name": "RPE Les Frimousses",
+                "kind": "rpe",
+                "subkind": "",
+                "commune": "04070",
+                "capacity": "1.70",
+                "capacity_unit": "etp",
+                "age_min": None,
+                "age_max": 3,
+                "funding": "ps",
+                "status": "existant",
+                "opening_year": 2012,
+                "notes": "",
+                "actions": ["1.1"],
+                "bonuses": {"2026": "4200.00"},
+            }
+        ],
+        "figures": [
+            {
+                "area_kind": "epci",
+                "area_code": "200067437",
+                "area_name": "CA Provence-Alpes-Agglomération",
+                "kind": "enfants_0_2",
+                "label": "",
+                "year": 2025,
+                "value": "1151",
+                "source": "INSEE 2025",
+            }
+        ],
+        "petite_enfance": {
+            "settings": {
+                "population_basis": "totale",
+                "cofunded_places_2023": 250,
+                "planned_places_2027": 262,
+                "bonus_places": 189,
+            },
+            "transfers": [{"commune": "04070", "competences": ["recenser", "informer"]}],
+            "schemas": [],
+        },
     }
 
 
@@ -281,6 +322,10 @@ def _broken(path: str, value):
         ("convention.epci", "123456789", "EPCI inconnu"),
         ("convention.communes", ["04070", "99999"], "communes inconnues dans le COG : 99999"),
         ("convention.status", "finie", "statut inconnu"),
+        ("facilities.0.commune", "13103", "commune"),
+        ("facilities.0.actions", ["9.9"], "9.9"),
+        ("figures.0.value", "beaucoup", "beaucoup"),
+        ("petite_enfance.transfers.0.competences", ["tout"], "tout"),
         ("convention.next_copil_date", "18/06/2026", "n'est pas une date valide"),
         ("convention.level_names", [], "doit nommer au moins un niveau"),
         ("plan.0.kind", "Chapitre", "niveau « Chapitre » absent"),

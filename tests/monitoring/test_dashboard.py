@@ -1,17 +1,21 @@
 """The dashboard of a CTG: its figures on the demo CTGs, who sees it, its links, its queries."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
 from pilote.demo.services import load_demo_conventions
-from pilote.monitoring.dashboard import build_dashboard
+from pilote.monitoring.dashboard import build_dashboard, convention_series
 from pilote.monitoring.enums import UpdateStatus
-from pilote.monitoring.models import ActionUpdate
+from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.monitoring.periods import Quarter
-from pilote.plans.models import PlanNode
-from tests.monitoring.factories import ActionUpdateFactory, build_tracked_ctg
+from pilote.plans.models import Indicator, IndicatorTarget, PlanNode
+from tests.monitoring.factories import ActionUpdateFactory, build_tracked_ctg, tracked_action
 from tests.plans.factories import ConventionFactory, UserFactory, departement, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +173,65 @@ def test_anonymous_visitors_go_to_the_login_page(client):
     assert "/connexion/" in response["Location"]
 
 
+def _indicator(convention, name, targets, measurements, *, node=None, position=0):
+    indicator = Indicator.objects.create(
+        convention=convention, node=node, name=name, unit="%", position=position
+    )
+    for year, value in targets.items():
+        IndicatorTarget.objects.create(indicator=indicator, year=year, value=Decimal(value))
+    for year, quarter, value in measurements:
+        Measurement.objects.create(
+            indicator=indicator, year=year, quarter=quarter, value=Decimal(value)
+        )
+    return indicator
+
+
+def test_indicators_below_target_are_those_of_the_indicator_pages(client):
+    """The dashboard reads values, the indicator pages series: both judge alike."""
+    convention = ConventionFactory()  # 2026–2030
+    action = tracked_action(convention)
+    below = _indicator(
+        convention,
+        "Taux de couverture en accueil du jeune enfant",
+        {2026: 55, 2027: 58},
+        [(2026, 1, 56), (2026, 3, "54.5")],  # T3 is the latest of 2026: below 55
+    )
+    _indicator(  # a yearly value counts as the end of its year: 56 reaches 55
+        convention, "Part des familles informées", {2026: 55}, [(2026, 2, 50), (2026, None, 56)]
+    )
+    _indicator(convention, "Sans cible", {}, [(2026, 1, 1)], position=1)
+    _indicator(convention, "Sans mesure", {2026: 10}, [], position=2)
+    on_action = _indicator(
+        convention,
+        "Nombre de parents participants",
+        {2026: 40, 2027: 60},
+        [(2026, None, 45), (2027, 2, 30)],  # 2027 is the latest judged year: below 60
+        node=action,
+    )
+    board = build_dashboard(convention, now=Quarter(2027, 3))
+    series = [s for s in convention_series(convention) if s.off_target]
+    assert [item.pk for item in board.off_target] == [s.indicator.pk for s in series]
+    assert [item.pk for item in board.off_target] == [below.pk, on_action.pk]
+    assert board.indicator_count == 5
+    first, second = board.off_target
+    assert (first.year, first.value, first.target, first.period_label) == (
+        2026,
+        Decimal("54.5"),
+        Decimal(55),
+        "T3 2026",
+    )
+    assert first.action is None
+    assert second.action == str(action)
+    client.force_login(UserFactory(superuser=True))
+    html = client.get(reverse("monitoring:dashboard", kwargs={"slug": convention.slug})).content
+    html = html.decode()
+    detail = reverse("monitoring:indicator", kwargs={"slug": convention.slug, "pk": below.pk})
+    assert f'<a href="{detail}">Taux de couverture en accueil du jeune enfant</a> :' in html
+    assert "54,5 % en T3 2026, pour une cible 2026 de 55" in html
+    assert "30 % en T2 2027, pour une cible 2027 de 60" in html
+    assert f'<span class="fr-hint-text">Action {escape(str(action))}</span>' in html
+
+
 def _dashboard_queries(client, django_assert_max_num_queries, convention, limit):
     with django_assert_max_num_queries(limit) as captured:
         response = client.get(reverse("monitoring:dashboard", kwargs={"slug": convention.slug}))
@@ -196,3 +259,19 @@ def test_timeline_queries_do_not_grow_with_the_plan(client, django_assert_max_nu
         response = client.get(reverse("monitoring:timeline", kwargs={"slug": big.slug}))
     assert response.status_code == 200
     assert response.content.decode().count('class="mon-tl__bar ') == 500
+
+
+def test_the_dashboard_shows_the_next_copil_date_and_lets_editors_change_it(client):
+    convention = ConventionFactory(next_copil_date=datetime.date(2026, 12, 10))
+    edit_url = reverse("conventions:edit", kwargs={"slug": convention.slug})
+    url = reverse("monitoring:dashboard", kwargs={"slug": convention.slug})
+
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    html = client.get(url).content.decode()
+    assert "10 décembre 2026" in html
+    assert edit_url in html
+
+    client.force_login(user_with_role(Role.READER, convention=convention))
+    html = client.get(url).content.decode()
+    assert "10 décembre 2026" in html
+    assert edit_url not in html

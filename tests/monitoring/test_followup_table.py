@@ -12,6 +12,7 @@ from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
+from pilote.monitoring.queries import LatestUpdate, latest_update_values, latest_updates
 from pilote.plans.models import PlanNode
 from tests.plans.factories import (
     CHATEAU_ARNOUX,
@@ -22,7 +23,7 @@ from tests.plans.factories import (
     user_with_role,
 )
 
-from .factories import ActionUpdateFactory, build_tracked_ctg, tracked_action
+from .factories import ActionUpdateFactory, aware, build_tracked_ctg, tracked_action
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,42 @@ def test_the_table_query_count_does_not_grow_with_actions_and_updates(
     assert len(big_queries.captured_queries) == len(small_queries.captured_queries)
     with django_assert_max_num_queries(TABLE_QUERIES + 1):  # + the commune links
         client.get(table_url(big, retard=1, sans_point=1, commune=DIGNE, statut="en_cours"))
+
+
+def test_the_latest_update_is_the_latest_quarter_then_the_latest_written(round_plan):
+    """The table's value read (a LATERAL join on PostgreSQL) agrees with the model read."""
+    late, current = round_plan["late"], round_plan["current"]
+    convention = late.convention
+    ActionUpdateFactory(node=late, year=2026, quarter=2, status=UpdateStatus.DONE)  # earlier
+    corrected = ActionUpdateFactory(node=current, year=2026, quarter=4, progress=45)
+    ActionUpdate.objects.filter(pk=corrected.pk).update(created_at=aware(2026, 12, 20))
+    ActionUpdate.objects.filter(node=current).exclude(pk=corrected.pk).update(
+        created_at=aware(2026, 11, 2)
+    )
+    values = latest_update_values(convention)
+    models = latest_updates(convention)
+    assert values.keys() == models.keys() == {late.pk, round_plan["done"].pk, current.pk}
+    for node_id, update in models.items():
+        assert values[node_id] == (
+            update.year,
+            update.quarter,
+            update.status,
+            update.progress,
+            update.created_at,
+        )
+    assert LatestUpdate(*values[late.pk]).period_label == "T3 2026"
+    assert values[current.pk][3] == 45
+    only = latest_update_values(convention, node_ids={current.pk}, full=True)
+    assert list(only) == [current.pk]
+    assert LatestUpdate(*only[current.pk]).done == corrected.done
+    assert latest_update_values(convention, node_ids=set()) == {}
+
+
+def test_an_update_whose_author_was_deleted_is_exported_without_a_name(round_plan):
+    convention = round_plan["late"].convention
+    ActionUpdate.objects.filter(node=round_plan["late"]).update(author=None)
+    latest = LatestUpdate(*latest_update_values(convention, full=True)[round_plan["late"].pk])
+    assert latest.author == ""
 
 
 # In-place updates (htmx) and their plain-HTML fallback.
