@@ -11,6 +11,8 @@ urlpatterns = [
     path("ctg/<slug:slug>/plan/", include("pilote.plans.urls")),
     path("", include("pilote.monitoring.urls")),
     path("ctg/<slug:slug>/", include("pilote.facilities.urls")),
+    # ctg/<slug>/exports/… and exports/donnees-ouvertes.csv (every CTG the user can see).
+    path("", include("pilote.reports.urls")),
     path("territoires/", include("pilote.territories.urls")),
     path("admin/", admin.site.urls),
 ]

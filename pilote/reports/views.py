@@ -1,0 +1,97 @@
+"""The exports page of a CTG and its downloads: plan, follow-up table, open data.
+
+Whoever may read the CTG may download every export; internal notes only reach those who may read
+them (the DOCX title page), and the open data never holds any.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from pilote.accounts.perms import can_see_internal_notes
+from pilote.conventions.access import get_convention_for_user
+from pilote.conventions.models import Convention
+
+from . import docx_plan, opendata
+from .spreadsheets import FORMATS, followup_table, plan_table
+
+TABLES = {"plan": plan_table, "suivi": followup_table}
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(slug: str, what: str, extension: str) -> str:
+    return f"{slug}-{what}-{timezone.localdate().isoformat()}.{extension}"
+
+
+@require_GET
+def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug)
+
+    def links(table: str) -> list[dict]:
+        return [
+            {
+                "url": reverse(f"reports:{table}_{key}", kwargs={"slug": slug}),
+                "label": spec.label,
+                "filename": _filename(slug, table, key),
+            }
+            for key, spec in FORMATS.items()
+        ]
+
+    context = {
+        "convention": convention,
+        "plan_links": links("plan"),
+        "followup_links": links("suivi"),
+        "docx_url": reverse("reports:plan_docx", kwargs={"slug": slug}),
+        "docx_filename": _filename(slug, "plan", "docx"),
+        "json_url": reverse("conventions:export", kwargs={"slug": slug}),
+        "opendata_url": reverse("reports:opendata", kwargs={"slug": slug}),
+        "opendata_filename": opendata.filename(slug),
+        "opendata_all_url": reverse("reports:opendata_all"),
+        "opendata_all_filename": opendata.filename(),
+        "visible_count": Convention.objects.visible_to(request.user).count(),
+        "internal_notes": can_see_internal_notes(request.user, convention),
+        "fields": opendata.FIELDS,
+    }
+    return render(request, "reports/exports.html", context)
+
+
+@require_GET
+def table_export(request: HttpRequest, slug: str, table: str, extension: str) -> HttpResponse:
+    """Send the plan or the follow-up table as XLSX, ODS or CSV."""
+    convention = get_convention_for_user(request, slug)
+    spec = FORMATS[extension]
+    content = spec.write(TABLES[table](convention))
+    return _download(content, spec.content_type, _filename(slug, table, extension))
+
+
+@require_GET
+def plan_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the plan as a Word document, with the internal notes for those who may read them."""
+    convention = get_convention_for_user(request, slug)
+    content = docx_plan.plan_document(
+        convention, include_internal=can_see_internal_notes(request.user, convention)
+    )
+    return _download(content, docx_plan.CONTENT_TYPE, _filename(slug, "plan", "docx"))
+
+
+@require_GET
+def opendata_convention(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the open data of one CTG."""
+    convention = get_convention_for_user(request, slug)
+    return _download(
+        opendata.opendata_csv([convention]), opendata.CONTENT_TYPE, opendata.filename(slug)
+    )
+
+
+@require_GET
+def opendata_all(request: HttpRequest) -> HttpResponse:
+    """Send the open data of every CTG the user can see."""
+    conventions = Convention.objects.visible_to(request.user)
+    return _download(opendata.opendata_csv(conventions), opendata.CONTENT_TYPE, opendata.filename())
