@@ -7,6 +7,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="conventions:list", permanent=False)),
     path("", include("pilote.accounts.urls")),
+    # Before the CTG pages: /ctg/importer-un-plan/ would otherwise read as a CTG's slug.
+    path("ctg/", include("pilote.imports.urls")),
     path("ctg/", include("pilote.conventions.urls")),
     path("ctg/<slug:slug>/plan/", include("pilote.plans.urls")),
     path("", include("pilote.monitoring.urls")),

@@ -10,7 +10,7 @@ from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 
 MAX_YEARS = 5
 # Path segments under /ctg/ that a CTG slug would shadow.
-RESERVED_SLUGS = frozenset({"nouvelle", "importer"})
+RESERVED_SLUGS = frozenset({"nouvelle", "importer", "importer-un-plan"})
 
 
 class ConventionQuerySet(models.QuerySet):

@@ -118,3 +118,201 @@ def test_non_numbers_are_refused(text):
 
 def test_headers_are_compared_without_accents_case_or_punctuation():
     assert normalize_header("  Nb. d’ETP (Équivalent) ") == "nb d etp equivalent"
+
+
+# --------------------------------------------------------------------------- ODS, formulas, merges
+
+
+def ods_bytes(rows, *, hidden_first=False, spans=None, formula_without_value=None):
+    """Return an OpenDocument spreadsheet; spans maps (row, column) → (rows, columns) merged."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    hidden = Style(name="cachee", family="table")
+    hidden.addElement(TableProperties(display="false"))
+    document.automaticstyles.addElement(hidden)
+    if hidden_first:
+        notes = Table(name="Notes", stylename=hidden)
+        row = TableRow()
+        cell = TableCell(valuetype="string")
+        cell.addElement(P(text="ne pas lire"))
+        row.addElement(cell)
+        notes.addElement(row)
+        document.spreadsheet.addElement(notes)
+    sheet = Table(name="Plan")
+    spans = spans or {}
+    covered = {
+        (r + dr, c + dc)
+        for (r, c), (nr, nc) in spans.items()
+        for dr in range(nr)
+        for dc in range(nc)
+        if (dr, dc) != (0, 0)
+    }
+    for r, values in enumerate(rows):
+        row = TableRow()
+        for c, value in enumerate(values):
+            if (r, c) in covered:
+                row.addElement(CoveredTableCell())
+                continue
+            attributes = {}
+            if (r, c) in spans:
+                attributes = {
+                    "numberrowsspanned": spans[(r, c)][0],
+                    "numbercolumnsspanned": spans[(r, c)][1],
+                }
+            if formula_without_value == (r, c):
+                cell = TableCell(formula="of:=[.A1]*2", **attributes)
+            elif isinstance(value, int | float):
+                cell = TableCell(valuetype="float", value=value, **attributes)
+                cell.addElement(P(text=str(value)))
+            else:
+                cell = TableCell(valuetype="string", **attributes)
+                if value:
+                    cell.addElement(P(text=value))
+            row.addElement(cell)
+        sheet.addElement(row)
+    # What LibreOffice writes after the data: a million empty rows, as one repeated row.
+    sheet.addElement(TableRow(numberrowsrepeated=1048000))
+    document.spreadsheet.addElement(sheet)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def test_ods_first_visible_sheet_is_read_with_numbers():
+    data = ods_bytes(
+        [["Nom", "Places"], ["Le P'tit Jardin", 24], ["Les Canaillous", 12.5]], hidden_first=True
+    )
+    table = read_table(data, "registre.ods")
+    assert table.sheet == "Plan"
+    assert [row.values for row in table.rows] == [
+        {"nom": "Le P'tit Jardin", "places": "24"},
+        {"nom": "Les Canaillous", "places": "12.5"},
+    ]
+    assert [row.number for row in table.rows] == [2, 3]
+    assert table.notes == [
+        "La feuille masquée « Notes » n’a pas été lue : seule la première feuille visible l’est."
+    ]
+
+
+def test_an_ods_without_visible_sheet_is_refused():
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
+    from odf.table import Table
+
+    document = OpenDocumentSpreadsheet()
+    hidden = Style(name="cachee", family="table")
+    hidden.addElement(TableProperties(display="false"))
+    document.automaticstyles.addElement(hidden)
+    document.spreadsheet.addElement(Table(name="Seule", stylename=hidden))
+    buffer = io.BytesIO()
+    document.write(buffer)
+    with pytest.raises(TabularError, match="aucune feuille visible"):
+        read_table(buffer.getvalue(), "plan.ods")
+
+
+def test_a_truncated_ods_is_refused():
+    data = ods_bytes([["Nom"], ["x"]])
+    with pytest.raises(TabularError, match="endommagé"):
+        read_table(data[: len(data) // 2], "plan.ods")
+
+
+def test_merged_cells_repeat_their_value_down_the_first_column_of_the_range():
+    rows = [
+        ["Axe", "Action", "Pilote"],
+        ["Axe 1 — Petite enfance", "Créer un RPE", "Caf"],
+        ["", "Ouvrir une MAM", "Commune"],
+        ["", "Former les assistants maternels", ""],
+    ]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("C4:D4")  # horizontal only: nothing to repeat
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    for data, name in (
+        (buffer.getvalue(), "plan.xlsx"),
+        (ods_bytes(rows, spans={(1, 0): (3, 1)}), "plan.ods"),
+    ):
+        table = read_table(data, name)
+        assert [row.get("axe") for row in table.rows] == ["Axe 1 — Petite enfance"] * 3, name
+        assert [row.get("action") for row in table.rows][2] == "Former les assistants maternels"
+        assert "A2:A4" in table.notes[0]
+        assert "reprise sur chaque ligne" in table.notes[0]
+
+
+def test_a_formula_never_calculated_is_reported_with_its_cell_not_read_as_empty():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "Budget"])
+    sheet.append(["RPE", "=1000*2"])  # openpyxl writes formulas without their value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    for data, name in (
+        (buffer.getvalue(), "plan.xlsx"),
+        (ods_bytes([["Nom", "Budget"], ["RPE", ""]], formula_without_value=(1, 1)), "plan.ods"),
+    ):
+        with pytest.raises(
+            TabularError, match=r"formules n'ont pas de valeur calculée \(B2\)"
+        ) as error:
+            read_table(data, name)
+        assert error.value.problems == [
+            (
+                2,
+                "Budget",
+                "la cellule B2 contient une formule dont la valeur n'a jamais été calculée.",
+            )
+        ]
+
+
+def test_a_formula_with_its_calculated_value_gives_the_value():
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "Budget"])
+    sheet.append(["RPE", "=1000*2"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # Add the value the way Excel and LibreOffice save it: <f>1000*2</f><v>2000</v>.
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    patched = io.BytesIO()
+    with zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b"<f>1000*2</f><v></v>" in content
+                content = content.replace(b"<f>1000*2</f><v></v>", b"<f>1000*2</f><v>2000</v>")
+            target.writestr(item, content)
+    table = read_table(patched.getvalue(), "plan.xlsx")
+    assert table.rows[0].get("budget") == "2000"
+
+
+def test_a_csv_named_xlsx_is_read_as_csv_and_says_so():
+    table = read_table((HEADER + ROW).encode("cp1252"), "equipements.xlsx")
+    assert table.rows[0].get("type") == "Établissement d'accueil du jeune enfant"
+    assert table.notes == [
+        "L'extension « .xlsx » ne correspond pas au contenu : le fichier a été lu comme un CSV."
+    ]
+
+
+def test_a_word_document_is_not_taken_for_a_workbook():
+    import docx
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    with pytest.raises(TabularError, match="traitement de texte"):
+        read_table(buffer.getvalue(), "plan.xlsx")
+
+
+def test_a_workbook_too_big_once_unzipped_is_refused(monkeypatch):
+    from pilote.core import tabular
+
+    monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", 1_000)
+    with pytest.raises(TabularError, match="trop volumineux une fois décompressé"):
+        read_table(xlsx_bytes([["Nom"], ["x" * 2_000]]), "registre.xlsx")
