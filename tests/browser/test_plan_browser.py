@@ -36,12 +36,19 @@ def test_reader_sees_the_tree_without_editing_controls(login):
 def test_reordering_in_place_moves_a_fiche_and_survives_a_reload(login):
     page = login("cooperation.tarnagout")
     page.goto(TARN)
-    page.get_by_role("button", name="Monter Fiche action 2", exact=True).click()
-    page.wait_for_load_state("networkidle")
-    titles = page.locator(".plan-node__link").all_inner_texts()
-    first = next(i for i, t in enumerate(titles) if "Promouvoir tous les métiers" in t)
-    second = next(i for i, t in enumerate(titles) if "Répondre aux besoins spécifiques" in t)
-    assert first < second
+    # Wait for the htmx answer itself: "networkidle" may come before the request starts.
+    with page.expect_response(lambda r: "/monter/" in r.url and r.request.method == "POST"):
+        page.get_by_role("button", name="Monter Fiche action 2", exact=True).click()
+    # htmx swaps the tree just after the response: give it a moment on a loaded machine.
+    page.wait_for_function(
+        """() => {
+            const titles = [...document.querySelectorAll(".plan-node__link")].map(a => a.innerText);
+            const first = titles.findIndex(t => t.includes("Promouvoir tous les métiers"));
+            const second = titles.findIndex(t => t.includes("Répondre aux besoins spécifiques"));
+            return first >= 0 && second >= 0 && first < second;
+        }""",
+        timeout=10_000,
+    )
     page.reload()
     titles = page.locator(".plan-node__link").all_inner_texts()
     first = next(i for i, t in enumerate(titles) if "Promouvoir tous les métiers" in t)

@@ -141,14 +141,14 @@ def test_no_warning_for_a_complete_ctg(client, superuser, convention):
     assert "Points d’attention" not in response.content.decode()
 
 
-def test_navigation_links_to_the_plan_and_the_export(client, superuser, convention):
+def test_navigation_links_to_the_plan_and_the_exports(client, superuser, convention):
     client.force_login(superuser)
 
     response = detail(client, convention)
 
     html = response.content.decode()
     assert reverse("plans:tree", kwargs={"slug": convention.slug}) in html
-    assert reverse("conventions:export", kwargs={"slug": convention.slug}) in html
+    assert reverse("reports:exports", kwargs={"slug": convention.slug}) in html
     assert 'aria-current="page">Synthèse' in html
 
 
