@@ -34,8 +34,10 @@ from pilote.plans.services import (
     BudgetLineData,
     IndicatorData,
     NodeData,
+    NodeSpec,
     PlanError,
     create_node,
+    create_nodes,
     move_node,
     update_node,
 )
@@ -401,8 +403,16 @@ class _Writer:
         for position, item in enumerate(items):
             label = _label(item, path, position)
             outcome = self.merge.outcomes[item["id"]]
+            subtree_is_new = outcome.status == NEW and self._all_new(item)
             try:
-                if outcome.status == NEW:
+                if subtree_is_new:
+                    node = self._create_subtree(
+                        item,
+                        parent,
+                        self._position(parent, placed, items[position + 1 :]),
+                        label,
+                    )
+                elif outcome.status == NEW:
                     node = create_node(
                         self.convention,
                         by=self.by,
@@ -421,10 +431,43 @@ class _Writer:
                     if len(outcome.changes) > (FIELD_LABELS["parent"] in outcome.changes):
                         update_node(node, by=self.by, data=self._data(item, node, label))
             except PlanError as error:
-                raise ApplyError(f"{REFUSED}{label} : {error}") from error
+                failed = getattr(getattr(error, "spec", None), "key", None) or label
+                raise ApplyError(f"{REFUSED}{failed} : {error}") from error
             # Children of a root of the file stay under this element, wherever it is.
             placed = node if node.parent_id == (parent.pk if parent else None) else placed
-            self.visit(item.get("children") or [], node, label)
+            if not subtree_is_new:  # a new subtree was created whole
+                self.visit(item.get("children") or [], node, label)
+
+    def _all_new(self, item: dict) -> bool:
+        return all(
+            self.merge.outcomes[child["id"]].status == NEW and self._all_new(child)
+            for child in item.get("children") or []
+        )
+
+    def _create_subtree(self, item: dict, parent, position: int | None, label: str) -> PlanNode:
+        """Create a new element and everything under it (all new) in a few queries."""
+        spec = self._spec(item, label)
+        parent_id = parent.pk if parent else None
+        siblings = PlanNode.objects.filter(convention=self.convention, parent_id=parent_id)
+        if position is None or position >= siblings.count():
+            return create_nodes(self.convention, [spec], by=self.by, parent=parent)[0]
+        # Between existing siblings: create_node makes room for it.
+        node = create_node(
+            self.convention, by=self.by, parent=parent, data=spec.data, position=position
+        )
+        create_nodes(self.convention, spec.children, by=self.by, parent=node)
+        return node
+
+    def _spec(self, item: dict, label: str) -> NodeSpec:
+        children = item.get("children") or []
+        return NodeSpec(
+            data=self._data(item, None, label),
+            key=label,
+            children=[
+                self._spec(child, _label(child, label, index))
+                for index, child in enumerate(children)
+            ],
+        )
 
     def _position(self, parent, placed: PlanNode | None, following: list[dict]) -> int | None:
         """Return where a new or moved element goes: after the previous sibling of the file,

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
-from pilote.plans.services import IndicatorData, NodeData, PlanError, create_node
+from pilote.plans.services import IndicatorData, NodeData, NodeSpec, PlanError, create_nodes
 
 from .exceptions import ApplyError
 
@@ -32,8 +32,8 @@ def apply_proposal(convention, proposal: dict[str, Any], *, by=None) -> ApplyRes
     """Create the proposed plan in the CTG, whose plan must be empty; raise ApplyError.
 
     proposal is Proposal.to_dict(), possibly corrected on the review screen. The CTG's levels
-    become the proposal's level_names (same-named levels are kept); each element is created
-    through pilote.plans.services.create_node, in one transaction. Planned years outside the
+    become the proposal's level_names (same-named levels are kept); the elements are created
+    through pilote.plans.services.create_nodes, in one transaction. Planned years outside the
     CTG's period are left out, with a warning. by: the user, who must be allowed to edit the
     CTG (None for the command line).
     """
@@ -58,21 +58,22 @@ def apply_proposal(convention, proposal: dict[str, Any], *, by=None) -> ApplyRes
             for thematic in Thematic.objects.for_convention(convention).order_by("convention_id")
         }
         years = convention.years
-        count = 0
 
-        def create(items: list[dict], parent: PlanNode | None, path: str) -> None:
-            nonlocal count
+        def specs(items: list[dict], path: str) -> list[NodeSpec]:
+            found = []
             for position, item in enumerate(items):
                 label = _label(item, path, position)
                 data = _node_data(item, levels, thematics, years, warnings, label)
-                try:
-                    node = create_node(convention, by=by, parent=parent, data=data)
-                except PlanError as error:
-                    raise ApplyError(f"{REFUSED}{label} : {error}") from error
-                count += 1
-                create(item.get("children") or [], node, label)
+                spec = NodeSpec(data=data, key=label)
+                spec.children = specs(item.get("children") or [], label)
+                found.append(spec)
+            return found
 
-        create(plan, None, "")
+        try:
+            count = len(create_nodes(convention, specs(plan, ""), by=by))
+        except PlanError as error:
+            label = getattr(getattr(error, "spec", None), "key", None) or "plan"
+            raise ApplyError(f"{REFUSED}{label} : {error}") from error
     logger.info("plan of %s imported from a document: %s elements", convention.slug, count)
     return ApplyResult(created=count, levels=level_names, warnings=warnings)
 

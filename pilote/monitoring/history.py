@@ -6,10 +6,10 @@ each historical table is read newest first up to a limit, the rows are merged by
 the rows of one edit (a save followed by its many-to-many changes) are grouped into one entry,
 and each entry is compared with the row before it to say what changed.
 
-Imports and the demo loading write the plan with bulk_create, which records no history: the CTG's
-own creation row (and those of its plan levels) stands for the whole import. Recording one row per
-imported element with simple_history.utils.bulk_create_with_history would double the cost of an
-import and flood the timeline with hundreds of « créé » lines that say nothing more.
+The JSON import and the demo loading write the plan with bulk_create, which records no history:
+the CTG's own creation row (and those of its plan levels) stands for the whole import. The plan
+import from a document or a spreadsheet (plans.services.create_nodes) records one « créé » row per
+element with its author, because it adds to a CTG that already has a history.
 """
 
 from __future__ import annotations

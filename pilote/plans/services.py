@@ -9,10 +9,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from pilote.accounts.models import Organisation
 from pilote.territories.models import Commune
@@ -527,3 +529,267 @@ def _messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [message for messages in error.message_dict.values() for message in messages]
     return list(error.messages)
+
+
+# Bulk creation (imports).
+
+# Organisation names looked up per query (SQLite limits the depth of an OR chain).
+ORGANISATION_LOOKUP_CHUNK = 100
+
+
+@dataclass
+class NodeSpec:
+    """One element for create_nodes, with the elements to create under it."""
+
+    data: NodeData
+    children: list["NodeSpec"] = field(default_factory=list)
+    # The caller's own reference (an import's label of the element), given back on NodeError.
+    key: object = None
+
+
+class NodeError(PlanError):
+    """A PlanError raised by create_nodes, naming the element that could not be created."""
+
+    def __init__(self, message: str, spec: NodeSpec) -> None:
+        super().__init__(message)
+        self.spec = spec
+
+
+@transaction.atomic
+def create_nodes(
+    convention, specs: list[NodeSpec], *, by, parent: PlanNode | None = None
+) -> list[PlanNode]:
+    """Create these subtrees under parent (last among its children) and return their elements.
+
+    The result is what create_node would give element by element, parents before children (same
+    checks and French messages, same positions, history recorded with by as its author), in a
+    number of queries bounded per level of depth rather than per element. The elements come back
+    depth first, in the order of specs; on an error (a NodeError naming the element) nothing is
+    written.
+    """
+    if parent is not None and parent.convention_id != convention.pk:
+        raise PlanError("L'élément parent n'appartient pas à cette CTG.")
+    flat: list[tuple[NodeSpec, NodeSpec | None]] = []
+
+    def flatten(items: list[NodeSpec], above: NodeSpec | None) -> None:
+        for spec in items:
+            flat.append((spec, above))
+            flatten(spec.children, spec)
+
+    flatten(specs, None)
+    if not flat:
+        return []
+    checker = _BulkChecker(convention, [spec.data for spec, _above in flat])
+    nodes: dict[int, PlanNode] = {}
+    relations: dict[int, dict[str, list]] = {}
+    for spec, above in flat:
+        node = PlanNode(convention=convention, parent=parent if above is None else None)
+        try:
+            checker.apply(node, spec.data)
+            relations[id(spec)] = checker.relations(spec.data)
+        except PlanError as error:
+            raise NodeError(str(error), spec) from error
+        nodes[id(spec)] = node
+
+    # Nodes, one depth at a time: a child needs its parent's primary key.
+    first_position = len(list(_siblings(convention, parent.pk if parent else None, lock=True)))
+    created: list[PlanNode] = []
+    group, position_of = specs, {}
+    for index, spec in enumerate(specs):
+        position_of[id(spec)] = first_position + index
+    above_of = {id(spec): above for spec, above in flat}
+    while group:
+        batch = []
+        for spec in group:
+            node = nodes[id(spec)]
+            above = above_of[id(spec)]
+            if above is not None:
+                node.parent = nodes[id(above)]
+            node.position = position_of[id(spec)]
+            batch.append(node)
+            for index, child in enumerate(spec.children):
+                position_of[id(child)] = index
+        PlanNode.objects.bulk_create(batch)
+        created.extend(batch)
+        group = [child for spec in group for child in spec.children]
+
+    _bulk_relations(
+        [(nodes[id(spec)], relations[id(spec)]) for spec, _above in flat], by=by, created=created
+    )
+    _bulk_budget_and_indicators([(nodes[id(spec)], spec.data) for spec, _above in flat], by=by)
+    logger.debug("%s plan nodes created in %s by %s", len(flat), convention.slug, by)
+    return [nodes[id(spec)] for spec, _above in flat]
+
+
+class _BulkChecker:
+    """The checks of _apply and _write_relations, with the lookups made once for all elements."""
+
+    def __init__(self, convention, datas: list[NodeData]) -> None:
+        self.convention = convention
+        level_ids = {data.level.pk for data in datas}
+        self.known_levels = set(
+            PlanLevel.objects.filter(pk__in=level_ids).values_list("pk", flat=True)
+        )
+        self.allowed_communes: set[str] | None = None
+        self.thematics: dict[str, Thematic] = {}
+        self.organisations = _organisations_by_name(
+            [name for data in datas for name in [*data.pilots, *data.partners]]
+        )
+
+    def apply(self, node: PlanNode, data: NodeData) -> None:
+        """Set the node's fields from data, checked as _apply does."""
+        convention = self.convention
+        if data.level.convention_id != convention.pk:
+            raise PlanError("Ce niveau n'appartient pas à cette CTG.")
+        node.level = data.level
+        for name in SCALAR_FIELDS:
+            setattr(node, name, getattr(data, name))
+        node.title = node.title.strip()
+        node.number = node.number.strip()
+        if not node.title:
+            raise PlanError("L'intitulé est obligatoire.")
+        exclude = ["convention", "parent", "position"]
+        if data.level.pk in self.known_levels:  # spares a query per element
+            exclude.append("level")
+        try:
+            node.full_clean(exclude=exclude)
+        except ValidationError as error:
+            raise PlanError(" ".join(_messages(error))) from error
+        if not data.whole_territory:
+            if not data.communes:
+                raise PlanError(
+                    "Choisissez au moins une commune, ou « tout le territoire de la CTG »."
+                )
+            if self.allowed_communes is None:
+                self.allowed_communes = set(
+                    convention_communes(convention).values_list("code", flat=True)
+                )
+            outside = [c for c in data.communes if c.code not in self.allowed_communes]
+            if outside:
+                names = ", ".join(c.name for c in outside)
+                raise PlanError(f"Hors du territoire de la CTG : {names}.")
+        for thematic in data.thematics:
+            if thematic.convention_id not in (None, convention.pk):
+                raise PlanError(f"La thématique « {thematic.label} » n'appartient pas à cette CTG.")
+        _check_budget(convention, data.budget_lines or [])
+        _check_indicators(convention, data.indicators or [])
+
+    def relations(self, data: NodeData) -> dict[str, list]:
+        """Return the node's many-to-many targets, as _write_relations finds or creates them."""
+        thematics = list(data.thematics)
+        for label in data.new_thematics:
+            if label not in self.thematics:
+                self.thematics[label] = get_or_create_thematic(self.convention, label)
+            if self.thematics[label] not in thematics:
+                thematics.append(self.thematics[label])
+        return {
+            "communes": [] if data.whole_territory else list(data.communes),
+            "pilots": [self.organisation(name) for name in data.pilots],
+            "partners": [self.organisation(name) for name in data.partners],
+            "thematics": thematics,
+        }
+
+    def organisation(self, name: str) -> Organisation:
+        key = " ".join(name.split()).casefold()
+        if key not in self.organisations:
+            self.organisations[key] = get_or_create_organisation(name)
+        return self.organisations[key]
+
+
+def _organisations_by_name(names: list[str]) -> dict[str, Organisation]:
+    """Return the organisations of these names (whatever their case) by folded name, creating
+    the missing ones; names get_or_create_organisation would refuse are left to it."""
+    max_length = Organisation._meta.get_field("name").max_length
+    wanted: dict[str, str] = {}  # folded name: its first spelling, as element by element
+    for name in names:
+        name = " ".join(name.split())
+        if name and len(name) <= max_length:
+            wanted.setdefault(name.casefold(), name)
+    found = _find_organisations(list(wanted.values()))
+    missing = [name for key, name in wanted.items() if key not in found]
+    if missing:
+        # Conflicts: created meanwhile, or a case the database folds differently.
+        Organisation.objects.bulk_create(
+            [Organisation(name=name) for name in missing], ignore_conflicts=True
+        )
+        found.update(_find_organisations(missing))
+    return {key: organisation for key, organisation in found.items() if key in wanted}
+
+
+def _find_organisations(names: list[str]) -> dict[str, Organisation]:
+    found: dict[str, Organisation] = {}
+    for start in range(0, len(names), ORGANISATION_LOOKUP_CHUNK):
+        query = models.Q()
+        for name in names[start : start + ORGANISATION_LOOKUP_CHUNK]:
+            query |= models.Q(name__iexact=name)
+        for organisation in Organisation.objects.filter(query):
+            # The first in the default order, as get_or_create_organisation's .first().
+            found.setdefault(organisation.name.casefold(), organisation)
+    return found
+
+
+def _bulk_relations(items: list[tuple[PlanNode, dict[str, list]]], *, by, created) -> None:
+    """Write the many-to-many rows, then the nodes' history with these rows in it."""
+    through_rows: dict[str, tuple[str, list]] = {}
+    for name in ("communes", "pilots", "partners", "thematics"):
+        model_field = PlanNode._meta.get_field(name)
+        through = model_field.remote_field.through
+        source, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+        rows = [
+            through(**{f"{source}_id": node.pk, f"{target}_id": related.pk})
+            for node, relations in items
+            for related in dict.fromkeys(relations[name])  # .set() ignores duplicates too
+        ]
+        through_rows[name] = (f"{source}_id", through.objects.bulk_create(rows))
+    history = PlanNode.history.bulk_history_create(created, default_user=by)
+    history_of = {record.id: record for record in history}
+    for name, (node_attname, rows) in through_rows.items():
+        if not rows:
+            continue
+        m2m_history = apps.get_model(PlanNode._meta.app_label, f"HistoricalPlanNode_{name}")
+        through = rows[0]._meta
+        m2m_history.objects.bulk_create(
+            m2m_history(
+                history=history_of[getattr(row, node_attname)],
+                **{f.attname: getattr(row, f.attname) for f in through.fields},
+            )
+            for row in rows
+        )
+
+
+def _bulk_budget_and_indicators(items: list[tuple[PlanNode, NodeData]], *, by) -> None:
+    lines, indicators, targets = [], [], []
+    for node, data in items:
+        for line in data.budget_lines or []:
+            lines.append(
+                BudgetLine(
+                    node=node,
+                    funder=line.funder.strip(),
+                    amount=line.amount,
+                    year=line.year,
+                    comment=line.comment.strip(),
+                )
+            )
+        for position, spec in enumerate(data.indicators or []):
+            indicator = Indicator(
+                node=node,
+                convention_id=node.convention_id,
+                position=position,
+                name=spec.name.strip(),
+                unit=spec.unit.strip(),
+                baseline_value=spec.baseline_value,
+                baseline_year=spec.baseline_year,
+                source=spec.source.strip(),
+                frequency=spec.frequency.strip(),
+            )
+            indicators.append(indicator)
+            targets.extend(
+                IndicatorTarget(indicator=indicator, year=year, value=value)
+                for year, value in spec.targets.items()
+            )
+    if lines:
+        bulk_create_with_history(lines, BudgetLine, default_user=by)
+    if indicators:
+        bulk_create_with_history(indicators, Indicator, default_user=by)
+    if targets:
+        bulk_create_with_history(targets, IndicatorTarget, default_user=by)
