@@ -29,7 +29,13 @@ django.setup()
 from pilote.imports.accuracy import compare  # noqa: E402
 from pilote.imports.proposal import propose_plan  # noqa: E402
 
-SEEDS_DIR = Path(os.environ.get("PILOTE_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
+_SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS_DIR = Path(
+    os.environ.get(
+        "PILOTE_SEEDS_DIR",
+        _SHARED_SEEDS if _SHARED_SEEDS.exists() else ROOT / "tests" / "data" / "seeds",
+    )
+)
 DEMO_DIR = ROOT / "pilote" / "demo" / "data"
 SEEDS = [
     ("000_0c289fa766b5db35.txt", "pays-salonais-2025-2028"),

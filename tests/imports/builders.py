@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# A copy of ../shared/seeds (real public CTG documents), so that the tests run from any checkout.
+SEEDS_DIR = Path(__file__).resolve().parents[1] / "data" / "seeds"
 SEED_000 = SEEDS_DIR / "000_0c289fa766b5db35.txt"
 SEED_001 = SEEDS_DIR / "001_66ef9667b532b547.txt"
 SEED_003 = SEEDS_DIR / "003_fb72c8bfd925f632.txt"
