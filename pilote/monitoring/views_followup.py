@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from pilote.conventions.access import get_convention_for_user
 from pilote.plans.models import PlanNode
+from pilote.reports.spreadsheets import TableExport, to_xlsx
 
 from . import exports, services
 from .followup import filter_rows, load_row, load_rows, row_html, rows_html
@@ -60,7 +61,14 @@ def followup_table(request: HttpRequest, slug: str) -> HttpResponse:
 def followup_export(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     context = _table_context(request, convention, full=True)
-    content = exports.followup_workbook(convention, context["rows"], now=context["now"])
+    content = to_xlsx(
+        TableExport(
+            title=f"Tableau de suivi – {convention.name}",
+            sheet=f"Suivi {context['now']}",
+            columns=exports.COLUMNS,
+            rows=context["rows"],
+        )
+    )
     response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = f"suivi-{convention.slug}-{context['now'].year}-T{context['now'].quarter}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
