@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pilote.monitoring",
     "pilote.facilities",
     "pilote.imports",
+    "pilote.governance",
     "pilote.reports",
     "pilote.demo",
     "simple_history",

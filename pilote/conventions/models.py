@@ -76,6 +76,21 @@ class Convention(models.Model):
         blank=True,
         help_text="Visibles par la Caf et le·la chargé·e de coopération seulement.",
     )
+    is_public = models.BooleanField(
+        "page publique",
+        default=False,
+        help_text="Publie le plan et son avancement sur /public/<identifiant>/, sans notes "
+        "internes ni données personnelles.",
+    )
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    renewed_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name="CTG précédente",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
