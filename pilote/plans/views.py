@@ -15,6 +15,7 @@ from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.facilities.views_register import node_facilities_context
+from pilote.governance.views_bodies import node_decisions_context
 from pilote.monitoring.views_followup import node_followup_context
 
 from . import services
@@ -108,6 +109,7 @@ def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_edit": can_edit_convention(request.user, convention),
             "followup": node_followup_context(request, convention, node),
             "node_facilities": node_facilities_context(convention, node),
+            "node_decisions": node_decisions_context(convention, node),
         },
     )
 
