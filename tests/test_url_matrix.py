@@ -17,7 +17,9 @@ from pilote.plans.models import Indicator, PlanNode
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"accounts:login", "accounts:logout"}
+# Open without a login: the public page of a CTG is tested below, on its own terms (404 unless
+# published), rather than sent to the login page like every other page of a CTG.
+PUBLIC = {"accounts:login", "accounts:logout", "public:convention"}
 
 
 def _patterns(resolver=None, prefix="", namespace=""):
@@ -89,3 +91,14 @@ def test_a_user_of_another_ctg_never_gets_the_page(client, demo_ctgs, name, rout
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code in (404, 405), f"{method.__name__.upper()} {url}"
+
+
+def test_the_public_page_is_the_only_ctg_page_open_without_login(client, demo_ctgs):
+    open_routes = {name for name, route in _patterns() if name.startswith("public:")}
+    assert open_routes == {"public:index", "public:convention"}
+    convention = demo_ctgs["provence-alpes-agglomeration-2026-2030"]
+    url = f"/public/{convention.slug}/"
+    assert client.get(url).status_code == 404  # not published: as if it did not exist
+    Convention.objects.filter(pk=convention.pk).update(is_public=True)
+    assert client.get(url).status_code == 200
+    assert client.get("/public/").status_code == 200

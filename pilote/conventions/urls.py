@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_exchange
+from . import views, views_brief, views_exchange, views_public
 
 app_name = "conventions"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<slug:slug>/avenants/", views.convention_amendments, name="amendments"),
     path("<slug:slug>/niveaux/", views.convention_levels, name="levels"),
     path("<slug:slug>/export.json", views_exchange.convention_export, name="export"),
+    path("<slug:slug>/en-bref/", views_brief.convention_brief, name="brief"),
+    path("<slug:slug>/publication/", views_public.publication, name="publication"),
 ]

@@ -298,6 +298,10 @@ class ProgressGroup:
     progress_sum: int = 0
     pk: int | None = None
     url: str = ""  # an axis's page (set by the view)
+    # By latest status, and late (see is_late): "en retard" overlaps the statuses.
+    done_count: int = 0
+    in_progress_count: int = 0
+    late_count: int = 0
 
     @property
     def mean_progress(self) -> int | None:
@@ -305,12 +309,18 @@ class ProgressGroup:
             return None
         return round(self.progress_sum / self.updated_count)
 
-    def add(self, progress: int | None) -> None:
-        """Count an action, with the progress of its latest update (None without one)."""
+    def add(self, progress: int | None, status: str | None = None, *, late: bool = False) -> None:
+        """Count an action, with the progress and status of its latest update (None without)."""
         self.action_count += 1
         if progress is not None:
             self.updated_count += 1
             self.progress_sum += progress
+        if status == UpdateStatus.DONE:
+            self.done_count += 1
+        elif status == UpdateStatus.IN_PROGRESS:
+            self.in_progress_count += 1
+        if late:
+            self.late_count += 1
 
 
 @dataclass
@@ -341,6 +351,9 @@ class Dashboard:
             total.action_count += axis.action_count
             total.updated_count += axis.updated_count
             total.progress_sum += axis.progress_sum
+            total.done_count += axis.done_count
+            total.in_progress_count += axis.in_progress_count
+            total.late_count += axis.late_count
         return total
 
 
@@ -369,15 +382,16 @@ def build_dashboard(convention, *, now: Quarter | None = None) -> Dashboard:
     for row in actions:
         latest = row.latest
         status, progress = (latest.status, latest.progress) if latest else (None, None)
-        axes[row.root_pk].add(progress)
+        row_late = is_late(row.end_year, row.end_quarter, status, now)
+        axes[row.root_pk].add(progress, status, late=row_late)
         for tid in row.thematic_ids:
             group = thematics.get(tid)
             if group is None:
                 code, label = thematic_values[tid]
                 group = thematics[tid] = ProgressGroup(key=code, label=label, pk=tid)
-            group.add(progress)
+            group.add(progress, status, late=row_late)
         counts[status or NEVER_UPDATED] += 1
-        if is_late(row.end_year, row.end_quarter, status, now):
+        if row_late:
             late.append(row)
         if latest is None or Quarter(latest.year, latest.quarter) < now:
             not_updated.append(row)

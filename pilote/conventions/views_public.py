@@ -1,0 +1,96 @@
+"""Public pages of the published CTGs (no login), and the page where editors publish them.
+
+A CTG that is not published answers 404 exactly like an unknown slug: the public side never
+reveals that a CTG exists. No robots meta tag: a published page is meant to be found, and a
+withdrawn one drops out of search engines with its 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import publishing
+from .access import get_convention_for_user
+from .forms import error_summary
+from .forms_public import PublishForm
+from .models import Convention
+from .public import build_public_page
+from .services import ConventionError
+
+PUBLISH, UNPUBLISH = "publier", "retirer"
+
+
+@login_not_required
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    """List the published CTGs: name, territory and period."""
+    conventions = (
+        Convention.objects.filter(is_public=True)
+        .select_related("epci", "departement")
+        .with_commune_count()
+        .order_by("name", "pk")
+    )
+    return render(request, "conventions/public_index.html", {"conventions": conventions})
+
+
+@login_not_required
+@require_GET
+def public_convention(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the plan of a published CTG and its progress, with nothing internal."""
+    convention = get_object_or_404(
+        Convention.objects.select_related("epci"), slug=slug, is_public=True
+    )
+    return render(request, "conventions/public.html", {"page": build_public_page(convention)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publication(request: HttpRequest, slug: str) -> HttpResponse:
+    """Confirm, then publish or take down a CTG's public page (editors only)."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = PublishForm(request.POST if action == PUBLISH else None)
+    if action is not None:
+        try:
+            if action == PUBLISH and form.is_valid():
+                publishing.publish(convention, by=request.user)
+                messages.success(request, "La page publique de la CTG est en ligne.")
+                return redirect("conventions:publication", slug=convention.slug)
+            if action == UNPUBLISH:
+                publishing.unpublish(convention, by=request.user)
+                messages.success(
+                    request,
+                    "La page publique de la CTG est retirée : son adresse ne mène plus à rien.",
+                )
+                return redirect("conventions:publication", slug=convention.slug)
+            if action != PUBLISH:
+                raise ConventionError("Action inconnue : choisissez de publier ou de retirer.")
+        except ConventionError as error:
+            messages.error(request, error.message)
+            return redirect("conventions:publication", slug=convention.slug)
+    public_url = reverse("public:convention", kwargs={"slug": convention.slug})
+    return render(
+        request,
+        "conventions/public_confirm.html",
+        {
+            "convention": convention,
+            "form": form,
+            "errors": error_summary(form) if form.is_bound else [],
+            "public_url": request.build_absolute_uri(public_url),
+            "public_content": publishing.PUBLIC_CONTENT,
+            "private_content": publishing.PRIVATE_CONTENT,
+            "publish": PUBLISH,
+            "unpublish": UNPUBLISH,
+            "breadcrumb": {
+                "links": [
+                    {"url": reverse("conventions:list"), "title": "Conventions"},
+                    {"url": convention.get_absolute_url(), "title": convention.name},
+                ],
+                "current": "Page publique",
+                "root_dir": reverse("conventions:list"),
+            },
+        },
+    )
