@@ -13,8 +13,11 @@ urlpatterns = [
     path("ctg/<slug:slug>/plan/", include("pilote.plans.urls")),
     path("", include("pilote.monitoring.urls")),
     path("ctg/<slug:slug>/", include("pilote.facilities.urls")),
+    path("ctg/<slug:slug>/", include("pilote.governance.urls")),
     # ctg/<slug>/exports/… and exports/donnees-ouvertes.csv (every CTG the user can see).
     path("", include("pilote.reports.urls")),
+    # Public pages of the published CTGs: the only pages open without a login.
+    path("public/", include("pilote.conventions.urls_public")),
     path("territoires/", include("pilote.territories.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from pilote.governance.queries import next_copil_date
 from pilote.plans import tree
 from pilote.plans.enums import REQUIRED_THEMATICS
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
@@ -41,6 +43,7 @@ class Summary:
     thematics: list[Thematic]
     missing_thematics: list[Thematic]
     warnings: list[str]
+    next_copil: datetime.date | None = None  # a planned COPIL meeting, else the CTG's field
 
     @property
     def fold_communes(self) -> bool:
@@ -97,6 +100,7 @@ def build_summary(convention: Convention) -> Summary:
         thematics=thematics,
         missing_thematics=missing,
         warnings=warnings,
+        next_copil=next_copil_date(convention),
     )
 
 

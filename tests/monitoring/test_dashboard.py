@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
+from pilote.conventions.templatetags.conventions_tags import long_date
 from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.dashboard import build_dashboard, convention_series
 from pilote.monitoring.enums import UpdateStatus
@@ -261,17 +263,34 @@ def test_timeline_queries_do_not_grow_with_the_plan(client, django_assert_max_nu
     assert response.content.decode().count('class="mon-tl__bar ') == 500
 
 
-def test_the_dashboard_shows_the_next_copil_date_and_lets_editors_change_it(client):
-    convention = ConventionFactory(next_copil_date=datetime.date(2026, 12, 10))
-    edit_url = reverse("conventions:edit", kwargs={"slug": convention.slug})
+def test_the_dashboard_shows_the_next_copil_date_and_lets_editors_plan_one(client):
+    next_month = timezone.localdate() + datetime.timedelta(days=30)
+    convention = ConventionFactory(next_copil_date=next_month)
+    bodies_link = f'href="{reverse("governance:bodies", kwargs={"slug": convention.slug})}">voir'
     url = reverse("monitoring:dashboard", kwargs={"slug": convention.slug})
 
     client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
     html = client.get(url).content.decode()
-    assert "10 décembre 2026" in html
-    assert edit_url in html
+    assert long_date(next_month) in html
+    assert bodies_link in html
 
     client.force_login(user_with_role(Role.READER, convention=convention))
     html = client.get(url).content.decode()
-    assert "10 décembre 2026" in html
-    assert edit_url not in html
+    assert long_date(next_month) in html
+    assert bodies_link not in html
+
+
+def test_a_planned_copil_meeting_is_the_next_copil(client):
+    from pilote.governance.models import Body, Meeting
+
+    today = timezone.localdate()
+    convention = ConventionFactory(next_copil_date=today + datetime.timedelta(days=60))
+    copil = Body.objects.create(convention=convention, kind="copil", name="COPIL")
+    planned = today + datetime.timedelta(days=20)
+    Meeting.objects.create(convention=convention, body=copil, kind="point_etape", date=planned)
+    Meeting.objects.create(
+        convention=convention, body=copil, kind="autre", date=today - datetime.timedelta(days=5)
+    )
+    client.force_login(user_with_role(Role.READER, convention=convention))
+    html = client.get(reverse("monitoring:dashboard", kwargs={"slug": convention.slug})).content
+    assert long_date(planned) in html.decode()

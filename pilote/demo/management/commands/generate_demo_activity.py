@@ -9,7 +9,8 @@ from pilote.demo.services import DEMO_SLUGS
 class Command(BaseCommand):
     help = (
         "Génère un suivi crédible et reproductible (points de suivi trimestriels 2025–2026, "
-        "mesures d'indicateurs) pour les trois CTG de démonstration."
+        "mesures d'indicateurs), leur gouvernance (instances, réunions, décisions), un avenant "
+        "et des bilans pour les trois CTG de démonstration."
     )
 
     def add_arguments(self, parser):
@@ -44,3 +45,28 @@ class Command(BaseCommand):
                     f"CTG {result.convention.slug} : suivi déjà présent, rien d'ajouté "
                     "(--reset pour le régénérer)."
                 )
+        self._governance()
+
+    def _governance(self) -> None:
+        """Give the demo CTGs their instances, an avenant and their bilans (once each)."""
+        # Imported here: the demo app's activity stays usable without the governance app.
+        from pilote.governance.demo import generate_demo_governance
+        from pilote.governance.demo_reviews import generate_demo_reviews
+        from pilote.governance.demo_versions import generate_demo_versions
+
+        for result in generate_demo_governance():
+            if result.created:
+                self.stdout.write(
+                    f"CTG {result.convention.slug} : {result.bodies} instances et "
+                    f"{result.meetings} réunions créées."
+                )
+        versions = generate_demo_versions()
+        if versions.created:
+            self.stdout.write(
+                f"CTG {versions.convention.slug} : avenant enregistré ({versions.summary})."
+            )
+        for result in generate_demo_reviews():
+            self.stdout.write(
+                f"CTG {result.convention.slug} : {result.closed} bilan(s) figé(s), "
+                f"{result.drafts} en préparation."
+            )
