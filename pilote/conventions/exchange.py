@@ -180,12 +180,20 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
         },
         "plan": [node_dict(root) for root in by_parent.get(None, [])],
         **_facilities_exchange().export_sections(convention),
+        **_governance_exchange().export_sections(convention, include_internal=include_internal),
     }
 
 
 def _facilities_exchange():
     # Imported late: the facilities app builds on this module (ExchangeError, readers).
     from pilote.facilities import exchange
+
+    return exchange
+
+
+def _governance_exchange():
+    # Imported late, like facilities: the governance section builds on this module.
+    from pilote.governance import exchange
 
     return exchange
 
@@ -629,6 +637,8 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
             )
             # Facilities, figures and petite enfance refer to the plan: written after it.
             _facilities_exchange().import_sections(convention, data)
+            # Governance names plan elements and avenants: written after them too.
+            _governance_exchange().import_sections(convention, data)
             return convention
     except IntegrityError as exc:
         raise ExchangeError(

@@ -66,8 +66,10 @@ class Meeting(models.Model):
     convention = models.ForeignKey(
         "conventions.Convention", on_delete=models.CASCADE, related_name="meetings"
     )
+    # RESTRICT, not PROTECT: a body with meetings cannot be deleted alone, but deleting the CTG
+    # deletes both.
     body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, related_name="meetings", verbose_name="instance"
+        Body, on_delete=models.RESTRICT, related_name="meetings", verbose_name="instance"
     )
     kind = models.CharField("type", max_length=20, choices=MeetingKind.choices)
     date = models.DateField("date")

@@ -6,10 +6,11 @@ each historical table is read newest first up to a limit, the rows are merged by
 the rows of one edit (a save followed by its many-to-many changes) are grouped into one entry,
 and each entry is compared with the row before it to say what changed.
 
-The JSON import and the demo loading write the plan with bulk_create, which records no history:
-the CTG's own creation row (and those of its plan levels) stands for the whole import. The plan
-import from a document or a spreadsheet (plans.services.create_nodes) records one « créé » row per
-element with its author, because it adds to a CTG that already has a history.
+The JSON import and the demo loading write the plan (and the JSON import the governance) with
+bulk_create, which records no history: the CTG's own creation row (and those of its plan levels)
+stands for the whole import. The plan import from a document or a spreadsheet
+(plans.services.create_nodes) records one « créé » row per element with its author, because it
+adds to a CTG that already has a history.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from pilote.conventions.models import Amendment, Convention, Signatory
+from pilote.governance.enums import ReviewKind
+from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting, Review
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode
 
 from .models import ActionUpdate, Measurement
@@ -124,6 +127,16 @@ def _indicator_child_rows(model) -> Callable[[Convention], models.QuerySet]:
     return rows
 
 
+def _child_rows(model, parent, link: str) -> Callable[[Convention], models.QuerySet]:
+    """Return the rows of a model whose parent (found by its own history) is the CTG's."""
+
+    def rows(convention: Convention) -> models.QuerySet:
+        parent_ids = parent.history.filter(convention_id=convention.pk).values("id")
+        return model.history.filter(**{f"{link}__in": parent_ids})
+
+    return rows
+
+
 SOURCES = [
     Source("ctg", "CTG", Convention, _convention_rows, feminine=True, m2m=("communes",)),
     Source("signataire", "Signataires", Signatory, _by_convention(Signatory)),
@@ -168,6 +181,31 @@ SOURCES = [
         feminine=True,
         summary=("value", "comment"),
     ),
+    Source("instance", "Instances de gouvernance", Body, _by_convention(Body), summary=("kind",)),
+    Source(
+        "membre",
+        "Membres des instances",
+        BodyMember,
+        _child_rows(BodyMember, Body, "body_id"),
+        summary=("role", "voting"),
+    ),
+    Source("reunion", "Réunions", Meeting, _by_convention(Meeting), summary=("kind", "body")),
+    Source(
+        "presence",
+        "Présences aux réunions",
+        Attendance,
+        _child_rows(Attendance, Meeting, "meeting_id"),
+        summary=("status",),
+    ),
+    Source(
+        "decision",
+        "Décisions",
+        Decision,
+        _child_rows(Decision, Meeting, "meeting_id"),
+        summary=("kind", "node", "postponed_to"),
+    ),
+    # The history of a bilan leaves its frozen content out (see Review.history).
+    Source("bilan", "Bilans", Review, _by_convention(Review), summary=("status",)),
 ]
 SOURCES_BY_KEY = {source.key: source for source in SOURCES}
 SOURCE_CHOICES = [(source.key, source.label) for source in SOURCES]
@@ -329,6 +367,15 @@ class _Labels:
             if source.model in (BudgetLine, Indicator, ActionUpdate)
             for row in rows
         }
+        # A decision may move from one element to another: name the former one too.
+        needed |= {
+            row.node_id
+            for rows in [
+                *(rows for source, rows in groups if source.model is Decision),
+                [row for (key, _pk), row in previous.items() if key == "decision"],
+            ]
+            for row in rows
+        }
         needed |= {
             row.parent_id for source, rows in groups if source.model is PlanNode for row in rows
         }
@@ -367,14 +414,91 @@ class _Labels:
                 ).values_list("pk", "number", "title", "level_id"):
                     self.nodes[pk] = (number, title, level_id)
         user_ids = {
-            getattr(row, "author_id", None)
+            getattr(row, name, None)
             for rows in [*(rows for _source, rows in groups), previous.values()]
             for row in rows
+            for name in ("author_id", "closed_by_id")
         } - {None}
         self.users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
         self.live_nodes: set[int] = set(
             PlanNode.objects.filter(pk__in=self.nodes.keys()).values_list("pk", flat=True)
         )
+        self._governance(groups, previous)
+
+    def _governance(self, groups, previous: dict) -> None:
+        """Read the names of the bodies, members and meetings the entries speak of."""
+        rows = [(source.model, row) for source, group in groups for row in group]
+        rows += [(SOURCES_BY_KEY[key].model, row) for (key, _pk), row in previous.items()]
+        meeting_ids = {row.id for model, row in rows if model is Meeting}
+        meeting_ids |= {
+            row.meeting_id for model, row in rows if model in (Attendance, Decision, Review)
+        }
+        meeting_ids.discard(None)
+        member_ids = {row.id for model, row in rows if model is BodyMember}
+        member_ids |= {row.member_id for model, row in rows if model is Attendance}
+        body_ids = {row.id for model, row in rows if model is Body}
+        body_ids |= {row.body_id for model, row in rows if model in (BodyMember, Meeting)}
+        # Historical rows first (deleted objects), the live ones over them; objects written
+        # by a JSON import have no historical row.
+        self.meetings: dict[int, tuple[str, int, datetime.date]] = {}
+        self.live_meetings: set[int] = set()
+        if meeting_ids:
+            for pk, *values in (
+                Meeting.history.filter(id__in=meeting_ids)
+                .order_by("history_id")
+                .values_list("id", "title", "body_id", "date")
+            ):
+                self.meetings[pk] = tuple(values)
+            for pk, *values in Meeting.objects.filter(pk__in=meeting_ids).values_list(
+                "pk", "title", "body_id", "date"
+            ):
+                self.meetings[pk] = tuple(values)
+                self.live_meetings.add(pk)
+        self.members: dict[int, tuple[str, str, int]] = {}
+        if member_ids:
+            for model in (BodyMember.history.order_by("history_id"), BodyMember.objects):
+                for pk, *values in model.filter(id__in=member_ids).values_list(
+                    "id", "person", "organisation", "body_id"
+                ):
+                    self.members[pk] = tuple(values)
+        body_ids |= {body_id for _title, body_id, _date in self.meetings.values()}
+        body_ids |= {body_id for _person, _organisation, body_id in self.members.values()}
+        body_ids.discard(None)
+        self.bodies: dict[int, str] = {}
+        if body_ids:
+            for model in (Body.history.order_by("history_id"), Body.objects):
+                self.bodies.update(model.filter(id__in=body_ids).values_list("id", "name"))
+        review_ids = {row.id for model, row in rows if model is Review}
+        self.live_reviews: set[int] = set(
+            Review.objects.filter(pk__in=review_ids).values_list("pk", flat=True)
+            if review_ids
+            else ()
+        )
+
+    def body(self, pk: int | None) -> str:
+        return f"l’instance « {self.body_name(pk)} »"
+
+    def body_name(self, pk: int | None) -> str:
+        return _short(self.bodies.get(pk, "instance supprimée"))
+
+    def member(self, pk: int | None) -> str:
+        person, organisation, _body = self.members.get(pk, ("", "membre supprimé", None))
+        return _short(f"{person} ({organisation})" if person else organisation)
+
+    def meeting(self, pk: int | None) -> str:
+        if pk not in self.meetings:
+            return "une réunion supprimée"
+        title, body_id, date = self.meetings[pk]
+        if title:
+            return f"la réunion « {_short(title)} » du {date:%d/%m/%Y}"
+        return f"la réunion de {self.body(body_id)} du {date:%d/%m/%Y}"
+
+    def meeting_name(self, pk: int | None) -> str:
+        """Return a meeting as a field value: "COPIL d'installation (11/06/2026)"."""
+        if pk not in self.meetings:
+            return "réunion supprimée"
+        title, body_id, date = self.meetings[pk]
+        return f"{_short(title) if title else self.body_name(body_id)} ({date:%d/%m/%Y})"
 
     def node(self, pk: int | None, *, with_level: bool = True) -> str:
         if pk is None:
@@ -394,6 +518,10 @@ class _Labels:
         name, _node = self.indicators.get(pk, ("indicateur supprimé", None))
         name = name if len(name) <= 80 else name[:79] + "…"
         return f"l’indicateur « {name} »"
+
+
+def _short(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _describe(convention: Convention, groups) -> list[Entry]:
@@ -460,6 +588,22 @@ def _subject(source: Source, row, labels: _Labels) -> tuple[str, bool]:
     if model is Measurement:
         period = f"T{row.quarter} {row.year}" if row.quarter else str(row.year)
         return f"Mesure {period} de {labels.indicator(row.indicator_id)}", True
+    if model is Body:
+        return f"Instance « {_short(row.name)} »", True
+    if model is BodyMember:
+        who = f"{row.person} ({row.organisation})" if row.person else row.organisation
+        return f"Membre « {_short(who)} » de {labels.body(row.body_id)}", False
+    if model is Meeting:
+        head = f"Réunion « {_short(row.title)} »" if row.title else "Réunion"
+        return f"{head} de {labels.body(row.body_id)} du {row.date:%d/%m/%Y}", True
+    if model is Attendance:
+        member = labels.member(row.member_id)
+        return f"Présence de « {member} » à {labels.meeting(row.meeting_id)}", True
+    if model is Decision:
+        return f"Décision « {_short(row.text, 60)} » de {labels.meeting(row.meeting_id)}", True
+    if model is Review:
+        kind = dict(ReviewKind.choices).get(row.kind, "Bilan")
+        return f"{kind} {row.year}", False
     return str(row), False
 
 
@@ -473,6 +617,17 @@ def _url(convention: Convention, source: Source, row, labels: _Labels) -> str:
         node_id = labels.indicators.get(row.indicator_id, ("", None))[1]
     if node_id and node_id in labels.live_nodes:
         return reverse("plans:node", kwargs={"slug": convention.slug, "pk": node_id})
+    meeting_id = None
+    if source.model is Meeting:
+        meeting_id = row.id
+    elif source.model in (Attendance, Decision):
+        meeting_id = row.meeting_id
+    if meeting_id in labels.live_meetings:
+        return reverse("governance:meeting", kwargs={"slug": convention.slug, "pk": meeting_id})
+    if source.model is Review and row.id in labels.live_reviews:
+        return reverse("governance:review", kwargs={"slug": convention.slug, "pk": row.id})
+    if source.model in (Body, BodyMember):
+        return reverse("governance:bodies", kwargs={"slug": convention.slug})
     return ""
 
 
@@ -514,10 +669,12 @@ def _m2m_values(groups, previous) -> dict[tuple[str, str, int], list[str]]:
 
 
 def _shown_fields(source: Source) -> list[models.Field]:
+    # Fields left out of the history (a bilan's frozen content) have no value to compare.
+    recorded = {f.attname for f in source.history_model._meta.concrete_fields}
     return [
         f
         for f in source.model._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS and not f.auto_created
+        if f.name not in HIDDEN_FIELDS and not f.auto_created and f.attname in recorded
     ]
 
 
@@ -579,9 +736,17 @@ def _format(model_field, value, labels: _Labels) -> str:
             return labels.indicator(value)
         if target is get_user_model():
             return str(labels.users.get(value, "(compte supprimé)"))
+        if target is Body:
+            return labels.body_name(value)
+        if target is BodyMember:
+            return labels.member(value)
+        if target is Meeting:
+            return labels.meeting_name(value)
         return str(value)
     if isinstance(model_field, models.DecimalField):
         return formats.number_format(value, decimal_pos=2 if value % 1 else 0)
+    if isinstance(model_field, models.DateTimeField):
+        return f"{timezone.localtime(value):%d/%m/%Y à %H:%M}"
     if isinstance(model_field, models.DateField):
         return f"{value:%d/%m/%Y}"
     text = str(value)

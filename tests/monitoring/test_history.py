@@ -343,5 +343,11 @@ def test_every_ctg_model_is_recorded():
         "IndicatorTarget",
         "ActionUpdate",
         "Measurement",
+        "Body",
+        "BodyMember",
+        "Meeting",
+        "Attendance",
+        "Decision",
+        "Review",
     }
     assert Convention.history.model.__name__ == "HistoricalConvention"

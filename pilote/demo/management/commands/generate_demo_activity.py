@@ -53,6 +53,7 @@ class Command(BaseCommand):
         from pilote.governance.demo import generate_demo_governance
         from pilote.governance.demo_reviews import generate_demo_reviews
         from pilote.governance.demo_versions import generate_demo_versions
+        from pilote.governance.exceptions import GovernanceError
 
         for result in generate_demo_governance():
             if result.created:
@@ -60,7 +61,11 @@ class Command(BaseCommand):
                     f"CTG {result.convention.slug} : {result.bodies} instances et "
                     f"{result.meetings} réunions créées."
                 )
-        versions = generate_demo_versions()
+        try:
+            versions = generate_demo_versions()
+        except GovernanceError as error:  # the demo accounts are not loaded
+            self.stdout.write(f"Avenant de démonstration non enregistré : {error}")
+            return
         if versions.created:
             self.stdout.write(
                 f"CTG {versions.convention.slug} : avenant enregistré ({versions.summary})."

@@ -18,6 +18,8 @@ from pilote.reports.bilans import FORMATS, render_bilan
 
 
 class Command(BaseCommand):
+    # No system checks: they import every view (URL configuration) for nothing here.
+    requires_system_checks = []
     help = "Écrit le bilan d'une CTG (annuel, intermédiaire ou final) en PDF, DOCX, ODT ou PPTX."
 
     def add_arguments(self, parser) -> None:
