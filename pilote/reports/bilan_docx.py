@@ -105,6 +105,9 @@ def _setup(document, *, title: str, author: str) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(MARGIN_CM))
     styles = document.styles
+    # Arial: on every office computer, and metric-compatible with Liberation Sans where it is not;
+    # table columns are sized for a sans-serif font (bilan_pdf.column_widths).
+    styles["Normal"].font.name = "Arial"
     styles["Normal"].font.size = Pt(10)
     styles["Footer"].font.size = Pt(8)
     styles["Footer"].font.color.rgb = GREY
@@ -220,7 +223,12 @@ def heading_level(block: Heading) -> int:
 
 def column_widths_cm(block: Table) -> list[float]:
     """Return the widths of the table's columns, filling the text width."""
-    widths = block.widths or (1.0,) * len(block.headers)
+    # The PDF's rule, so that the editable documents do not cut words either (the proportions
+    # carry over: same fonts sizes within a point).
+    from .bilan_pdf import column_widths, register_fonts
+
+    register_fonts()
+    widths = column_widths(block.headers, list(block.rows), block.widths)
     total = sum(widths) or 1.0
     return [TEXT_WIDTH_CM * width / total for width in widths]
 
@@ -405,7 +413,9 @@ def _cell_xml(text: str, width: int, bold: bool, right: bool, fill: str | None) 
             f'<w:t xml:space="preserve">{escape(line)}</w:t>'
             for line in clean_text(text).split("\n")
         )
-        run = f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{lines}</w:r>"
+        # 8.5 pt: the size the column widths are computed for (bilan_pdf.column_widths).
+        size = '<w:sz w:val="17"/><w:szCs w:val="17"/>'
+        run = f"<w:r><w:rPr>{'<w:b/>' if bold else ''}{size}</w:rPr>{lines}</w:r>"
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
         f"<w:p>{alignment}{run}</w:p></w:tc>"

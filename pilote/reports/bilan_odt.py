@@ -80,7 +80,7 @@ COMMON_STYLES = [
     f'fo:color="{GREY}"/></style:style>',
     '<style:style style:name="Table_20_Contents" style:display-name="Table Contents" '
     'style:family="paragraph" style:parent-style-name="Standard" style:class="extra">'
-    '<style:text-properties fo:font-size="9pt"/></style:style>',
+    '<style:text-properties fo:font-size="8.5pt"/></style:style>',
     '<style:style style:name="Table_20_Heading" style:display-name="Table Heading" '
     'style:family="paragraph" style:parent-style-name="Table_20_Contents" style:class="extra">'
     '<style:text-properties fo:font-weight="bold"/></style:style>',
@@ -170,6 +170,8 @@ def _setup(document, *, title: str, author: str) -> None:
     for level in document.styles.get_elements("//text:outline-level-style"):
         level.set_attribute("style:num-format", "")
         level.del_attribute("loext:num-list-format")
+        # Without a number the suffix alone would still show: ".Synthèse".
+        level.del_attribute("style:num-suffix")
     footer = (
         '<style:master-page style:name="Standard" style:page-layout-name="Mpm1"><style:footer>'
         f'<text:p text:style-name="Footer">{escape(clean_text(title))} – page '
