@@ -402,7 +402,8 @@ def _petite_enfance(convention, today: datetime.date) -> dict:
         Schema.objects.filter(convention=convention)
         .select_related("commune")
         .prefetch_related("lines__years")
-        .order_by("commune__name", "zone", "pk")
+        # The EPCI's schéma (no commune) first, on PostgreSQL as on SQLite.
+        .order_by(F("commune__name").asc(nulls_first=True), "zone", "pk")
     )
     names = {item.schema.pk: item for item in page.schemas}
     schema_rows = []
