@@ -654,7 +654,7 @@ def generate_demo_governance(*, today: datetime.date | None = None) -> list[Gove
     return results
 
 
-def _coordinator(convention: Convention) -> User | None:
+def demo_coordinator(convention: Convention) -> User | None:
     """Return the demo coordinator of the CTG, who signs the history (None if absent)."""
     return (
         User.objects.filter(memberships__convention=convention, memberships__role=Role.COORDINATOR)
@@ -677,7 +677,7 @@ def _find_node(convention: Convention, ref: tuple[str, str] | None) -> PlanNode 
 
 def _generate(convention, bodies, meetings, today: datetime.date) -> GovernanceResult:
     result = GovernanceResult(convention, created=True)
-    by = _coordinator(convention)
+    by = demo_coordinator(convention)
     by_name: dict[str, Body] = {}
     for spec in bodies:
         body = create_body(

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.accounts.enums import Role
-from pilote.accounts.models import User
 from pilote.conventions.models import Convention
 
+from .demo import demo_coordinator
 from .enums import ReviewKind
 from .models import Review
 from .services_reviews import ReviewData, ReviewTexts, close_review, create_review, update_review
@@ -60,14 +59,6 @@ class ReviewsResult:
     drafts: int = 0
 
 
-def _coordinator(convention: Convention) -> User | None:
-    return (
-        User.objects.filter(memberships__convention=convention, memberships__role=Role.COORDINATOR)
-        .order_by("pk")
-        .first()
-    )
-
-
 def _texts(kind: str, year: int) -> ReviewTexts:
     texts = TEXTS.get(kind, TEXTS[ReviewKind.ANNUAL])
     return ReviewTexts(
@@ -84,7 +75,7 @@ def generate_demo_reviews(*, today: datetime.date | None = None) -> list[Reviews
     results = []
     for slug, reviews in PLAN.items():
         convention = Convention.objects.filter(slug=slug).select_related("departement").first()
-        author = convention and _coordinator(convention)
+        author = convention and demo_coordinator(convention)
         if author is None or Review.objects.filter(convention=convention).exists():
             continue
         result = ReviewsResult(convention)

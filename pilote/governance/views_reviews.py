@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
-from pilote.reports.bilan_data import fr_number
 from pilote.reports.bilans import FORMATS, bilan_filename, render_bilan
 
 from . import services_reviews as services
@@ -139,7 +138,6 @@ def _content_summary(content: dict) -> dict:
         "off_target": [i for i in content["indicators"] if i["off_target"]],
         "facility_count": content["facilities"]["count"],
         "decision_count": len(content["decisions"]),
-        "fr_number": fr_number,
     }
 
 

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from . import bilan_data
 from .bilan_data import NEVER_UPDATED, STATUS_ORDER, fr_number
 
 BLUE = "#000091"
@@ -22,15 +23,7 @@ RED = "#e1000f"
 GREY = "#929292"
 LIGHT_GREY = "#dddddd"
 TEXT = "#3a3a3a"
-STATUS_COLOURS = {
-    "a_lancer": "#b7a73f",
-    "en_cours": "#0063cb",
-    "realisee": "#18753c",
-    "reportee": "#ce614a",
-    "abandonnee": "#666666",
-    "bloquee": "#ce0500",
-    NEVER_UPDATED: "#cecece",
-}
+STATUS_COLOURS = {status: f"#{colour}" for status, colour in bilan_data.STATUS_COLOURS.items()}
 DPI = 200
 CM = 1 / 2.54
 

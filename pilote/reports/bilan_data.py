@@ -41,6 +41,8 @@ from pilote.monitoring.periods import Quarter
 from pilote.plans.models import BudgetLine, Indicator
 from pilote.plans.tree import load_plan, walk
 
+from .plan_rows import french_date, french_number
+
 SNAPSHOT_VERSION = 1
 NEVER_UPDATED = "sans_point"
 NEVER_UPDATED_LABEL = "Sans point de suivi"
@@ -48,20 +50,38 @@ STATUS_LABELS = dict(UpdateStatus.choices)
 STATUS_ORDER = [*(value for value, _ in UpdateStatus.choices), NEVER_UPDATED]
 KIND_LABELS = dict(ReviewKind.choices)
 MAX_EXCERPTS = 40  # highlights and difficulties quoted from the updates, per list
+# The colour of each status in the charts of every format (DSFR palette, RGB hex).
+STATUS_COLOURS = {
+    "a_lancer": "B7A73F",
+    "en_cours": "0063CB",
+    "realisee": "18753C",
+    "reportee": "CE614A",
+    "abandonnee": "666666",
+    "bloquee": "CE0500",
+    NEVER_UPDATED: "CECECE",
+}
 
 
 def fr_number(value: str | Decimal | int | float | None, *, decimals: int | None = None) -> str:
-    """Return a number as French texts write it: "1 500", "12,5"; "" for None."""
+    """Return a number as French texts write it: "1 500", "12,5"; "" for None.
+
+    Accept the decimal strings of the content (see plan_rows.french_number for the rule).
+    """
     if value is None or value == "":
         return ""
     number = Decimal(str(value))
-    if decimals is not None:
-        number = round(number, decimals)
-    if number == number.to_integral_value():
-        text = f"{int(number):,}"
-    else:
-        text = f"{number.normalize():,f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return french_number(round(number, decimals) if decimals is not None else number)
+
+
+def iso_french_date(value: str | datetime.date | None) -> str:
+    """Return an ISO date or datetime of the content as French texts write it: "1er mars 2026"."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    elif isinstance(value, datetime.datetime):
+        value = value.date()
+    return french_date(value)
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -175,11 +195,12 @@ def _budgets(convention) -> tuple[dict[int, Decimal], dict]:
     return per_node, summary
 
 
-def _plan(convention, year: int) -> tuple[list[dict], dict[int, str], dict[int, int]]:
+def _plan(
+    convention, year: int, budgets: dict[int, Decimal]
+) -> tuple[list[dict], dict[int, str], dict[int, int]]:
     """Return the plan rows, the label of every element and the axis (root) of every element."""
     roots = load_plan(convention)
     latest = _latest_updates(convention, year)
-    budgets, _ = _budgets(convention)
     now = Quarter(year, 4) if Quarter.current().year > year else Quarter.current()
     rows: list[dict] = []
     labels: dict[int, str] = {}
@@ -590,10 +611,10 @@ def build_bilan(
     """
     now = now or timezone.now()
     first_year = window_start(convention, kind, year)
-    plan, labels, axis_of = _plan(convention, year)
+    node_budgets, budget = _budgets(convention)
+    plan, labels, axis_of = _plan(convention, year, node_budgets)
     totals, axes, thematics = _progress_groups(plan, axis_of, labels)
     highlights, difficulties = _window_excerpts(convention, first_year, year, labels)
-    _, budget = _budgets(convention)
     communes = list(
         convention.communes.order_by("name").values_list("name", "population_totale", "population")
     )

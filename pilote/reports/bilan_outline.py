@@ -9,7 +9,6 @@ text alternative that gives the same figures in words.
 
 from __future__ import annotations
 
-import datetime
 import re
 import struct
 from decimal import Decimal
@@ -26,21 +25,8 @@ from .bilan_blocks import (
     Table,
 )
 from .bilan_data import NEVER_UPDATED, STATUS_ORDER, fr_number
+from .bilan_data import iso_french_date as french_date
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 DASH = "–"
 NO_VALUE = "—"
 UPDATE_EXCERPT = 300  # characters of the latest "done" text in the table of actions
@@ -70,15 +56,6 @@ METHOD_NOTES = (
 
 
 # --- Small formatting helpers ---------------------------------------------------------------------
-
-
-def french_date(value: str | datetime.date | None) -> str:
-    """Return an ISO date (or datetime) as French texts write it: "1er mars 2026"."""
-    if not value:
-        return ""
-    day = datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def percent(value: int | float | str | None) -> str:

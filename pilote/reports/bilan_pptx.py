@@ -8,7 +8,6 @@ fitted and tables split across "(suite)" slides by pptx_deck.
 
 from __future__ import annotations
 
-import datetime
 import math
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Inches, Pt
 
-from .bilan_data import NEVER_UPDATED, STATUS_ORDER, fr_number
+from .bilan_data import NEVER_UPDATED, STATUS_COLOURS, STATUS_ORDER, fr_number, iso_french_date
 from .pptx_deck import (
     BLUE,
     BODY_BOTTOM,
@@ -52,32 +51,11 @@ from .pptx_deck import (
     text_height,
 )
 
-# The colours of bilan_charts (not imported from there: it loads matplotlib).
-STATUS_COLOURS = {
-    "a_lancer": "B7A73F",
-    "en_cours": "0063CB",
-    "realisee": "18753C",
-    "reportee": "CE614A",
-    "abandonnee": "666666",
-    "bloquee": "CE0500",
-    NEVER_UPDATED: "CECECE",
-}
-
 MAX_BARS = 10
 MAX_EXCERPTS = 6  # quoted updates per column of the highlights slide
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")  # fmt: skip
 
 # --- Words and numbers -------------------------------------------------------------------------
-
-
-def _french_date(value: str | None) -> str:
-    """Return an ISO date or datetime as French texts write it: "23 novembre 2026"."""
-    if not value:
-        return ""
-    day = datetime.datetime.fromisoformat(value).date()
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -104,8 +82,8 @@ def _lower_first(text: str) -> str:
 def _status_line(content: dict) -> str:
     if content.get("closed_at"):
         by = f" par {content['closed_by']}" if content.get("closed_by") else ""
-        return f"Bilan figé le {_french_date(content['closed_at'])}{by}"
-    when = _french_date(content.get("generated_at"))
+        return f"Bilan figé le {iso_french_date(content['closed_at'])}{by}"
+    when = iso_french_date(content.get("generated_at"))
     return f"Document de travail – bilan non figé (état au {when})"
 
 
@@ -1011,7 +989,7 @@ def _decisions(deck: Deck, content: dict) -> None:
         text = decision["text"]
         if decision.get("postponed_to"):
             text += f" (reportée à {decision['postponed_to']})"
-        date = _french_date(decision["date"])
+        date = iso_french_date(decision["date"])
         cells = [
             date,
             shorten(decision["body"], inner[1], TABLE_PT, 2),

@@ -6,31 +6,19 @@ labelled paragraphs, empty ones left out. Internal notes appear only for those w
 """
 
 import io
-from datetime import date
 
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
-from django.utils.translation import override
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .plan_rows import PlanRow, french_number, read_plan
+from .plan_rows import PlanRow, french_date, french_number, read_plan
 from .spreadsheets import clean_text
 
 MAX_HEADING_LEVEL = 9  # Word's "Heading 1" … "Heading 9"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def french_date(day: date | None) -> str:
-    """Return a date as French texts write it: "1er janvier 2026", "23 novembre 2026"."""
-    if day is None:
-        return ""
-    with override("fr"):
-        text = format_date(day, "j F Y")
-    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
 
 
 def plan_document(convention, *, include_internal: bool = False) -> bytes:

@@ -12,7 +12,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
+from django.utils.translation import override
 
 from pilote.monitoring.dashboard import IndicatorSeries, convention_series
 from pilote.monitoring.queries import LatestUpdate, latest_update_values
@@ -42,6 +44,15 @@ def french_number(value: Decimal | int | None) -> str:
     whole = value == value.to_integral_value()
     text = f"{int(value):,}" if whole else f"{value.normalize():,f}"
     return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def french_date(day: date | None) -> str:
+    """Return a date as French texts write it: "1er janvier 2026", "23 novembre 2026"."""
+    if day is None:
+        return ""
+    with override("fr"):
+        text = format_date(day, "j F Y")
+    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
 
 
 @dataclass(frozen=True, slots=True)
