@@ -317,3 +317,15 @@ def test_list_page_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("governance:reviews", kwargs={"slug": tarn.slug}))
     assert page.content.decode().count("Figé le") == 3
+
+
+@pytest.mark.parametrize("slug", [PAA, TARN])
+def test_bilan_content_is_read_in_a_bounded_number_of_queries(
+    world, slug, django_assert_max_num_queries
+):
+    from pilote.reports.bilan_data import build_bilan
+
+    convention = Convention.objects.select_related("departement", "epci").get(slug=slug)
+    with django_assert_max_num_queries(32):
+        content = build_bilan(convention, kind=ReviewKind.ANNUAL, year=convention.years[-1])
+    assert len(content["plan"]) == convention.plan_nodes.count()
