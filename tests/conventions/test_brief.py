@@ -9,7 +9,6 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.conventions.brief import build_brief, key_indicators
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.governance.enums import BodyKind, MeetingKind
 from pilote.governance.models import Body, Meeting
 from pilote.monitoring.dashboard import build_dashboard, convention_series
@@ -30,9 +29,8 @@ def brief_url(convention) -> str:
 
 
 @pytest.fixture
-def tarn_agout():
+def tarn_agout(session_demo_ctgs):
     """Seed 001's plan with a few updates: one done, one blocked and late, one in progress."""
-    load_demo_conventions()
     convention = Convention.objects.get(slug=TARN_AGOUT)
     actions = PlanNode.objects.filter(convention=convention, level__tracked=True)
     survey = actions.get(title__startswith="Recenser les besoins spécifiques")

@@ -11,7 +11,6 @@ from django.utils.html import escape
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
 from pilote.conventions.models import Convention, Signatory
-from pilote.demo.services import load_demo_conventions
 from pilote.governance.enums import BodyKind, DecisionKind, MeetingKind
 from pilote.governance.models import Body, BodyMember, Decision, Meeting
 from pilote.monitoring.enums import UpdateStatus
@@ -47,8 +46,7 @@ def test_an_unpublished_ctg_answers_like_an_unknown_one(client):
     assert convention.name.encode() not in unpublished.content
 
 
-def test_a_published_ctg_is_open_to_anonymous_visitors(client):
-    load_demo_conventions()
+def test_a_published_ctg_is_open_to_anonymous_visitors(client, session_demo_ctgs):
     convention = published(Convention.objects.get(slug=PAA))
 
     response = client.get(public_url(convention))

@@ -11,7 +11,6 @@ from django.utils.html import escape
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
 from pilote.conventions.templatetags.conventions_tags import long_date
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.dashboard import build_dashboard, convention_series
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate, Measurement
@@ -26,8 +25,7 @@ TARN_AGOUT = "tarn-agout-2023-2026"
 
 
 @pytest.fixture
-def tarn_agout():
-    load_demo_conventions()
+def tarn_agout(session_demo_ctgs):
     return Convention.objects.get(slug=TARN_AGOUT)
 
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.dashboard import departement_rows
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
@@ -66,8 +65,7 @@ def test_a_never_updated_ctg_comes_before_an_updated_one(two_ctgs_of_04):
     assert rows[1].last_update is None
 
 
-def test_demo_departements_list_their_ctg(client):
-    load_demo_conventions()
+def test_demo_departements_list_their_ctg(client, session_demo_ctgs):
     adviser = _tarn_adviser()
     client.force_login(adviser)
     response = client.get(_url("81"))

@@ -8,7 +8,6 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
@@ -302,8 +301,7 @@ def test_cancel_gets_the_row_back(coordinator_client, round_plan):
     assert client.get(url).status_code == 302
 
 
-def test_the_demo_ctgs_have_a_follow_up_table(coordinator_client):
-    load_demo_conventions()
+def test_the_demo_ctgs_have_a_follow_up_table(coordinator_client, session_demo_ctgs):
     convention = Convention.objects.get(slug="tarn-agout-2023-2026")
     response = coordinator_client(convention).get(table_url(convention))
     assert response.status_code == 200

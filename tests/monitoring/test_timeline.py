@@ -6,7 +6,6 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.dashboard import build_timeline
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
@@ -19,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tarn_agout():
-    load_demo_conventions()
+def tarn_agout(session_demo_ctgs):
     return Convention.objects.get(slug="tarn-agout-2023-2026")
 
 
