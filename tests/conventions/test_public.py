@@ -16,8 +16,14 @@ from pilote.governance.models import Body, BodyMember, Decision, Meeting
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import Measurement
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode
-from tests.monitoring.factories import ActionUpdateFactory, build_tracked_ctg
-from tests.plans.factories import ConventionFactory, PlanNodeFactory, UserFactory, user_with_role
+from tests.factories import (
+    ActionUpdateFactory,
+    ConventionFactory,
+    PlanNodeFactory,
+    UserFactory,
+    build_tracked_ctg,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 

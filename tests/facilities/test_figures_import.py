@@ -17,7 +17,7 @@ from pilote.facilities.exceptions import FacilitiesError
 from pilote.facilities.imports_figures import figures_workbook, read_figures
 from pilote.facilities.models import TerritoryFigure
 from pilote.facilities.services_figures import apply_import, plan_import
-from tests.plans.factories import CHATEAU_ARNOUX, DIGNE, MALIJAI, ConventionFactory
+from tests.factories import CHATEAU_ARNOUX, DIGNE, MALIJAI, ConventionFactory
 
 pytestmark = pytest.mark.django_db
 

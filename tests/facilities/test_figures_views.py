@@ -14,7 +14,7 @@ from pilote.facilities.enums import AreaKind, FigureKind
 from pilote.facilities.models import TerritoryFigure
 from pilote.facilities.services_figures import apply_import
 from pilote.facilities.views_figures import SESSION_KEY
-from tests.plans.factories import ConventionFactory, user_with_role
+from tests.factories import ConventionFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from pilote.facilities.models import Facility
 from pilote.facilities.services_register import FacilityData, update_facility
 from pilote.plans.models import PlanNode
 from tests.facilities.demo import PAA, import_demo
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

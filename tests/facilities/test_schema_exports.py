@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from pilote.accounts.enums import Role
 from pilote.facilities.exports_petite_enfance import pdf_text, winansi
 from pilote.facilities.models import Schema
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,15 @@ from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.monitoring.periods import Quarter
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode
-from tests.monitoring.factories import ActionUpdateFactory, build_tracked_ctg, tracked_action
-from tests.plans.factories import ConventionFactory, UserFactory, departement, user_with_role
+from tests.factories import (
+    ActionUpdateFactory,
+    ConventionFactory,
+    UserFactory,
+    build_tracked_ctg,
+    departement,
+    tracked_action,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,16 +13,18 @@ from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
 from pilote.monitoring.queries import LatestUpdate, latest_update_values, latest_updates
 from pilote.plans.models import PlanNode
-from tests.plans.factories import (
+from tests.factories import (
     CHATEAU_ARNOUX,
     DIGNE,
+    ActionUpdateFactory,
     PlanNodeFactory,
+    aware,
+    build_tracked_ctg,
     commune,
     thematic,
+    tracked_action,
     user_with_role,
 )
-
-from .factories import ActionUpdateFactory, aware, build_tracked_ctg, tracked_action
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from pilote.monitoring.models import ActionUpdate
 from pilote.plans import services as plan_services
 from pilote.plans.models import PlanNode
 from pilote.plans.services import NodeData
-from tests.plans.factories import ConventionFactory, PlanNodeFactory, UserFactory, departement
+from tests.factories import ConventionFactory, PlanNodeFactory, UserFactory, departement
 
 pytestmark = pytest.mark.django_db
 

@@ -38,8 +38,7 @@ from pilote.governance.services_reviews import (
     update_review,
 )
 from pilote.monitoring.history import SOURCES_BY_KEY, Filters, acting_as, history_page
-from tests.monitoring.factories import tracked_action
-from tests.plans.factories import ConventionFactory, UserFactory
+from tests.factories import ConventionFactory, UserFactory, tracked_action
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
 from pilote.plans.models import PlanNode
 from pilote.territories.models import Departement
-from tests.monitoring.factories import ActionUpdateFactory
-from tests.plans.factories import ConventionFactory, UserFactory, user_with_role
+from tests.factories import ActionUpdateFactory, ConventionFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from pilote.accounts.enums import Role
 from pilote.monitoring.models import Measurement
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode
 from pilote.reports.plan_rows import IndicatorValues, french_number, level_label, read_plan
-from tests.monitoring.factories import add_updates
-from tests.plans.factories import ConventionFactory, build_plan, user_with_role
+from tests.factories import ConventionFactory, add_updates, build_plan, user_with_role
 
 from .conftest import TARN_AGOUT
 
