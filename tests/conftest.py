@@ -62,12 +62,6 @@ def pytest_runtest_setup(item):
         DemoData.switch_to(DemoData.wanted_by(item))
 
 
-def pytest_itemcollected(item):
-    """Keep the browser tests on one xdist worker (--dist loadgroup): one demo server for all."""
-    if "live_demo_server" in getattr(item, "fixturenames", ()):
-        item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Run the tests without demo first, then those of each demo (a stable sort)."""
