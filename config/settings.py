@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pilote.imports",
     "pilote.governance",
     "pilote.reports",
+    "pilote.pages",
     "pilote.demo",
     "simple_history",
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
+from pilote.core.history import acting_as
 from pilote.demo.services import load_demo_conventions, load_demo_users
 from pilote.governance.demo import PAA, generate_demo_governance
 from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
@@ -37,7 +38,7 @@ from pilote.governance.services_reviews import (
     create_review,
     update_review,
 )
-from pilote.monitoring.history import SOURCES_BY_KEY, Filters, acting_as, history_page
+from pilote.pages.history import SOURCES_BY_KEY, Filters, history_page
 from tests.monitoring.factories import tracked_action
 from tests.plans.factories import ConventionFactory, UserFactory
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from pilote.conventions.models import Convention
 from pilote.governance.queries import next_copil_date
 from pilote.monitoring.charts import number
 from pilote.monitoring.dashboard import (
@@ -21,8 +22,6 @@ from pilote.monitoring.dashboard import (
     build_dashboard,
     convention_series,
 )
-
-from .models import Convention
 
 # The page shows this many key indicators at most, and tries to show at least MIN.
 KEY_INDICATORS_MAX = 6

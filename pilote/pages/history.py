@@ -16,10 +16,8 @@ adds to a CTG that already has a history.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
@@ -28,14 +26,12 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
-from simple_history.models import HistoricalRecords
 
 from pilote.conventions.models import Amendment, Convention, Signatory
 from pilote.governance.enums import ReviewKind
 from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting, Review
+from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode
-
-from .models import ActionUpdate, Measurement
 
 PAGE_SIZE = 30
 # Rows read per historical table for one page: an entry groups a few rows (a save and the
@@ -64,24 +60,6 @@ VERBS = {
     CHANGED: ("modifié", "modifiée"),
     DELETED: ("supprimé", "supprimée"),
 }
-
-
-@contextmanager
-def acting_as(user) -> Iterator[None]:
-    """Record the changes made inside the block as made by this user (outside a request).
-
-    Web requests get their user from simple_history's HistoryRequestMiddleware; commands, tasks
-    and tests that call the services directly say who acts with this block.
-    """
-    previous = getattr(HistoricalRecords.context, "request", None)
-    HistoricalRecords.context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del HistoricalRecords.context.request
-        else:
-            HistoricalRecords.context.request = previous
 
 
 # ---------------------------------------------------------------------------------------------
