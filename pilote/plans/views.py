@@ -11,7 +11,7 @@ from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 
-from . import services
+from . import numbering, services
 from .filters import PlanNodeFilter
 from .forms import FicheForms, MoveForm, RenumberForm
 from .models import PlanNode
@@ -264,7 +264,7 @@ def plan_renumber(request: HttpRequest, slug: str) -> HttpResponse:
         }
         try:
             if "confirm" in request.POST:
-                done = services.renumber(convention, **options)
+                done = numbering.renumber(convention, **options)
                 changed = sum(1 for change in done if change.changed)
                 messages.success(
                     request,
@@ -273,7 +273,7 @@ def plan_renumber(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 scope = options["scope"]
                 return redirect(_tree_url(convention, scope.pk if scope else None))
-            changes = services.plan_renumbering(convention, **options)
+            changes = numbering.plan_renumbering(convention, **options)
         except services.PlanError as error:
             form.add_error(None, str(error))
     return render(
