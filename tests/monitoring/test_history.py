@@ -331,7 +331,7 @@ class TestPage:
 
 
 def test_every_ctg_model_is_recorded():
-    from pilote.pages.history import SOURCES
+    from pilote.pages.history_sources import SOURCES
 
     assert {source.model.__name__ for source in SOURCES} == {
         "Convention",

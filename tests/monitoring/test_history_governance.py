@@ -38,7 +38,8 @@ from pilote.governance.services_reviews import (
     create_review,
     update_review,
 )
-from pilote.pages.history import SOURCES_BY_KEY, Filters, history_page
+from pilote.pages.history import Filters, history_page
+from pilote.pages.history_sources import SOURCES_BY_KEY
 from tests.monitoring.factories import tracked_action
 from tests.plans.factories import ConventionFactory, UserFactory
 
