@@ -21,9 +21,11 @@ from pilote.territories.models import Departement
 
 from . import dashboard as figures
 from .charts import indicator_chart, number
+from .departement import departement_rows
 from .forms_indicators import MeasurementForm
 from .indicators import IndicatorError, record_measurement, save_ctg_indicator
 from .periods import Quarter
+from .timeline import build_timeline
 
 _PK = 987654321  # a placeholder primary key, replaced in a reversed URL
 
@@ -54,7 +56,7 @@ def render_followup_page(
 
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    plan = figures.build_timeline(convention)
+    plan = build_timeline(convention)
     # One reverse() for the page, not one per action.
     node_url = url_pattern("plans:node", convention)
     for group in plan.groups:
@@ -152,7 +154,7 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "monitoring/dashboard/departement.html",
-        {"departement": dep, "rows": figures.departement_rows(dep), "now": Quarter.current()},
+        {"departement": dep, "rows": departement_rows(dep), "now": Quarter.current()},
     )
 
 
