@@ -112,6 +112,18 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> SafeString:
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{by:.1f}" y2="{by:.1f}" '
             f'stroke="{BASELINE}" stroke-width="2" stroke-dasharray="8 4"/>'
         )
+    parts += _measurement_marks(points, x_of, y)
+    parts.append(
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(max(low, 0.0)):.1f}" '
+        f'y2="{y(max(low, 0.0)):.1f}" stroke="{TEXT}" stroke-width="1"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _measurement_marks(points, x_of, y) -> list[str]:
+    """Return the SVG of the measurements: a line through them, and a mark on each."""
+    parts: list[str] = []
     coords = []
     for i, point in enumerate(points):
         for measurement in point.measurements:
@@ -131,12 +143,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> SafeString:
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5" fill="{LINE}" '
                 f'stroke="#ffffff" stroke-width="1.5"/>'
             )
-    parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(max(low, 0.0)):.1f}" '
-        f'y2="{y(max(low, 0.0)):.1f}" stroke="{TEXT}" stroke-width="1"/>'
-    )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every text above is escaped
+    return parts
 
 
 def _description(series: IndicatorSeries, unit: str) -> str:
