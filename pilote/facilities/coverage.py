@@ -421,7 +421,10 @@ def coverage_chart(table: CoverageTable, *, chart_id: str = "graphique-couvertur
     The page shows the same figures in its table, which is what assistive technologies read;
     the chart has a title and a description.
     """
-    from pilote.monitoring.charts import number
+    from pilote.core.formats import DASH, french_number
+
+    def number(value) -> str:
+        return french_number(value, empty=DASH)
 
     bars = [
         (row.name, row.rate, row.published.value if row.published else None)

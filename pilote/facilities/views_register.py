@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary, megabytes
+from pilote.core.formats import NARROW_NBSP as NARROW_NO_BREAK_SPACE
 from pilote.plans.models import PlanNode
-from pilote.territories.text import NARROW_NO_BREAK_SPACE
 
 from . import exports_register
 from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode

@@ -26,9 +26,9 @@ from operator import itemgetter
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
+from pilote.core.formats import DASH, french_number
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode, Thematic
 
-from .charts import number as fr_number
 from .enums import CLOSED_STATUSES, UpdateStatus
 from .models import Measurement
 from .periods import Quarter, convention_quarters
@@ -439,8 +439,8 @@ class OffTargetIndicator:
         """Return the measurement against the target ("18 familles en 2025, pour une cible…")."""
         unit = f" {self.unit}" if self.unit else ""
         return (
-            f"{fr_number(self.value)}{unit} en {self.period_label}, "
-            f"pour une cible {self.year} de {fr_number(self.target)}"
+            f"{french_number(self.value, empty=DASH)}{unit} en {self.period_label}, "
+            f"pour une cible {self.year} de {french_number(self.target, empty=DASH)}"
         )
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone
 
+from pilote.core.formats import french_percent
 from pilote.plans.models import PlanNode
 
 from .dashboard import is_late
@@ -381,7 +382,7 @@ def _row_html(row: FollowUpRow, timezone: tzinfo, pilots_cache: dict, *, saved: 
         status = STATUS_HTML.get(latest.status) or STATUS.format("", escape(latest.status_label))
         progress = (
             f'<progress max="100" value="{latest.progress}" aria-hidden="true"></progress> '
-            f"{latest.progress}\xa0%"
+            f"{french_percent(latest.progress)}"
         )
         day = _day(latest.created_at, timezone)
         latest_cell = f'{latest.period_label}<br><span class="fu-muted">le {day}</span>'

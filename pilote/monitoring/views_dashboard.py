@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.formats import DASH, french_number
 from pilote.plans.forms import IndicatorForm
 from pilote.plans.models import Indicator
 from pilote.plans.services import IndicatorData
@@ -20,7 +21,7 @@ from pilote.plans.tree import lineages
 from pilote.territories.models import Departement
 
 from . import dashboard as figures
-from .charts import indicator_chart, number
+from .charts import indicator_chart
 from .departement import departement_rows
 from .forms_indicators import MeasurementForm
 from .indicators import IndicatorError, record_measurement, save_ctg_indicator
@@ -126,7 +127,7 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Mesure enregistrée : {number(measurement.value)} "
+                f"Mesure enregistrée : {french_number(measurement.value, empty=DASH)} "
                 f"pour {measurement.period_label}.",
             )
             return redirect(_detail_url(convention, indicator))
