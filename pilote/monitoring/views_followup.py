@@ -151,7 +151,7 @@ def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileRespons
 def node_followup_context(request: HttpRequest, convention, node: PlanNode) -> dict:
     """Return what an action's page needs for its follow-up section (a fixed number of queries).
 
-    `node` must come with its level and pilots loaded (see pilote.plans.views.node_detail).
+    `node` must come with its level and pilots loaded (see pilote.pages.views_action.node_detail).
     """
     updates = list(
         ActionUpdate.objects.filter(node=node)
