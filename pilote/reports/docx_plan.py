@@ -14,8 +14,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from pilote.core.table_writers import clean_text
+
 from .plan_rows import PlanRow, french_date, french_number, read_plan
-from .spreadsheets import clean_text
 
 MAX_HEADING_LEVEL = 9  # Word's "Heading 1" … "Heading 9"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

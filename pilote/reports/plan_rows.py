@@ -19,21 +19,13 @@ from django.utils.translation import override
 from pilote.monitoring.dashboard import IndicatorSeries, convention_series
 from pilote.monitoring.queries import LatestUpdate, latest_update_values
 from pilote.plans.enums import Origin, Priority
+from pilote.plans.labels import PATH_SEPARATOR, level_label
 from pilote.plans.models import BudgetLine
 from pilote.plans.tree import load_plan, walk
 
 WHOLE_TERRITORY = "Tout le territoire de la CTG"
-PATH_SEPARATOR = " › "
 PRIORITY_LABELS = dict(Priority.choices)
 ORIGIN_LABELS = dict(Origin.choices)
-
-
-def level_label(level_name: str, number: str, title: str) -> str:
-    """Return how an element is named in a level path: "Fiche action 2" (see TreeNode.label)."""
-    if number:
-        return f"{level_name} {number}"
-    short = title if len(title) <= 50 else title[:49] + "…"
-    return f"{level_name} « {short} »"
 
 
 def french_number(value: Decimal | int | None) -> str:

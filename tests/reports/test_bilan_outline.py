@@ -14,8 +14,9 @@ import zlib
 import pytest
 
 from pilote.conventions.models import Convention
-from pilote.reports import bilan_outline
-from pilote.reports.bilan_blocks import (
+from pilote.governance.bilans.content import build_bilan, fr_number
+from pilote.reports.bilans import outline as bilan_outline
+from pilote.reports.bilans.blocks import (
     Bullets,
     Chart,
     Cover,
@@ -24,8 +25,7 @@ from pilote.reports.bilan_blocks import (
     Paragraph,
     Table,
 )
-from pilote.reports.bilan_data import build_bilan, fr_number
-from pilote.reports.bilan_outline import (
+from pilote.reports.bilans.outline import (
     MAX_INDICATOR_CHARTS,
     build_blocks,
     french_date,

@@ -19,13 +19,13 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
 from pilote.conventions.models import Convention
+from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_ORDER, build_bilan
 from pilote.governance.enums import BodyKind, DecisionKind, MeetingKind
 from pilote.governance.models import Body, Decision, Meeting
 from pilote.plans.models import PlanNode
-from pilote.reports.bilan_data import NEVER_UPDATED, STATUS_ORDER, build_bilan
-from pilote.reports.bilan_pptx import write_pptx
-from pilote.reports.bilans import render_bilan
-from pilote.reports.pptx_deck import BODY_BOTTOM, LINE_SPACING
+from pilote.reports.bilans.documents import render_bilan
+from pilote.reports.bilans.pptx_deck import BODY_BOTTOM, LINE_SPACING
+from pilote.reports.bilans.pptx_writer import write_pptx
 
 from .conftest import PAA, TARN_AGOUT
 

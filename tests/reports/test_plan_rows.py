@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.monitoring.models import Measurement
+from pilote.plans.labels import level_label
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode
-from pilote.reports.plan_rows import IndicatorValues, french_number, level_label, read_plan
+from pilote.reports.plan_rows import IndicatorValues, french_number, read_plan
 from tests.monitoring.factories import add_updates
 from tests.plans.factories import ConventionFactory, build_plan, user_with_role
 

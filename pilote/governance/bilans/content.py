@@ -1,0 +1,677 @@
+"""The content of a bilan, read once from the database into plain JSON data.
+
+A bilan (annual, mid-term or final review) is built from the CTG as it stands for the review's
+year: the latest update of each action up to the end of that year, the indicator measurements of
+the years up to it, the budgets, the register of facilities, the petite-enfance assessment and
+the decisions of the meetings held in the period. The result is a dict of plain JSON values
+(strings, numbers, lists) that
+
+- is stored in `governance.Review.snapshot` when the review is closed, so that the bilan can be
+  regenerated exactly as it was, whatever happens to the plan afterwards;
+- is compared with the previous closed review's (what moved since the last COPIL);
+- is the only input of the renderers (pdf_writer, docx_writer, odt_writer, pptx_writer): they never
+  read the database.
+
+Amounts and measured values are kept as decimal strings ("1500.00") so that nothing is rounded by
+a float on the way; `fr_number` formats them for reading.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
+
+from pilote.core.formats import french_date, french_number
+from pilote.facilities.coverage import Mode, load_coverage
+from pilote.facilities.enums import CapacityUnit, FacilityKind, FacilityStatus
+from pilote.facilities.models import Facility, Schema
+from pilote.facilities.services_petite_enfance import (
+    load_petite_enfance,
+    table_rows,
+)
+from pilote.governance.enums import ReviewKind
+from pilote.governance.models import Decision
+from pilote.monitoring.dashboard import is_late
+from pilote.monitoring.enums import UpdateStatus
+from pilote.monitoring.models import ActionUpdate, Measurement
+from pilote.monitoring.periods import Quarter
+from pilote.plans.models import BudgetLine, Indicator
+from pilote.plans.tree import load_plan, walk
+
+SNAPSHOT_VERSION = 1
+NEVER_UPDATED = "sans_point"
+NEVER_UPDATED_LABEL = "Sans point de suivi"
+STATUS_LABELS = dict(UpdateStatus.choices)
+STATUS_ORDER = [*(value for value, _ in UpdateStatus.choices), NEVER_UPDATED]
+KIND_LABELS = dict(ReviewKind.choices)
+MAX_EXCERPTS = 40  # highlights and difficulties quoted from the updates, per list
+# The colour of each status in the charts of every format (DSFR palette, RGB hex).
+STATUS_COLOURS = {
+    "a_lancer": "B7A73F",
+    "en_cours": "0063CB",
+    "realisee": "18753C",
+    "reportee": "CE614A",
+    "abandonnee": "666666",
+    "bloquee": "CE0500",
+    NEVER_UPDATED: "CECECE",
+}
+
+
+def fr_number(value: str | Decimal | int | float | None, *, decimals: int | None = None) -> str:
+    """Return a number as French texts write it: "1 500", "12,5"; "" for None.
+
+    Accept the decimal strings of the content (see plan_rows.french_number for the rule).
+    """
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    return french_number(round(number, decimals) if decimals is not None else number)
+
+
+def iso_french_date(value: str | datetime.date | None) -> str:
+    """Return an ISO date or datetime of the content as French texts write it: "1er mars 2026"."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    elif isinstance(value, datetime.datetime):
+        value = value.date()
+    return french_date(value)
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _label(number: str, title: str) -> str:
+    return f"{number} {title}".strip()
+
+
+def review_title(convention_name: str, kind: str, year: int) -> str:
+    """Return the title of a bilan: "Bilan annuel 2025 – CTG du Pays salonais"."""
+    return f"{KIND_LABELS.get(kind, kind)} {year} – {convention_name}"
+
+
+def window_start(convention, kind: str, year: int) -> int:
+    """Return the first year whose updates the bilan reports on (the year, or the CTG's start)."""
+    return year if kind == ReviewKind.ANNUAL else convention.start_date.year
+
+
+# --- The plan and its follow-up, up to the end of the review's year ---------------------------
+
+
+def _latest_updates(convention, year: int) -> dict[int, dict]:
+    """Return the latest update of each action up to T4 of `year` (one query)."""
+    latest: dict[int, dict] = {}
+    rows = (
+        ActionUpdate.objects.filter(convention=convention, year__lte=year)
+        .order_by("node_id", "year", "quarter", "created_at", "pk")
+        .values_list(
+            "node_id",
+            "year",
+            "quarter",
+            "status",
+            "progress",
+            "done",
+            "difficulties",
+            "next_steps",
+            "created_at",
+        )
+    )
+    for node_id, y, q, status, progress, done, difficulties, next_steps, created in rows:
+        latest[node_id] = {
+            "period": f"T{q} {y}",
+            "year": y,
+            "quarter": q,
+            "date": timezone.localtime(created).date().isoformat(),
+            "status": status,
+            "progress": progress,
+            "done": done,
+            "difficulties": difficulties,
+            "next_steps": next_steps,
+        }
+    return latest
+
+
+def _window_excerpts(convention, first_year: int, year: int, labels: dict[int, str]):
+    """Return what was done and the difficulties said in the updates of the window."""
+    highlights, difficulties = [], []
+    rows = (
+        ActionUpdate.objects.filter(convention=convention, year__gte=first_year, year__lte=year)
+        .order_by("-year", "-quarter", "-created_at")
+        .values_list("node_id", "year", "quarter", "status", "done", "difficulties")
+    )
+    seen_done: set[int] = set()
+    seen_difficulty: set[int] = set()
+    for node_id, y, q, status, done, difficulty in rows:
+        action = labels.get(node_id, "")
+        # The latest text of each action only: older ones are usually superseded.
+        if done.strip() and node_id not in seen_done and len(highlights) < MAX_EXCERPTS:
+            seen_done.add(node_id)
+            highlights.append(
+                {"action": action, "period": f"T{q} {y}", "text": done.strip(), "status": status}
+            )
+        if difficulty.strip() and node_id not in seen_difficulty:
+            seen_difficulty.add(node_id)
+            if len(difficulties) < MAX_EXCERPTS:
+                difficulties.append(
+                    {"action": action, "period": f"T{q} {y}", "text": difficulty.strip()}
+                )
+    return highlights, difficulties
+
+
+def _budgets(convention) -> tuple[dict[int, Decimal], dict]:
+    per_node: dict[int, Decimal] = defaultdict(Decimal)
+    by_funder: dict[str, Decimal] = defaultdict(Decimal)
+    by_year: dict[int | None, Decimal] = defaultdict(Decimal)
+    rows = (
+        BudgetLine.objects.filter(node__convention=convention)
+        .order_by("node_id", F("year").asc(nulls_first=True), "funder", "pk")
+        .values_list("node_id", "funder", "amount", "year")
+    )
+    for node_id, funder, amount, line_year in rows:
+        per_node[node_id] += amount
+        by_funder[funder.strip() or "Non précisé"] += amount
+        by_year[line_year] += amount
+    total = sum(by_funder.values(), Decimal(0))
+    summary = {
+        "total": _decimal(total) if by_funder else None,
+        "by_funder": [
+            [funder, _decimal(amount)]
+            for funder, amount in sorted(by_funder.items(), key=lambda item: -item[1])
+        ],
+        "by_year": [
+            ["Toute la période" if y is None else str(y), _decimal(amount)]
+            for y, amount in sorted(
+                by_year.items(), key=lambda item: (item[0] is not None, item[0])
+            )
+        ],
+    }
+    return per_node, summary
+
+
+def _plan(
+    convention, year: int, budgets: dict[int, Decimal]
+) -> tuple[list[dict], dict[int, str], dict[int, int]]:
+    """Return the plan rows, the label of every element and the axis (root) of every element."""
+    roots = load_plan(convention)
+    latest = _latest_updates(convention, year)
+    now = Quarter(year, 4) if Quarter.current().year > year else Quarter.current()
+    rows: list[dict] = []
+    labels: dict[int, str] = {}
+    axis_of: dict[int, int] = {}
+    for item in walk(roots):
+        node = item.node
+        labels[node.pk] = _label(node.number, node.title)
+        axis_of[node.pk] = axis_of.get(node.parent_id, node.pk) if node.parent_id else node.pk
+        update = latest.get(node.pk) if node.level.tracked else None
+        status = update["status"] if update else (NEVER_UPDATED if node.level.tracked else None)
+        rows.append(
+            {
+                "key": node.pk,
+                "parent": node.parent_id,
+                "depth": item.depth,
+                "level": node.level.name,
+                "tracked": node.level.tracked,
+                "number": node.number,
+                "title": node.title,
+                "pilots": sorted((o.name for o in node.pilots.all()), key=str.casefold),
+                "partners": sorted((o.name for o in node.partners.all()), key=str.casefold),
+                "thematics": sorted(t.label for t in node.thematics.all()),
+                "period": node.period_label,
+                "status": status,
+                "status_label": STATUS_LABELS.get(status, NEVER_UPDATED_LABEL) if status else "",
+                "progress": update["progress"] if update else None,
+                "late": bool(
+                    node.level.tracked
+                    and is_late(node.end_year, node.end_quarter, update and update["status"], now)
+                ),
+                "update": update,
+                "budget": _decimal(budgets[node.pk]) if node.pk in budgets else None,
+            }
+        )
+    return rows, labels, axis_of
+
+
+def _progress_groups(plan: list[dict], axis_of: dict[int, int], labels: dict[int, str]):
+    """Return the totals, the figures per axis and per thematic of the tracked actions."""
+
+    def group(label: str) -> dict:
+        return {
+            "label": label,
+            "actions": 0,
+            "updated": 0,
+            "progress_sum": 0,
+            "statuses": dict.fromkeys(STATUS_ORDER, 0),
+            "late": 0,
+        }
+
+    def add(target: dict, row: dict) -> None:
+        target["actions"] += 1
+        target["statuses"][row["status"]] += 1
+        target["late"] += row["late"]
+        if row["progress"] is not None:
+            target["updated"] += 1
+            target["progress_sum"] += row["progress"]
+
+    total = group("Toutes les actions")
+    axes: dict[int, dict] = {}
+    thematics: dict[str, dict] = {}
+    for row in plan:
+        if row["depth"] == 0:
+            axes[row["key"]] = group(labels[row["key"]])
+        if not row["tracked"]:
+            continue
+        add(total, row)
+        add(axes[axis_of[row["key"]]], row)
+        for thematic in row["thematics"]:
+            add(thematics.setdefault(thematic, group(thematic)), row)
+
+    def finish(target: dict) -> dict:
+        summed = target.pop("progress_sum")
+        target["mean_progress"] = round(summed / target["updated"]) if target["updated"] else None
+        target["done"] = target["statuses"][UpdateStatus.DONE]
+        return target
+
+    return (
+        finish(total),
+        [finish(axis) for axis in axes.values() if axis["actions"]],
+        [finish(thematics[name]) for name in sorted(thematics)],
+    )
+
+
+# --- Indicators --------------------------------------------------------------------------------
+
+
+def _indicators(convention, year: int, labels: dict[int, str]) -> list[dict]:
+    indicators = list(
+        Indicator.objects.filter(convention=convention)
+        .order_by(F("node_id").asc(nulls_first=True), "position", "pk")
+        .prefetch_related("targets")
+    )
+    measured: dict[int, list] = defaultdict(list)
+    for indicator_id, y, q, value in (
+        Measurement.objects.filter(indicator__convention=convention, year__lte=year)
+        .order_by("indicator_id", "year", F("quarter").asc(nulls_last=True), "created_at", "pk")
+        .values_list("indicator_id", "year", "quarter", "value")
+    ):
+        measured[indicator_id].append((y, q, value))
+    result = []
+    for indicator in indicators:
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        # One value per period: a later entry for the same period replaces the earlier one.
+        periods: dict[tuple[int, int], Decimal] = {}
+        for y, q, value in measured.get(indicator.pk, []):
+            periods[(y, q or 5)] = value
+        values = [
+            [f"T{q} {y}" if q != 5 else str(y), y, _decimal(value)]
+            for (y, q), value in sorted(periods.items())
+        ]
+        latest = values[-1] if values else None
+        judged_target = targets.get(latest[1]) if latest else None
+        off_target = None
+        if latest is not None and judged_target is not None:
+            off_target = Decimal(latest[2]) < judged_target
+        result.append(
+            {
+                "key": indicator.pk,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "action": labels.get(indicator.node_id, "") if indicator.node_id else "",
+                "baseline": _decimal(indicator.baseline_value),
+                "baseline_year": indicator.baseline_year,
+                "targets": [[y, _decimal(v)] for y, v in sorted(targets.items())],
+                "values": values,
+                "latest": latest[2] if latest else None,
+                "latest_period": latest[0] if latest else "",
+                "target": _decimal(judged_target),
+                "off_target": off_target,
+            }
+        )
+    return result
+
+
+# --- Facilities, coverage and petite enfance ---------------------------------------------------
+
+
+def _facilities(convention) -> dict:
+    kinds = dict(FacilityKind.choices)
+    by_kind: dict[str, dict] = {}
+    planned = 0
+    for kind, capacity, unit, status in Facility.objects.filter(convention=convention).values_list(
+        "kind", "capacity", "capacity_unit", "status"
+    ):
+        if status == FacilityStatus.CLOSED:
+            continue
+        if status == FacilityStatus.PLANNED:
+            planned += 1
+            continue
+        entry = by_kind.setdefault(
+            kind,
+            {"kind": kind, "label": kinds.get(kind, kind), "count": 0, "places": None, "unit": ""},
+        )
+        entry["count"] += 1
+        if capacity is not None:
+            entry["places"] = _decimal(Decimal(entry["places"] or 0) + capacity)
+            entry["unit"] = "ETP" if unit == CapacityUnit.FTE else "places"
+    coverage = _coverage(convention)
+    return {
+        "count": sum(entry["count"] for entry in by_kind.values()),
+        "planned": planned,
+        "by_kind": sorted(by_kind.values(), key=lambda entry: (-entry["count"], entry["label"])),
+        "coverage": coverage,
+    }
+
+
+def _rate(rate) -> dict:
+    return {
+        "value": _decimal(rate.rounded),
+        "lower_bound": rate.lower_bound,
+        "reason": rate.reason,
+    }
+
+
+def _coverage(convention) -> dict | None:
+    table = load_coverage(convention)
+    total = table.total
+    if not table.rows:
+        return None
+
+    def figure(value) -> dict | None:
+        if value is None:
+            return None
+        return {"value": _decimal(value.value), "year": value.year, "source": value.source}
+
+    return {
+        "children": _decimal(total.children.value) if total.children else None,
+        "children_years": total.children.years_label if total.children else "",
+        "places": [
+            [Mode.LABELS[mode], _decimal(total.places_of(mode))]
+            for mode in table.modes
+            if total.places_of(mode)
+        ],
+        "total_places": _decimal(total.total_places),
+        "rate": _rate(total.rate),
+        "collective_rate": _rate(total.collective_rate),
+        "individual_rate": _rate(total.individual_rate),
+        "published": figure(total.published),
+        "departement": figure(table.departement),
+        "communes": [
+            {
+                "name": row.name,
+                "places": _decimal(row.total_places),
+                "rate": _rate(row.rate),
+                "published": figure(row.published),
+            }
+            for row in table.rows
+        ],
+        "communes_without": [row.name for row in table.communes_without_facility],
+        "missing_capacity": len(table.missing_capacity),
+    }
+
+
+def _petite_enfance(convention, today: datetime.date) -> dict:
+    page = load_petite_enfance(convention, today=today)
+    summary = page.summary
+    years = convention.years
+    schemas = (
+        Schema.objects.filter(convention=convention)
+        .select_related("commune")
+        .prefetch_related("lines__years")
+        # The EPCI's schéma (no commune) first, on PostgreSQL as on SQLite.
+        .order_by(F("commune__name").asc(nulls_first=True), "zone", "pk")
+    )
+    names = {item.schema.pk: item for item in page.schemas}
+    schema_rows = []
+    for schema in schemas:
+        item = names.get(schema.pk)
+        lines = list(schema.lines.all())
+        schema_rows.append(
+            {
+                "ao": item.ao_name if item else str(schema),
+                "covered": item.covered if item else 0,
+                "total": item.total if item else 0,
+                "can_stand_in": bool(item and item.can_stand_in),
+                "years": years,
+                "lines": [
+                    {
+                        "mode": row.line.get_mode_display(),
+                        "label": row.line.label,
+                        "current": row.current,
+                        "years": list(row.years),
+                    }
+                    for row in table_rows(lines, years)
+                ],
+            }
+        )
+    aos = []
+    if summary.epci is not None and summary.epci.is_ao:
+        aos.append(
+            {
+                "name": summary.epci.name,
+                "population": summary.epci.population,
+                "competences": [cell.short for cell in summary.epci.cells if cell.held],
+                "obligations": list(summary.epci.obligations),
+                "plans": summary.epci.plans,
+            }
+        )
+    aos.extend(
+        {
+            "name": commune.name,
+            "population": commune.population,
+            "competences": [
+                cell.short for cell in commune.cells if cell.competence in commune.holds
+            ],
+            "obligations": list(commune.obligations),
+            "plans": commune.plans,
+        }
+        for commune in summary.communes
+        if commune.is_ao
+    )
+    bonus = page.bonus
+    return {
+        "basis": page.settings.get_population_basis_display(),
+        "aos": aos,
+        "commune_count": len(summary.communes),
+        "missing": [alert.message for alert in summary.missing],
+        "schemas": schema_rows,
+        "bonus": {
+            "places_2023": bonus.places_2023,
+            "places_2027": bonus.places_2027,
+            "growth": bonus.growth_display,
+            "step": bonus.step,
+            "yearly_amount": bonus.yearly_amount_text,
+            "reason": bonus.reason,
+        },
+    }
+
+
+# --- Governance -------------------------------------------------------------------------------
+
+
+def _decisions(convention, first_year: int, year: int, labels: dict[int, str]) -> list[dict]:
+    decisions = (
+        Decision.objects.filter(
+            meeting__convention=convention,
+            meeting__date__year__gte=first_year,
+            meeting__date__year__lte=year,
+        )
+        .select_related("meeting__body")
+        .order_by("meeting__date", "meeting_id", "position", "pk")
+    )
+    return [
+        {
+            "date": decision.meeting.date.isoformat(),
+            "body": decision.meeting.body.name,
+            "kind": decision.get_kind_display(),
+            "action": labels.get(decision.node_id, "") if decision.node_id else "",
+            "text": decision.text,
+            "postponed_to": decision.postponed_to,
+        }
+        for decision in decisions
+    ]
+
+
+# --- Comparison with the previous review ------------------------------------------------------
+
+
+def compare(previous: dict | None, current: dict) -> dict | None:
+    """Return what moved between two bilan contents (None without a previous one)."""
+    if not previous:
+        return None
+    before = {row["key"]: row for row in previous.get("plan", []) if row.get("tracked")}
+    after = {row["key"]: row for row in current["plan"] if row["tracked"]}
+    status_changes, progressed = [], []
+    for key, row in after.items():
+        old = before.get(key)
+        if old is None:
+            continue
+        label = _label(row["number"], row["title"])
+        if old["status"] != row["status"]:
+            status_changes.append(
+                {
+                    "action": label,
+                    "before": old["status_label"],
+                    "after": row["status_label"],
+                    "before_progress": old["progress"],
+                    "after_progress": row["progress"],
+                }
+            )
+        elif (row["progress"] or 0) != (old["progress"] or 0):
+            progressed.append(
+                {
+                    "action": label,
+                    "before_progress": old["progress"],
+                    "after_progress": row["progress"],
+                }
+            )
+    old_indicators = {i["key"]: i for i in previous.get("indicators", [])}
+    indicator_changes = []
+    for indicator in current["indicators"]:
+        old = old_indicators.get(indicator["key"])
+        if old and old["latest"] != indicator["latest"]:
+            indicator_changes.append(
+                {
+                    "name": indicator["name"],
+                    "unit": indicator["unit"],
+                    "before": old["latest"],
+                    "before_period": old["latest_period"],
+                    "after": indicator["latest"],
+                    "after_period": indicator["latest_period"],
+                }
+            )
+    old_totals = previous.get("totals", {})
+    return {
+        "previous": {
+            "title": previous.get("title", ""),
+            "closed_at": previous.get("closed_at"),
+            "kind_label": previous.get("kind_label", ""),
+            "year": previous.get("year"),
+        },
+        "status_changes": status_changes,
+        "progressed": progressed,
+        "added": [
+            _label(row["number"], row["title"]) for key, row in after.items() if key not in before
+        ],
+        "removed": [
+            _label(row["number"], row["title"]) for key, row in before.items() if key not in after
+        ],
+        "indicator_changes": indicator_changes,
+        "mean_progress_before": old_totals.get("mean_progress"),
+        "mean_progress_after": current["totals"]["mean_progress"],
+        "done_before": old_totals.get("done"),
+        "done_after": current["totals"]["done"],
+    }
+
+
+# --- The whole bilan ---------------------------------------------------------------------------
+
+
+def build_bilan(
+    convention,
+    *,
+    kind: str,
+    year: int,
+    texts: dict | None = None,
+    previous: dict | None = None,
+    status: str = "brouillon",
+    closed_at: datetime.datetime | None = None,
+    closed_by: str = "",
+    now: datetime.datetime | None = None,
+) -> dict:
+    """Return the content of a bilan of the CTG for this kind and year (plain JSON data).
+
+    `previous` is the content of the previous closed review, to say what moved since; `texts`
+    the summary, highlights, difficulties and outlook written by the coordination.
+    """
+    now = now or timezone.now()
+    first_year = window_start(convention, kind, year)
+    node_budgets, budget = _budgets(convention)
+    plan, labels, axis_of = _plan(convention, year, node_budgets)
+    totals, axes, thematics = _progress_groups(plan, axis_of, labels)
+    highlights, difficulties = _window_excerpts(convention, first_year, year, labels)
+    communes = list(
+        convention.communes.order_by("name").values_list("name", "population_totale", "population")
+    )
+    population = sum((total or municipal or 0) for _, total, municipal in communes)
+    today = min(timezone.localdate(now), datetime.date(year, 12, 31))
+    content = {
+        "version": SNAPSHOT_VERSION,
+        "kind": kind,
+        "kind_label": KIND_LABELS.get(kind, kind),
+        "year": year,
+        "first_year": first_year,
+        "title": review_title(convention.name, kind, year),
+        "as_of": datetime.date(year, 12, 31).isoformat(),
+        "generated_at": timezone.localtime(now).isoformat(timespec="seconds"),
+        "status": status,
+        "closed_at": timezone.localtime(closed_at).isoformat(timespec="seconds")
+        if closed_at
+        else None,
+        "closed_by": closed_by,
+        "convention": {
+            "name": convention.name,
+            "slug": convention.slug,
+            "start_date": convention.start_date.isoformat(),
+            "end_date": convention.end_date.isoformat(),
+            "period": f"{convention.start_date.year} – {convention.end_date.year}",
+            "status": convention.get_status_display(),
+            "departement": f"{convention.departement_id} – {convention.departement.name}",
+            "epci": convention.epci.name if convention.epci_id else "",
+            "commune_count": len(communes),
+            "population": population,
+            "levels": [level.name for level in convention.levels.order_by("position")],
+            "signatories": [
+                {"organisation": s.organisation, "role": s.role}
+                for s in convention.signatories.all()
+            ],
+            "amendments": [
+                {"number": a.number, "date": a.date.isoformat(), "subject": a.subject}
+                for a in convention.amendments.all()
+            ],
+        },
+        "texts": {
+            key: (texts or {}).get(key, "").strip()
+            for key in ("summary", "highlights", "difficulties", "outlook")
+        },
+        "totals": totals,
+        "axes": axes,
+        "thematics": thematics,
+        "plan": plan,
+        "highlights": highlights,
+        "difficulties": difficulties,
+        "indicators": _indicators(convention, year, labels),
+        "budget": budget,
+        "facilities": _facilities(convention),
+        "petite_enfance": _petite_enfance(convention, today),
+        "decisions": _decisions(convention, first_year, year, labels),
+        "status_labels": {
+            value: STATUS_LABELS.get(value, NEVER_UPDATED_LABEL) for value in STATUS_ORDER
+        },
+    }
+    content["comparison"] = compare(previous, content)
+    return content
