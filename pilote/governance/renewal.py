@@ -43,6 +43,7 @@ from pilote.conventions.services import (
     check_slug,
     unique_slug,
 )
+from pilote.core.formats import plural
 from pilote.monitoring.enums import CLOSED_STATUSES
 from pilote.monitoring.queries import STATUS_LABELS, latest_update_values
 from pilote.plans.models import Indicator, PlanLevel, PlanNode, Thematic
@@ -272,9 +273,6 @@ class CarriedCounts:
     @property
     def summary(self) -> str:
         """Return what was carried: "19 actions reprises (40 éléments du plan en tout), …"."""
-
-        def plural(count: int, word: str) -> str:
-            return f"{count} {word}{'s' if count > 1 else ''}"
 
         parts = [
             f"{count} action{'s' if count > 1 else ''} reprise{'s' if count > 1 else ''}"

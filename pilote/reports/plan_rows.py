@@ -12,10 +12,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F
-from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
-from django.utils.translation import override
 
+from pilote.core.formats import french_number
 from pilote.monitoring.dashboard import IndicatorSeries, convention_series
 from pilote.monitoring.queries import LatestUpdate, latest_update_values
 from pilote.plans.enums import Origin, Priority
@@ -26,25 +25,6 @@ from pilote.plans.tree import load_plan, walk
 WHOLE_TERRITORY = "Tout le territoire de la CTG"
 PRIORITY_LABELS = dict(Priority.choices)
 ORIGIN_LABELS = dict(Origin.choices)
-
-
-def french_number(value: Decimal | int | None) -> str:
-    """Return a number as French texts write it: "1 500", "12,5" (no trailing zeros)."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    whole = value == value.to_integral_value()
-    text = f"{int(value):,}" if whole else f"{value.normalize():,f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
-
-
-def french_date(day: date | None) -> str:
-    """Return a date as French texts write it: "1er janvier 2026", "23 novembre 2026"."""
-    if day is None:
-        return ""
-    with override("fr"):
-        text = format_date(day, "j F Y")
-    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
 
 
 @dataclass(frozen=True, slots=True)

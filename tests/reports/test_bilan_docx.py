@@ -33,7 +33,7 @@ from pilote.reports.bilans.blocks import (
     Table,
 )
 from pilote.reports.bilans.docx_writer import TOC_NOTE, write_docx
-from pilote.reports.bilans.outline import build_blocks
+from pilote.reports.bilans.outline.document import build_blocks
 
 from .conftest import PAA, TARN_AGOUT
 

@@ -12,7 +12,7 @@ from odfdo import Document
 
 from pilote.reports.bilans.blocks import Chart, Heading, KeyFigures, Table
 from pilote.reports.bilans.odt_writer import TOC_NOTE, write_odt
-from pilote.reports.bilans.outline import build_blocks
+from pilote.reports.bilans.outline.document import build_blocks
 
 from .test_bilan_docx import (
     LONG_ROWS,

@@ -25,7 +25,7 @@ from pilote.reports.bilans.blocks import (
     Paragraph,
     Table,
 )
-from pilote.reports.bilans.outline import build_blocks
+from pilote.reports.bilans.outline.document import build_blocks
 from pilote.reports.bilans.pdf_writer import SUBJECT, write_pdf
 
 from .conftest import PAA, TARN_AGOUT

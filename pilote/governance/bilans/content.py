@@ -9,11 +9,11 @@ the decisions of the meetings held in the period. The result is a dict of plain 
 - is stored in `governance.Review.snapshot` when the review is closed, so that the bilan can be
   regenerated exactly as it was, whatever happens to the plan afterwards;
 - is compared with the previous closed review's (what moved since the last COPIL);
-- is the only input of the renderers (pdf_writer, docx_writer, odt_writer, pptx_writer): they never
+- is the only input of the renderers (pilote.reports.bilans): they never
   read the database.
 
 Amounts and measured values are kept as decimal strings ("1500.00") so that nothing is rounded by
-a float on the way; `fr_number` formats them for reading.
+a float on the way; `pilote.core.formats.french_number` formats them for reading.
 """
 
 from __future__ import annotations
@@ -25,14 +25,6 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils import timezone
 
-from pilote.core.formats import french_date, french_number
-from pilote.facilities.coverage import Mode, load_coverage
-from pilote.facilities.enums import CapacityUnit, FacilityKind, FacilityStatus
-from pilote.facilities.models import Facility, Schema
-from pilote.facilities.services_petite_enfance import (
-    load_petite_enfance,
-    table_rows,
-)
 from pilote.governance.enums import ReviewKind
 from pilote.governance.models import Decision
 from pilote.monitoring.dashboard import is_late
@@ -41,6 +33,8 @@ from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.monitoring.periods import Quarter
 from pilote.plans.models import BudgetLine, Indicator
 from pilote.plans.tree import load_plan, walk
+
+from .content_facilities import decimal_text, facilities_content, petite_enfance_content
 
 SNAPSHOT_VERSION = 1
 NEVER_UPDATED = "sans_point"
@@ -59,32 +53,6 @@ STATUS_COLOURS = {
     "bloquee": "CE0500",
     NEVER_UPDATED: "CECECE",
 }
-
-
-def fr_number(value: str | Decimal | int | float | None, *, decimals: int | None = None) -> str:
-    """Return a number as French texts write it: "1 500", "12,5"; "" for None.
-
-    Accept the decimal strings of the content (see plan_rows.french_number for the rule).
-    """
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value))
-    return french_number(round(number, decimals) if decimals is not None else number)
-
-
-def iso_french_date(value: str | datetime.date | None) -> str:
-    """Return an ISO date or datetime of the content as French texts write it: "1er mars 2026"."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.date.fromisoformat(value[:10])
-    elif isinstance(value, datetime.datetime):
-        value = value.date()
-    return french_date(value)
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def _label(number: str, title: str) -> str:
@@ -179,13 +147,13 @@ def _budgets(convention) -> tuple[dict[int, Decimal], dict]:
         by_year[line_year] += amount
     total = sum(by_funder.values(), Decimal(0))
     summary = {
-        "total": _decimal(total) if by_funder else None,
+        "total": decimal_text(total) if by_funder else None,
         "by_funder": [
-            [funder, _decimal(amount)]
+            [funder, decimal_text(amount)]
             for funder, amount in sorted(by_funder.items(), key=lambda item: -item[1])
         ],
         "by_year": [
-            ["Toute la période" if y is None else str(y), _decimal(amount)]
+            ["Toute la période" if y is None else str(y), decimal_text(amount)]
             for y, amount in sorted(
                 by_year.items(), key=lambda item: (item[0] is not None, item[0])
             )
@@ -231,7 +199,7 @@ def _plan(
                     and is_late(node.end_year, node.end_quarter, update and update["status"], now)
                 ),
                 "update": update,
-                "budget": _decimal(budgets[node.pk]) if node.pk in budgets else None,
+                "budget": decimal_text(budgets[node.pk]) if node.pk in budgets else None,
             }
         )
     return rows, labels, axis_of
@@ -308,7 +276,7 @@ def _indicators(convention, year: int, labels: dict[int, str]) -> list[dict]:
         for y, q, value in measured.get(indicator.pk, []):
             periods[(y, q or 5)] = value
         values = [
-            [f"T{q} {y}" if q != 5 else str(y), y, _decimal(value)]
+            [f"T{q} {y}" if q != 5 else str(y), y, decimal_text(value)]
             for (y, q), value in sorted(periods.items())
         ]
         latest = values[-1] if values else None
@@ -322,172 +290,17 @@ def _indicators(convention, year: int, labels: dict[int, str]) -> list[dict]:
                 "name": indicator.name,
                 "unit": indicator.unit,
                 "action": labels.get(indicator.node_id, "") if indicator.node_id else "",
-                "baseline": _decimal(indicator.baseline_value),
+                "baseline": decimal_text(indicator.baseline_value),
                 "baseline_year": indicator.baseline_year,
-                "targets": [[y, _decimal(v)] for y, v in sorted(targets.items())],
+                "targets": [[y, decimal_text(v)] for y, v in sorted(targets.items())],
                 "values": values,
                 "latest": latest[2] if latest else None,
                 "latest_period": latest[0] if latest else "",
-                "target": _decimal(judged_target),
+                "target": decimal_text(judged_target),
                 "off_target": off_target,
             }
         )
     return result
-
-
-# --- Facilities, coverage and petite enfance ---------------------------------------------------
-
-
-def _facilities(convention) -> dict:
-    kinds = dict(FacilityKind.choices)
-    by_kind: dict[str, dict] = {}
-    planned = 0
-    for kind, capacity, unit, status in Facility.objects.filter(convention=convention).values_list(
-        "kind", "capacity", "capacity_unit", "status"
-    ):
-        if status == FacilityStatus.CLOSED:
-            continue
-        if status == FacilityStatus.PLANNED:
-            planned += 1
-            continue
-        entry = by_kind.setdefault(
-            kind,
-            {"kind": kind, "label": kinds.get(kind, kind), "count": 0, "places": None, "unit": ""},
-        )
-        entry["count"] += 1
-        if capacity is not None:
-            entry["places"] = _decimal(Decimal(entry["places"] or 0) + capacity)
-            entry["unit"] = "ETP" if unit == CapacityUnit.FTE else "places"
-    coverage = _coverage(convention)
-    return {
-        "count": sum(entry["count"] for entry in by_kind.values()),
-        "planned": planned,
-        "by_kind": sorted(by_kind.values(), key=lambda entry: (-entry["count"], entry["label"])),
-        "coverage": coverage,
-    }
-
-
-def _rate(rate) -> dict:
-    return {
-        "value": _decimal(rate.rounded),
-        "lower_bound": rate.lower_bound,
-        "reason": rate.reason,
-    }
-
-
-def _coverage(convention) -> dict | None:
-    table = load_coverage(convention)
-    total = table.total
-    if not table.rows:
-        return None
-
-    def figure(value) -> dict | None:
-        if value is None:
-            return None
-        return {"value": _decimal(value.value), "year": value.year, "source": value.source}
-
-    return {
-        "children": _decimal(total.children.value) if total.children else None,
-        "children_years": total.children.years_label if total.children else "",
-        "places": [
-            [Mode.LABELS[mode], _decimal(total.places_of(mode))]
-            for mode in table.modes
-            if total.places_of(mode)
-        ],
-        "total_places": _decimal(total.total_places),
-        "rate": _rate(total.rate),
-        "collective_rate": _rate(total.collective_rate),
-        "individual_rate": _rate(total.individual_rate),
-        "published": figure(total.published),
-        "departement": figure(table.departement),
-        "communes": [
-            {
-                "name": row.name,
-                "places": _decimal(row.total_places),
-                "rate": _rate(row.rate),
-                "published": figure(row.published),
-            }
-            for row in table.rows
-        ],
-        "communes_without": [row.name for row in table.communes_without_facility],
-        "missing_capacity": len(table.missing_capacity),
-    }
-
-
-def _petite_enfance(convention, today: datetime.date) -> dict:
-    page = load_petite_enfance(convention, today=today)
-    summary = page.summary
-    years = convention.years
-    schemas = (
-        Schema.objects.filter(convention=convention)
-        .select_related("commune")
-        .prefetch_related("lines__years")
-        # The EPCI's schéma (no commune) first, on PostgreSQL as on SQLite.
-        .order_by(F("commune__name").asc(nulls_first=True), "zone", "pk")
-    )
-    names = {item.schema.pk: item for item in page.schemas}
-    schema_rows = []
-    for schema in schemas:
-        item = names.get(schema.pk)
-        lines = list(schema.lines.all())
-        schema_rows.append(
-            {
-                "ao": item.ao_name if item else str(schema),
-                "covered": item.covered if item else 0,
-                "total": item.total if item else 0,
-                "can_stand_in": bool(item and item.can_stand_in),
-                "years": years,
-                "lines": [
-                    {
-                        "mode": row.line.get_mode_display(),
-                        "label": row.line.label,
-                        "current": row.current,
-                        "years": list(row.years),
-                    }
-                    for row in table_rows(lines, years)
-                ],
-            }
-        )
-    aos = []
-    if summary.epci is not None and summary.epci.is_ao:
-        aos.append(
-            {
-                "name": summary.epci.name,
-                "population": summary.epci.population,
-                "competences": [cell.short for cell in summary.epci.cells if cell.held],
-                "obligations": list(summary.epci.obligations),
-                "plans": summary.epci.plans,
-            }
-        )
-    aos.extend(
-        {
-            "name": commune.name,
-            "population": commune.population,
-            "competences": [
-                cell.short for cell in commune.cells if cell.competence in commune.holds
-            ],
-            "obligations": list(commune.obligations),
-            "plans": commune.plans,
-        }
-        for commune in summary.communes
-        if commune.is_ao
-    )
-    bonus = page.bonus
-    return {
-        "basis": page.settings.get_population_basis_display(),
-        "aos": aos,
-        "commune_count": len(summary.communes),
-        "missing": [alert.message for alert in summary.missing],
-        "schemas": schema_rows,
-        "bonus": {
-            "places_2023": bonus.places_2023,
-            "places_2027": bonus.places_2027,
-            "growth": bonus.growth_display,
-            "step": bonus.step,
-            "yearly_amount": bonus.yearly_amount_text,
-            "reason": bonus.reason,
-        },
-    }
 
 
 # --- Governance -------------------------------------------------------------------------------
@@ -591,6 +404,34 @@ def compare(previous: dict | None, current: dict) -> dict | None:
 # --- The whole bilan ---------------------------------------------------------------------------
 
 
+def _convention(convention) -> dict:
+    """Return what the bilan says of the CTG itself: name, period, territory, signatories."""
+    communes = list(
+        convention.communes.order_by("name").values_list("name", "population_totale", "population")
+    )
+    population = sum((total or municipal or 0) for _, total, municipal in communes)
+    return {
+        "name": convention.name,
+        "slug": convention.slug,
+        "start_date": convention.start_date.isoformat(),
+        "end_date": convention.end_date.isoformat(),
+        "period": f"{convention.start_date.year} – {convention.end_date.year}",
+        "status": convention.get_status_display(),
+        "departement": f"{convention.departement_id} – {convention.departement.name}",
+        "epci": convention.epci.name if convention.epci_id else "",
+        "commune_count": len(communes),
+        "population": population,
+        "levels": [level.name for level in convention.levels.order_by("position")],
+        "signatories": [
+            {"organisation": s.organisation, "role": s.role} for s in convention.signatories.all()
+        ],
+        "amendments": [
+            {"number": a.number, "date": a.date.isoformat(), "subject": a.subject}
+            for a in convention.amendments.all()
+        ],
+    }
+
+
 def build_bilan(
     convention,
     *,
@@ -614,10 +455,6 @@ def build_bilan(
     plan, labels, axis_of = _plan(convention, year, node_budgets)
     totals, axes, thematics = _progress_groups(plan, axis_of, labels)
     highlights, difficulties = _window_excerpts(convention, first_year, year, labels)
-    communes = list(
-        convention.communes.order_by("name").values_list("name", "population_totale", "population")
-    )
-    population = sum((total or municipal or 0) for _, total, municipal in communes)
     today = min(timezone.localdate(now), datetime.date(year, 12, 31))
     content = {
         "version": SNAPSHOT_VERSION,
@@ -633,27 +470,7 @@ def build_bilan(
         if closed_at
         else None,
         "closed_by": closed_by,
-        "convention": {
-            "name": convention.name,
-            "slug": convention.slug,
-            "start_date": convention.start_date.isoformat(),
-            "end_date": convention.end_date.isoformat(),
-            "period": f"{convention.start_date.year} – {convention.end_date.year}",
-            "status": convention.get_status_display(),
-            "departement": f"{convention.departement_id} – {convention.departement.name}",
-            "epci": convention.epci.name if convention.epci_id else "",
-            "commune_count": len(communes),
-            "population": population,
-            "levels": [level.name for level in convention.levels.order_by("position")],
-            "signatories": [
-                {"organisation": s.organisation, "role": s.role}
-                for s in convention.signatories.all()
-            ],
-            "amendments": [
-                {"number": a.number, "date": a.date.isoformat(), "subject": a.subject}
-                for a in convention.amendments.all()
-            ],
-        },
+        "convention": _convention(convention),
         "texts": {
             key: (texts or {}).get(key, "").strip()
             for key in ("summary", "highlights", "difficulties", "outlook")
@@ -666,8 +483,8 @@ def build_bilan(
         "difficulties": difficulties,
         "indicators": _indicators(convention, year, labels),
         "budget": budget,
-        "facilities": _facilities(convention),
-        "petite_enfance": _petite_enfance(convention, today),
+        "facilities": facilities_content(convention),
+        "petite_enfance": petite_enfance_content(convention, today),
         "decisions": _decisions(convention, first_year, year, labels),
         "status_labels": {
             value: STATUS_LABELS.get(value, NEVER_UPDATED_LABEL) for value in STATUS_ORDER

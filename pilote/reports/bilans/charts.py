@@ -1,7 +1,7 @@
 """Charts of the bilans as PNG images (matplotlib, no screen needed), from a bilan's content.
 
 The PDF, DOCX and ODT documents embed the same images; the slide deck draws native, editable
-PowerPoint charts instead (pptx_writer). Colours follow the DSFR palette; every chart has a text
+PowerPoint charts instead (slides/). Colours follow the DSFR palette; every chart has a text
 alternative built from the same figures (see outline).
 """
 
@@ -15,8 +15,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from pilote.core.formats import french_number
 from pilote.governance.bilans import content as bilan_content
-from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_ORDER, fr_number
+from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_ORDER
 
 BLUE = "#000091"
 RED = "#e1000f"
@@ -191,7 +192,7 @@ def indicator_chart(indicator: dict, *, width_cm: float = 14) -> bytes | None:
     unit = indicator["unit"]
     if unit:
         axes.set_ylabel(unit, fontsize=7, color=TEXT)
-    axes.yaxis.set_major_formatter(lambda value, _: fr_number(Decimal(str(round(value, 2)))))
+    axes.yaxis.set_major_formatter(lambda value, _: french_number(Decimal(str(round(value, 2)))))
     axes.yaxis.grid(visible=True, color=LIGHT_GREY, linewidth=0.5)
     axes.set_axisbelow(True)
     axes.legend(fontsize=6.5, frameon=False, loc="best")
@@ -220,7 +221,7 @@ def coverage_bars(coverage: dict, *, width_cm: float = 16, limit: int = 25) -> b
             float(published["value"]),
             color=RED,
             linewidth=1,
-            label=f"Taux publié du territoire ({fr_number(published['value'])})",
+            label=f"Taux publié du territoire ({french_number(published['value'])})",
         )
         axes.legend(fontsize=6.5, frameon=False, loc="lower right")
     axes.set_xlabel("places pour 100 enfants de moins de 3 ans", fontsize=7, color=TEXT)

@@ -25,10 +25,10 @@ def render_bilan(content: dict, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"Format de bilan inconnu : {fmt}")
     if fmt == "pptx":
-        from .pptx_writer import write_pptx
+        from .slides.document import write_pptx
 
         return write_pptx(content)
-    from .outline import build_blocks
+    from .outline.document import build_blocks
 
     module, function = _WRITERS[fmt]
     writer = getattr(import_module(module), function)

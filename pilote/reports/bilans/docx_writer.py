@@ -226,7 +226,8 @@ def column_widths_cm(block: Table) -> list[float]:
     """Return the widths of the table's columns, filling the text width."""
     # The PDF's rule, so that the editable documents do not cut words either (the proportions
     # carry over: same fonts sizes within a point).
-    from .pdf_writer import column_widths, register_fonts
+    from .pdf_styles import register_fonts
+    from .pdf_writer import column_widths
 
     register_fonts()
     widths = column_widths(block.headers, list(block.rows), block.widths)

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pilote.conventions.models import Convention
+from pilote.core.formats import french_number
 from pilote.governance.bilans.formats import FORMATS
 from pilote.governance.bilans.services import review_content
 from pilote.governance.enums import ReviewKind, ReviewStatus
@@ -57,5 +58,5 @@ class Command(BaseCommand):
         state = (
             "figé" if review.status == ReviewStatus.CLOSED else "non figé, état de la CTG ce jour"
         )
-        size = f"{len(data):,}".replace(",", "\u202f")
+        size = french_number(len(data))
         self.stdout.write(f"{content['title']} ({state}) : {path} ({size} octets)")

@@ -6,7 +6,7 @@ speaker notes) and tables are split into "(suite)" slides by their estimated hei
 nothing leaves the slide. Text and tables are written as DrawingML built in one piece: going
 through python-pptx's object model for every run and cell costs seconds on a large plan.
 
-Used by pptx_writer (the COPIL deck of a bilan). Sizes are in inches, colours in hex (DSFR).
+Used by the COPIL deck of a bilan (slides/). Sizes are in inches, colours in hex (DSFR).
 """
 
 from __future__ import annotations
