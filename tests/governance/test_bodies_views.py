@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.conventions.models import Convention
-from pilote.demo.governance import PAA_COPIL, generate_demo_governance
+from pilote.demo.governance import generate_demo_governance
+from pilote.demo.governance_paa import PAA_COPIL
 from pilote.governance.bodies.services import (
     BodyData,
     DecisionData,

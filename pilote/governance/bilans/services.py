@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pilote.accounts.perms import can_edit_convention
+from pilote.core.formats import french_number
 from pilote.governance.bilans.content import build_bilan
 
 from ..enums import ReviewKind, ReviewStatus
@@ -102,7 +103,7 @@ def update_review(review: Review, *, by, texts: ReviewTexts, meeting_id: int | N
         value = getattr(texts, name).strip()
         if len(value) > MAX_TEXT:
             raise GovernanceError(
-                f"Ce texte dépasse {MAX_TEXT:,} caractères : raccourcissez-le.".replace(",", " "),
+                f"Ce texte dépasse {french_number(MAX_TEXT)} caractères : raccourcissez-le.",
                 field=name,
             )
         values[name] = value
