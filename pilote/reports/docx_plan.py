@@ -20,7 +20,6 @@ from pilote.core.table_writers import clean_text
 from .plan_rows import PlanRow, read_plan
 
 MAX_HEADING_LEVEL = 9  # Word's "Heading 1" … "Heading 9"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def plan_document(convention, *, include_internal: bool = False) -> bytes:

@@ -68,7 +68,6 @@ FIELDS = [
     Field("dernier_avancement", "entier", "Avancement déclaré au dernier point (0 à 100, en %)."),
 ]
 HEADER = [field.name for field in FIELDS]
-CONTENT_TYPE = "text/csv; charset=utf-8"
 
 NODE_FIELDS = (
     "pk",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from pilote.accounts.perms import can_see_internal_notes
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.models import Convention
+from pilote.core import downloads
 from pilote.core.downloads import download_response
 from pilote.core.table_writers import FORMATS
 
@@ -74,7 +75,7 @@ def plan_docx(request: HttpRequest, slug: str) -> HttpResponse:
     content = docx_plan.plan_document(
         convention, include_internal=can_see_internal_notes(request.user, convention)
     )
-    return download_response(content, _filename(slug, "plan", "docx"), docx_plan.CONTENT_TYPE)
+    return download_response(content, _filename(slug, "plan", "docx"), downloads.DOCX)
 
 
 @require_GET
@@ -82,7 +83,7 @@ def opendata_convention(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the open data of one CTG."""
     convention = get_convention_for_user(request, slug)
     return download_response(
-        opendata.opendata_csv([convention]), opendata.filename(slug), opendata.CONTENT_TYPE
+        opendata.opendata_csv([convention]), opendata.filename(slug), downloads.CSV
     )
 
 
@@ -90,6 +91,4 @@ def opendata_convention(request: HttpRequest, slug: str) -> HttpResponse:
 def opendata_all(request: HttpRequest) -> HttpResponse:
     """Send the open data of every CTG the user can see."""
     conventions = Convention.objects.visible_to(request.user)
-    return download_response(
-        opendata.opendata_csv(conventions), opendata.filename(), opendata.CONTENT_TYPE
-    )
+    return download_response(opendata.opendata_csv(conventions), opendata.filename(), downloads.CSV)

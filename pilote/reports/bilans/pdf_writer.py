@@ -66,7 +66,6 @@ from .pdf_styles import (
     register_fonts,
 )
 
-CONTENT_TYPE = "application/pdf"
 SUBJECT = "Bilan de convention territoriale globale (CTG)"
 
 
