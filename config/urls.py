@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from pilote.governance import urls as governance_urls
+from pilote.reports.bilans import urls as bilan_document_urls
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="conventions:list", permanent=False)),
     path("", include("pilote.accounts.urls")),
@@ -13,7 +16,16 @@ urlpatterns = [
     path("ctg/<slug:slug>/plan/", include("pilote.plans.urls")),
     path("", include("pilote.monitoring.urls")),
     path("ctg/<slug:slug>/", include("pilote.facilities.urls")),
-    path("ctg/<slug:slug>/", include("pilote.governance.urls")),
+    # The governance namespace: its pages, and the documents of the bilans written by reports.
+    path(
+        "ctg/<slug:slug>/",
+        include(
+            (
+                governance_urls.urlpatterns + bilan_document_urls.urlpatterns,
+                governance_urls.app_name,
+            )
+        ),
+    ),
     # ctg/<slug>/exports/… and exports/donnees-ouvertes.csv (every CTG the user can see).
     path("", include("pilote.reports.urls")),
     # Public pages of the published CTGs: the only pages open without a login.

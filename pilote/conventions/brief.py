@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from pilote.governance.queries import next_copil_date
+from pilote.governance.bodies.queries import next_copil_date
 from pilote.monitoring.charts import number
 from pilote.monitoring.dashboard import (
     Dashboard,

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
-from pilote.governance.queries import next_copil_date
+from pilote.governance.bodies.queries import next_copil_date
 from pilote.plans.forms import IndicatorForm
 from pilote.plans.models import Indicator
 from pilote.plans.services import IndicatorData
@@ -65,7 +65,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "dashboard",
         {
             "board": board,
-            # A planned COPIL meeting wins over the CTG's own field (pilote.governance.queries).
+            # A planned COPIL meeting wins over the CTG's own field (governance.bodies.queries).
             "next_copil": next_copil_date(convention),
             "params": _followup_params(),
             "can_edit": can_edit_convention(request.user, convention),
