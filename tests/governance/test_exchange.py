@@ -8,15 +8,15 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.models import Organisation
-from pilote.conventions.exchange import (
+from pilote.conventions.models import Convention
+from pilote.demo.services import DATA_DIR, DEMO_SLUGS
+from pilote.exchange.services import (
     ExchangeError,
     dumps,
     export_convention,
     import_convention,
     loads,
 )
-from pilote.conventions.models import Convention
-from pilote.demo.services import DATA_DIR, DEMO_SLUGS
 from pilote.governance.demo import generate_demo_governance
 from pilote.governance.demo_reviews import generate_demo_reviews
 from pilote.governance.demo_versions import generate_demo_versions
