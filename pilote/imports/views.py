@@ -3,7 +3,7 @@ save it into a new CTG or an existing one.
 
 Every page exists twice: under /ctg/importer-un-plan/ for a new CTG (Caf advisers, who may
 create one) and under /ctg/<slug>/importer-un-plan/ for an existing CTG (those who may edit
-it). The proposal waits in the session (pilote.core.upload_session) until it is saved; each
+it). The proposal waits, for its user, in pilote.core.upload_session until it is saved; each
 correction is a POST (htmx swaps the review in place; without JavaScript the form posts and
 the page comes back). Nothing is written before the last step, which writes all or nothing.
 """
