@@ -30,6 +30,7 @@ from pilote.conventions.forms import error_summary, megabytes
 from pilote.conventions.models import Convention
 from pilote.conventions.services import ConventionError, create_convention
 from pilote.core import upload_session
+from pilote.core.downloads import download_response
 from pilote.plans.models import PlanNode
 
 from . import review, template
@@ -229,10 +230,8 @@ def _store(request: HttpRequest, payload: dict) -> str:
 def template_file(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """Send the XLSX template: empty, or with the CTG's plan to edit and import again."""
     convention = get_convention_for_user(request, slug) if slug else None
-    response = HttpResponse(template.template_xlsx(convention), content_type=template.XLSX_TYPE)
     name = f"plan-{convention.slug}.xlsx" if convention else "modele-plan-d-actions.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download_response(template.template_xlsx(convention), name, template.XLSX_TYPE)
 
 
 # --------------------------------------------------------------------------- review
