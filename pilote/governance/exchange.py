@@ -99,72 +99,84 @@ def export_governance(convention, *, include_internal: bool = True) -> dict[str,
         return user.get_username() if user is not None and include_internal else None
 
     return {
-        "bodies": [
-            {
-                "kind": body.kind,
-                "name": body.name,
-                "mission": body.mission,
-                "members": [
-                    {
-                        "organisation": member.organisation,
-                        "person": member.person,
-                        "role": member.role,
-                        "email": member.email if include_internal else "",
-                        "voting": member.voting,
-                    }
-                    for member in body.members.all()
-                ],
-            }
-            for body in bodies
-        ],
-        "meetings": [
-            {
-                "body": meeting.body.name,
-                "kind": meeting.kind,
-                "date": meeting.date.isoformat(),
-                "title": meeting.title,
-                "location": meeting.location,
-                "agenda": meeting.agenda,
-                "minutes": meeting.minutes,
-                "other_attendees": meeting.other_attendees,
-                "attendance": [
-                    {"member": member_rank[attendance.member_id], "status": attendance.status}
-                    for attendance in sorted(
-                        meeting.attendances.all(), key=lambda a: member_rank[a.member_id]
-                    )
-                ],
-                "decisions": [
-                    {
-                        "kind": decision.kind,
-                        "text": decision.text,
-                        "action": actions.reference(actions.by_pk[decision.node_id])
-                        if decision.node_id in actions.by_pk
-                        else None,
-                        "postponed_to": decision.postponed_to,
-                    }
-                    for decision in meeting.decisions.all()
-                ],
-            }
-            for meeting in meetings
-        ],
-        "reviews": [
-            {
-                "kind": review.kind,
-                "year": review.year,
-                "meeting": meeting_rank.get(review.meeting_id),
-                "summary": review.summary,
-                "highlights": review.highlights,
-                "difficulties": review.difficulties,
-                "outlook": review.outlook,
-                "status": review.status,
-                "closed_at": _datetime(review.closed_at),
-                "closed_by": username(review.closed_by),
-                "snapshot": review.snapshot,
-            }
-            for review in reviews
-        ],
+        "bodies": _export_bodies(bodies, include_internal=include_internal),
+        "meetings": _export_meetings(meetings, member_rank, actions),
+        "reviews": _export_reviews(reviews, meeting_rank, username),
         "plan_versions": _export_versions(versions, actions, username),
     }
+
+
+def _export_bodies(bodies, *, include_internal: bool) -> list[dict]:
+    return [
+        {
+            "kind": body.kind,
+            "name": body.name,
+            "mission": body.mission,
+            "members": [
+                {
+                    "organisation": member.organisation,
+                    "person": member.person,
+                    "role": member.role,
+                    "email": member.email if include_internal else "",
+                    "voting": member.voting,
+                }
+                for member in body.members.all()
+            ],
+        }
+        for body in bodies
+    ]
+
+
+def _export_meetings(meetings, member_rank: dict[int, int], actions: ActionIndex) -> list[dict]:
+    return [
+        {
+            "body": meeting.body.name,
+            "kind": meeting.kind,
+            "date": meeting.date.isoformat(),
+            "title": meeting.title,
+            "location": meeting.location,
+            "agenda": meeting.agenda,
+            "minutes": meeting.minutes,
+            "other_attendees": meeting.other_attendees,
+            "attendance": [
+                {"member": member_rank[attendance.member_id], "status": attendance.status}
+                for attendance in sorted(
+                    meeting.attendances.all(), key=lambda a: member_rank[a.member_id]
+                )
+            ],
+            "decisions": [
+                {
+                    "kind": decision.kind,
+                    "text": decision.text,
+                    "action": actions.reference(actions.by_pk[decision.node_id])
+                    if decision.node_id in actions.by_pk
+                    else None,
+                    "postponed_to": decision.postponed_to,
+                }
+                for decision in meeting.decisions.all()
+            ],
+        }
+        for meeting in meetings
+    ]
+
+
+def _export_reviews(reviews, meeting_rank: dict[int, int], username) -> list[dict]:
+    return [
+        {
+            "kind": review.kind,
+            "year": review.year,
+            "meeting": meeting_rank.get(review.meeting_id),
+            "summary": review.summary,
+            "highlights": review.highlights,
+            "difficulties": review.difficulties,
+            "outlook": review.outlook,
+            "status": review.status,
+            "closed_at": _datetime(review.closed_at),
+            "closed_by": username(review.closed_by),
+            "snapshot": review.snapshot,
+        }
+        for review in reviews
+    ]
 
 
 def _datetime(value: datetime.datetime | None) -> str | None:
