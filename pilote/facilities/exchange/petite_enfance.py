@@ -18,18 +18,17 @@ Numbers of places or ETP travel as strings ("1.7") so that no float rounding cre
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
 
-from pilote.conventions.exchange import ExchangeError
 from pilote.conventions.models import Convention
+from pilote.core.exchange import REFUSED, ExchangeError, Reader, iso_date, plain_number, refused
 
-from .enums import CapacityUnit, Competence, PopulationBasis, SchemaContent, SchemaMode
-from .models import (
+from ..enums import CapacityUnit, Competence, PopulationBasis, SchemaContent, SchemaMode
+from ..models import (
     CompetenceTransfer,
     EarlyChildhoodSettings,
     Schema,
@@ -37,28 +36,13 @@ from .models import (
     SchemaLine,
     SchemaLineYear,
 )
-from .services_petite_enfance import (
+from ..services_petite_enfance import (
     TEXT_COLUMNS,
     PetiteEnfanceError,
     SchemaLineData,
     check_lines,
     get_settings,
 )
-
-REFUSED = "Import impossible, rien n'a été enregistré"
-MAX_ERRORS = 50
-
-
-def _number(value: Decimal | None) -> str | None:
-    """Return a Decimal as its shortest plain text ("189", "1.7", "0.15")."""
-    if value is None:
-        return None
-    return format(value.normalize(), "f")
-
-
-def _date(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
-
 
 # --------------------------------------------------------------------------------------- export
 
@@ -99,8 +83,8 @@ def export_petite_enfance(convention: Convention) -> dict[str, Any]:
             {
                 "commune": schema.commune_id,
                 "zone": schema.zone,
-                "adopted_on": _date(schema.adopted_on),
-                "sent_to_cdsf_on": _date(schema.sent_to_cdsf_on),
+                "adopted_on": iso_date(schema.adopted_on),
+                "sent_to_cdsf_on": iso_date(schema.sent_to_cdsf_on),
                 "notes": schema.notes,
                 "lines": [
                     {
@@ -108,9 +92,9 @@ def export_petite_enfance(convention: Convention) -> dict[str, Any]:
                         "label": line.label,
                         "structure_count": line.structure_count,
                         "unit": line.unit,
-                        "current_value": _number(line.current_value),
+                        "current_value": plain_number(line.current_value),
                         "years": {
-                            str(row.year): _number(row.value)
+                            str(row.year): plain_number(row.value)
                             for row in sorted(line.years.all(), key=lambda r: r.year)
                         },
                         **{name: getattr(line, name) for name in TEXT_COLUMNS},
@@ -134,45 +118,11 @@ def export_petite_enfance(convention: Convention) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------- import
 
 
-class _Reader:
-    """Collect the problems of one document, each with where it is, in French."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def error(self, where: str, message: str) -> None:
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(f"{where} : {message}")
-
-    def obj(self, value: Any, where: str, key: str) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.error(where, f"« {key} » doit être un objet.")
-            return {}
-        return value
-
-    def objects(self, parent: dict, key: str, where: str) -> list[dict]:
-        value = parent.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            self.error(where, f"« {key} » doit être une liste d'objets.")
-            return []
-        return value
-
-    def text(self, obj: dict, key: str, where: str, *, max_length: int | None = None) -> str:
-        value = obj.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            self.error(where, f"« {key} » doit être un texte.")
-            return ""
-        if max_length and len(value) > max_length:
-            self.error(where, f"« {key} » dépasse {max_length} caractères.")
-        return value
+class _Reader(Reader):
+    """The exchange's reader, with the counts of the petite-enfance settings."""
 
     def count(self, obj: dict, key: str, where: str, *, high: int) -> int | None:
+        """Return a whole number between 0 and high, or None."""
         value = obj.get(key)
         if value is None:
             return None
@@ -181,36 +131,10 @@ class _Reader:
             return None
         return value
 
-    def date(self, obj: dict, key: str, where: str) -> datetime.date | None:
-        value = obj.get(key)
-        if value in (None, ""):
-            return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.error(where, f"« {key} » n'est pas une date valide (AAAA-MM-JJ) : {value!r}.")
-            return None
-
-    def decimal(self, value: Any, where: str, label: str) -> Decimal | None:
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(where, f"« {label} » doit être un nombre.")
-            return None
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.error(where, f"« {label} » doit être un nombre : {value!r}.")
-            return None
-        if not number.is_finite():
-            self.error(where, f"« {label} » doit être un nombre : {value!r}.")
-            return None
-        return number
-
 
 def _read_settings(reader: _Reader, data: dict) -> dict:
     where = "réglages petite enfance"
-    settings = reader.obj(data.get("settings"), where, "settings")
+    settings = reader.object(data.get("settings"), where, "settings")
     basis = settings.get("population_basis") or PopulationBasis.TOTALE
     if basis not in PopulationBasis.values:
         reader.error(where, f"population retenue inconnue : {basis!r} (totale ou municipale).")
@@ -225,7 +149,7 @@ def _read_settings(reader: _Reader, data: dict) -> dict:
 
 def _read_transfers(reader: _Reader, data: dict, convention: Convention, communes: dict) -> list:
     rows = []
-    items = reader.objects(data, "transfers", "transferts")
+    items = reader.object_list(data, "transfers", "transferts")
     if items and not convention.epci_id:
         reader.error(
             "transferts", "la CTG n'a pas d'EPCI : aucune compétence ne peut être transférée."
@@ -266,7 +190,7 @@ def _read_line(reader: _Reader, item: dict, where: str) -> SchemaLineData:
     unit = item.get("unit") or CapacityUnit.PLACES
     if unit not in CapacityUnit.values:
         reader.error(where, f"unité inconnue : {unit!r} (places ou etp).")
-    raw_years = reader.obj(item.get("years"), where, "years")
+    raw_years = reader.object(item.get("years"), where, "years")
     values: dict[int, Decimal] = {}
     for key, raw in raw_years.items():
         if not str(key).isdigit():
@@ -289,7 +213,7 @@ def _read_line(reader: _Reader, item: dict, where: str) -> SchemaLineData:
 def _read_schemas(reader: _Reader, data: dict, convention: Convention, communes: dict) -> list:
     prepared = []
     seen: set[tuple[str | None, str]] = set()
-    for index, item in enumerate(reader.objects(data, "schemas", "schémas"), start=1):
+    for index, item in enumerate(reader.object_list(data, "schemas", "schémas"), start=1):
         code = item.get("commune")
         where = f"schéma n° {index}" + (f" ({code})" if code else " (EPCI)")
         if code is not None and (not isinstance(code, str) or code not in communes):
@@ -306,14 +230,14 @@ def _read_schemas(reader: _Reader, data: dict, convention: Convention, communes:
             reader.error(where, "la date d'envoi au CDSF précède la date d'adoption.")
         lines = [
             _read_line(reader, line, f"{where}, ligne {number}")
-            for number, line in enumerate(reader.objects(item, "lines", where), start=1)
+            for number, line in enumerate(reader.object_list(item, "lines", where), start=1)
         ]
         try:
             check_lines(convention, lines)
         except PetiteEnfanceError as error:
             reader.error(where, error.message)
         checklist = {}
-        for number, entry in enumerate(reader.objects(item, "checklist", where), start=1):
+        for number, entry in enumerate(reader.object_list(item, "checklist", where), start=1):
             entry_where = f"{where}, contenu attendu n° {number}"
             content = entry.get("content")
             if content not in SchemaContent.values:
@@ -361,7 +285,7 @@ def import_petite_enfance(convention: Convention, data: Any) -> None:
     transfers = _read_transfers(reader, data, convention, communes)
     schemas = _read_schemas(reader, data, convention, communes)
     if reader.errors:
-        raise ExchangeError(f"{REFUSED} :\n- " + "\n- ".join(reader.errors))
+        raise refused(reader.errors)
     with transaction.atomic():
         EarlyChildhoodSettings.objects.filter(convention=convention).delete()
         CompetenceTransfer.objects.filter(convention=convention).delete()

@@ -13,12 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch
 
+from pilote.core.exchange import MAX_ERRORS, REFUSED, ExchangeError, amount, refused
 from pilote.plans.models import PlanNode
 
-from .enums import CapacityUnit, FacilityStatus
-from .exceptions import FacilitiesError
-from .models import Facility
-from .services_register import (
+from ..enums import CapacityUnit, FacilityStatus
+from ..exceptions import FacilitiesError
+from ..models import Facility
+from ..services_register import (
     ActionIndex,
     FacilityChecker,
     FacilityData,
@@ -28,10 +29,6 @@ from .services_register import (
 
 MAX_FACILITIES = 20_000
 TEXT_FIELDS = {"manager": 255, "name": 255, "kind": 24, "subkind": 120, "notes": None}
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def export_facilities(convention) -> list[dict[str, Any]]:
@@ -52,7 +49,7 @@ def export_facilities(convention) -> list[dict[str, Any]]:
             "kind": facility.kind,
             "subkind": facility.subkind,
             "commune": facility.commune_id,
-            "capacity": _decimal(facility.capacity),
+            "capacity": amount(facility.capacity),
             "capacity_unit": facility.capacity_unit,
             "age_min": facility.age_min,
             "age_max": facility.age_max,
@@ -62,7 +59,7 @@ def export_facilities(convention) -> list[dict[str, Any]]:
             "notes": facility.notes,
             "actions": [actions.reference(node) for node in actions.sorted(facility.actions.all())],
             "bonuses": {
-                str(bonus.year): _decimal(bonus.amount)
+                str(bonus.year): amount(bonus.amount)
                 for bonus in sorted(facility.bonuses.all(), key=lambda b: b.year)
             },
         }
@@ -73,19 +70,16 @@ def export_facilities(convention) -> list[dict[str, Any]]:
 def import_facilities(convention, data: list[dict]) -> None:
     """Add the facilities of an exported list to the CTG, all or nothing.
 
-    Raise pilote.conventions.exchange.ExchangeError, with every problem in French, when the
+    Raise pilote.core.exchange.ExchangeError, with every problem in French, when the
     list cannot be imported.
     """
-    # Imported here: conventions.exchange may import this module to export a whole CTG.
-    from pilote.conventions.exchange import ExchangeError
-
-    refused = "Import impossible, rien n'a été enregistré :\n- "
+    refusal = f"{REFUSED} :\n- "
     if data is None:
         return
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ExchangeError(refused + "« facilities » doit être une liste d'objets.")
+        raise ExchangeError(refusal + "« facilities » doit être une liste d'objets.")
     if len(data) > MAX_FACILITIES:
-        raise ExchangeError(refused + f"la liste dépasse {MAX_FACILITIES} équipements.")
+        raise ExchangeError(refusal + f"la liste dépasse {MAX_FACILITIES} équipements.")
     communes = {commune.code: commune for commune in territory_communes(convention)}
     actions = ActionIndex(convention)
     checker = FacilityChecker(convention)
@@ -104,12 +98,12 @@ def import_facilities(convention, data: list[dict]) -> None:
         if len(errors) >= 50:
             break
     if errors:
-        raise ExchangeError(refused + "\n- ".join(errors[:50]))
+        raise refused(errors[:MAX_ERRORS])
     try:
         with transaction.atomic():
             save_facilities(convention, [(None, facility) for facility in prepared])
     except FacilitiesError as error:
-        raise ExchangeError(refused + str(error)) from error
+        raise ExchangeError(refusal + str(error)) from error
 
 
 def _read(item: dict, communes: dict, actions: ActionIndex, problems: list[str]):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilote.conventions.exchange import dumps, export_convention
 from pilote.conventions.models import Convention
+from pilote.exchange.services import dumps, export_convention
 
 
 class Command(BaseCommand):

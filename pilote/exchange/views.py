@@ -1,6 +1,6 @@
 """Download a CTG as JSON and create one from such a file (see docs/json-format.md).
 
-The views are thin: pilote.conventions.exchange reads and writes the format.
+The views are thin: pilote.exchange.services reads and writes the format.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilote.accounts.perms import can_create_convention, can_see_internal_notes
+from pilote.conventions.access import get_convention_for_user
+from pilote.conventions.forms import ImportForm, error_summary, megabytes
+from pilote.core.downloads import attachment_header
 
-from .access import get_convention_for_user
-from .exchange import ExchangeError, export_convention, import_convention, loads
-from .forms import ImportForm, error_summary, megabytes
+from .services import ExchangeError, export_convention, import_convention, loads
 
 
 @login_required
@@ -32,7 +33,7 @@ def convention_export(request: HttpRequest, slug: str) -> HttpResponse:
     if not internal:
         _strip_internal_notes(data)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{convention.slug}.json"'
+    response["Content-Disposition"] = attachment_header(f"{convention.slug}.json")
     return response
 
 

@@ -1,16 +1,18 @@
 """The facilities part of the CTG JSON export: register, diagnostic figures, petite enfance.
 
-conventions.exchange calls these two functions, so that one JSON file still holds a whole CTG.
+pilote.exchange calls these two functions, so that one JSON file still holds a whole CTG.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .exceptions import FacilitiesError
-from .exchange_figures import export_figures, import_figures
-from .exchange_petite_enfance import export_petite_enfance, import_petite_enfance
-from .exchange_register import export_facilities, import_facilities
+from pilote.core.exchange import REFUSED, ExchangeError
+
+from ..exceptions import FacilitiesError
+from .figures import export_figures, import_figures
+from .petite_enfance import export_petite_enfance, import_petite_enfance
+from .register import export_facilities, import_facilities
 
 
 def export_sections(convention) -> dict[str, Any]:
@@ -24,9 +26,6 @@ def export_sections(convention) -> dict[str, Any]:
 
 def import_sections(convention, data: dict[str, Any]) -> None:
     """Write the sections present in an export into a just-imported CTG (caller's transaction)."""
-    # Imported here: conventions.exchange imports this module lazily, and the reverse at the top.
-    from pilote.conventions.exchange import ExchangeError
-
     try:
         if "facilities" in data:
             import_facilities(convention, data["facilities"])
@@ -35,4 +34,4 @@ def import_sections(convention, data: dict[str, Any]) -> None:
         if "petite_enfance" in data:
             import_petite_enfance(convention, data["petite_enfance"])
     except FacilitiesError as error:
-        raise ExchangeError(f"Import impossible, rien n'a été enregistré : {error}") from error
+        raise ExchangeError(f"{REFUSED} : {error}") from error

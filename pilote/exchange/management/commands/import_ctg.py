@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pilote.conventions.exchange import ExchangeError, import_convention, loads
+from pilote.exchange.services import ExchangeError, import_convention, loads
 
 
 class Command(BaseCommand):

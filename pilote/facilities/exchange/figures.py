@@ -11,10 +11,10 @@ from typing import Any
 
 from django.db import transaction
 
-from pilote.conventions.exchange import ExchangeError
+from pilote.core.exchange import MAX_ERRORS, REFUSED, ExchangeError, refused
 
-from .enums import AreaKind, FigureKind
-from .imports_figures import (
+from ..enums import AreaKind, FigureKind
+from ..imports_figures import (
     THOUSANDTH,
     VALUE_LIMIT,
     YEAR_MAX,
@@ -23,7 +23,7 @@ from .imports_figures import (
     known_label_kind,
     normalize_code,
 )
-from .models import TerritoryFigure
+from ..models import TerritoryFigure
 
 MAX_FIGURES = 20_000
 
@@ -61,13 +61,9 @@ def import_figures(convention, data: Any) -> None:
     if data is None:
         data = []
     if not isinstance(data, list):
-        raise ExchangeError(
-            "Import impossible, rien n'a été enregistré : « figures » doit être une liste."
-        )
+        raise ExchangeError(f"{REFUSED} : « figures » doit être une liste.")
     if len(data) > MAX_FIGURES:
-        raise ExchangeError(
-            f"Import impossible, rien n'a été enregistré : plus de {MAX_FIGURES} chiffres."
-        )
+        raise ExchangeError(f"{REFUSED} : plus de {MAX_FIGURES} chiffres.")
     errors: list[str] = []
     items = []
     for index, item in enumerate(data, start=1):
@@ -95,8 +91,7 @@ def import_figures(convention, data: Any) -> None:
         seen[key] = where
         figures.append(figure)
     if errors:
-        shown = errors[:50]
-        raise ExchangeError("Import impossible, rien n'a été enregistré :\n- " + "\n- ".join(shown))
+        raise refused(errors[:MAX_ERRORS])
     with transaction.atomic():
         TerritoryFigure.objects.filter(convention=convention).delete()
         for figure in figures:
