@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pilote.facilities",
     "pilote.imports",
     "pilote.governance",
+    "pilote.exchange",
     "pilote.reports",
     "pilote.pages",
     "pilote.demo",

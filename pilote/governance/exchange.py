@@ -1,7 +1,7 @@
 """The governance of a CTG in its JSON exchange format: the « governance » section.
 
 Bodies with their members, meetings with their attendance and decisions, bilans (with their
-frozen content, as stored) and the versions of the plan. conventions.exchange calls the two
+frozen content, as stored) and the versions of the plan. pilote.exchange calls the two
 functions below after the plan is written, in the import's transaction, so that one JSON file
 still holds a whole CTG (format in docs/json-format.md). The section is left out of an export
 when the CTG has no governance, and a document without it imports nothing here.
@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from pilote.core.exchange import REFUSED, ExchangeError, Reader, check_pks
 from pilote.facilities.services_register import ActionIndex
 
 from .enums import (
@@ -39,11 +40,10 @@ from .models import Attendance, Body, BodyMember, Decision, Meeting, PlanVersion
 
 SECTION = "governance"
 MAX_ITEMS = 5_000
-MAX_ERRORS = 50
 MAX_RANK = 1_000_000
 TEXT_LIMIT = 255
 YEARS = (1900, 2200)
-REFUSED = "Import impossible, rien n'a été enregistré :\n- "
+REFUSAL = f"{REFUSED} :\n- "
 
 
 # --------------------------------------------------------------------------- export
@@ -99,72 +99,84 @@ def export_governance(convention, *, include_internal: bool = True) -> dict[str,
         return user.get_username() if user is not None and include_internal else None
 
     return {
-        "bodies": [
-            {
-                "kind": body.kind,
-                "name": body.name,
-                "mission": body.mission,
-                "members": [
-                    {
-                        "organisation": member.organisation,
-                        "person": member.person,
-                        "role": member.role,
-                        "email": member.email if include_internal else "",
-                        "voting": member.voting,
-                    }
-                    for member in body.members.all()
-                ],
-            }
-            for body in bodies
-        ],
-        "meetings": [
-            {
-                "body": meeting.body.name,
-                "kind": meeting.kind,
-                "date": meeting.date.isoformat(),
-                "title": meeting.title,
-                "location": meeting.location,
-                "agenda": meeting.agenda,
-                "minutes": meeting.minutes,
-                "other_attendees": meeting.other_attendees,
-                "attendance": [
-                    {"member": member_rank[attendance.member_id], "status": attendance.status}
-                    for attendance in sorted(
-                        meeting.attendances.all(), key=lambda a: member_rank[a.member_id]
-                    )
-                ],
-                "decisions": [
-                    {
-                        "kind": decision.kind,
-                        "text": decision.text,
-                        "action": actions.reference(actions.by_pk[decision.node_id])
-                        if decision.node_id in actions.by_pk
-                        else None,
-                        "postponed_to": decision.postponed_to,
-                    }
-                    for decision in meeting.decisions.all()
-                ],
-            }
-            for meeting in meetings
-        ],
-        "reviews": [
-            {
-                "kind": review.kind,
-                "year": review.year,
-                "meeting": meeting_rank.get(review.meeting_id),
-                "summary": review.summary,
-                "highlights": review.highlights,
-                "difficulties": review.difficulties,
-                "outlook": review.outlook,
-                "status": review.status,
-                "closed_at": _datetime(review.closed_at),
-                "closed_by": username(review.closed_by),
-                "snapshot": review.snapshot,
-            }
-            for review in reviews
-        ],
+        "bodies": _export_bodies(bodies, include_internal=include_internal),
+        "meetings": _export_meetings(meetings, member_rank, actions),
+        "reviews": _export_reviews(reviews, meeting_rank, username),
         "plan_versions": _export_versions(versions, actions, username),
     }
+
+
+def _export_bodies(bodies, *, include_internal: bool) -> list[dict]:
+    return [
+        {
+            "kind": body.kind,
+            "name": body.name,
+            "mission": body.mission,
+            "members": [
+                {
+                    "organisation": member.organisation,
+                    "person": member.person,
+                    "role": member.role,
+                    "email": member.email if include_internal else "",
+                    "voting": member.voting,
+                }
+                for member in body.members.all()
+            ],
+        }
+        for body in bodies
+    ]
+
+
+def _export_meetings(meetings, member_rank: dict[int, int], actions: ActionIndex) -> list[dict]:
+    return [
+        {
+            "body": meeting.body.name,
+            "kind": meeting.kind,
+            "date": meeting.date.isoformat(),
+            "title": meeting.title,
+            "location": meeting.location,
+            "agenda": meeting.agenda,
+            "minutes": meeting.minutes,
+            "other_attendees": meeting.other_attendees,
+            "attendance": [
+                {"member": member_rank[attendance.member_id], "status": attendance.status}
+                for attendance in sorted(
+                    meeting.attendances.all(), key=lambda a: member_rank[a.member_id]
+                )
+            ],
+            "decisions": [
+                {
+                    "kind": decision.kind,
+                    "text": decision.text,
+                    "action": actions.reference(actions.by_pk[decision.node_id])
+                    if decision.node_id in actions.by_pk
+                    else None,
+                    "postponed_to": decision.postponed_to,
+                }
+                for decision in meeting.decisions.all()
+            ],
+        }
+        for meeting in meetings
+    ]
+
+
+def _export_reviews(reviews, meeting_rank: dict[int, int], username) -> list[dict]:
+    return [
+        {
+            "kind": review.kind,
+            "year": review.year,
+            "meeting": meeting_rank.get(review.meeting_id),
+            "summary": review.summary,
+            "highlights": review.highlights,
+            "difficulties": review.difficulties,
+            "outlook": review.outlook,
+            "status": review.status,
+            "closed_at": _datetime(review.closed_at),
+            "closed_by": username(review.closed_by),
+            "snapshot": review.snapshot,
+        }
+        for review in reviews
+    ]
 
 
 def _datetime(value: datetime.datetime | None) -> str | None:
@@ -226,14 +238,11 @@ def import_governance(convention, section: Any) -> None:
     """Add the governance of an exported document to the CTG (caller's transaction).
 
     The whole section is checked before any of it is written; raise
-    pilote.conventions.exchange.ExchangeError, with every problem in French, when it cannot be
+    pilote.core.exchange.ExchangeError, with every problem in French, when it cannot be
     imported (import_convention's transaction then drops the CTG written just before).
     """
-    # Imported here: conventions.exchange imports this module lazily, and the reverse at the top.
-    from pilote.conventions.exchange import ExchangeError
-
     if not isinstance(section, dict):
-        raise ExchangeError(REFUSED + "« governance » doit être un objet.")
+        raise ExchangeError(REFUSAL + "« governance » doit être un objet.")
     reader = _Reader()
     prepared = _Prepared()
     actions = ActionIndex(convention)
@@ -242,44 +251,24 @@ def import_governance(convention, section: Any) -> None:
     _read_reviews(reader, section, prepared)
     _read_versions(reader, section, prepared, convention, len(actions.order))
     if reader.errors:
-        raise ExchangeError(REFUSED + "\n- ".join(reader.errors))
+        raise ExchangeError(REFUSAL + "\n- ".join(reader.errors))
     _write(convention, prepared, actions)
 
 
-class _Reader:
-    """Check values of the section, collecting French messages with their location."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def error(self, where: str, message: str) -> None:
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(f"{where} : {message}")
+class _Reader(Reader):
+    """The exchange's reader: texts kept as written, dates required, lists bounded."""
 
     def items(self, obj: dict, key: str, where: str) -> list[dict]:
-        value = obj.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            self.error(where, f"« {key} » doit être une liste d'objets.")
-            return []
-        if len(value) > MAX_ITEMS:
-            self.error(where, f"« {key} » dépasse {MAX_ITEMS} éléments.")
-            return []
-        return value
+        """Return a list of at most MAX_ITEMS objects."""
+        return self.object_list(obj, key, where, max_items=MAX_ITEMS)
 
     def text(self, obj: dict, key: str, where: str, *, required=False, limit=None) -> str:
-        value = obj.get(key)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            self.error(where, f"« {key} » doit être un texte.")
-            return ""
-        if required and not value.strip():
-            self.error(where, f"« {key} » est obligatoire.")
-        if limit and len(value) > limit:
-            self.error(where, f"« {key} » dépasse {limit} caractères.")
-        return value
+        """Return a text as written (a required one must not be blank)."""
+        return super().text(obj, key, where, required=required, max_length=limit, strip=False)
+
+    def date(self, obj: dict, key: str, where: str) -> datetime.date | None:
+        """Return a required AAAA-MM-JJ date, or None."""
+        return super().date(obj, key, where, required=True)
 
     def choice(self, obj: dict, key: str, where: str, choices, unknown: str) -> str:
         """Return a value among choices; `unknown` says it in French ("type d'instance inconnu")."""
@@ -288,33 +277,6 @@ class _Reader:
             self.error(where, f"{unknown} : {value!r} (valeurs : {', '.join(choices.values)}).")
             return ""
         return value
-
-    def integer(self, obj: dict, key: str, where: str, *, required=False, low=None, high=None):
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.error(where, f"« {key} » est obligatoire.")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(where, f"« {key} » doit être un nombre entier.")
-            return None
-        if (low is not None and value < low) or (high is not None and value > high):
-            self.error(where, f"« {key} » doit être compris entre {low} et {high}.")
-            return None
-        return value
-
-    def date(self, obj: dict, key: str, where: str) -> datetime.date | None:
-        value = obj.get(key)
-        if value in (None, ""):
-            self.error(where, f"« {key} » est obligatoire (format AAAA-MM-JJ).")
-            return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.error(
-                where, f"« {key} » n'est pas une date valide (format AAAA-MM-JJ) : {value!r}."
-            )
-            return None
 
     def moment(self, obj: dict, key: str, where: str) -> datetime.datetime | None:
         value = obj.get(key)
@@ -560,19 +522,12 @@ def _read_versions(
 # --------------------------------------------------------------------------- writing
 
 
-def _check_pks(created) -> None:
-    if created and created[0].pk is None:  # backends without RETURNING
-        from pilote.conventions.exchange import ExchangeError
-
-        raise ExchangeError("La base de données ne renvoie pas les identifiants créés.")
-
-
 def _write(convention, prepared: _Prepared, actions: ActionIndex) -> None:
     """Write the checked governance in bulk (no history rows: the import is one event)."""
     bodies = [body for body, _members in prepared.bodies]
     for body in bodies:
         body.convention = convention
-    _check_pks(Body.objects.bulk_create(bodies))
+    check_pks(Body.objects.bulk_create(bodies))
     members_of: list[list[BodyMember]] = []
     all_members = []
     for body, members in prepared.bodies:
@@ -580,14 +535,14 @@ def _write(convention, prepared: _Prepared, actions: ActionIndex) -> None:
             member.body = body
         members_of.append(members)
         all_members += members
-    _check_pks(BodyMember.objects.bulk_create(all_members))
+    check_pks(BodyMember.objects.bulk_create(all_members))
 
     meetings = []
     for meeting, body_index, _attendance, _decisions in prepared.meetings:
         meeting.convention = convention
         meeting.body = bodies[body_index]
         meetings.append(meeting)
-    _check_pks(Meeting.objects.bulk_create(meetings))
+    check_pks(Meeting.objects.bulk_create(meetings))
     attendances, decisions = [], []
     for meeting, body_index, attendance, meeting_decisions in prepared.meetings:
         members = members_of[body_index]
@@ -649,7 +604,7 @@ def _write_versions(convention, prepared: _Prepared, users: dict, actions: Actio
             for row in version.nodes
         ]
         versions.append(version)
-    _check_pks(PlanVersion.objects.bulk_create(versions))
+    check_pks(PlanVersion.objects.bulk_create(versions))
     # taken_at is set on creation: give each version back its own.
     for version, _amendment, _taken_by, taken_at in prepared.versions:
         if taken_at is not None:

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from pilote.conventions.access import get_convention_for_user
 from pilote.core.downloads import XLSX, download_response
+from pilote.core.table_writers import TableExport, to_xlsx
 from pilote.plans.models import PlanNode
-from pilote.reports.spreadsheets import TableExport, to_xlsx
 
 from . import exports, services
 from .followup import filter_rows, load_row, load_rows, row_html, rows_html

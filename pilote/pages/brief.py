@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from pilote.conventions.models import Convention
 from pilote.core.formats import DASH, NBSP, french_number
-from pilote.governance.queries import next_copil_date
+from pilote.governance.bodies.queries import next_copil_date
 from pilote.monitoring.dashboard import (
     Dashboard,
     IndicatorSeries,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from pilote.conventions.models import Amendment, Convention, Signatory
-from pilote.governance.queries import next_copil_date
+from pilote.governance.bodies.queries import next_copil_date
 from pilote.plans import tree
 from pilote.plans.enums import REQUIRED_THEMATICS
 from pilote.plans.models import PlanLevel, PlanNode, Thematic

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
-from pilote.governance.queries import next_copil_date
+from pilote.governance.bodies.queries import next_copil_date
 from pilote.monitoring import dashboard as figures
 from pilote.monitoring.views_dashboard import (
     followup_params,
@@ -32,7 +32,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "dashboard",
         {
             "board": board,
-            # A planned COPIL meeting wins over the CTG's own field (pilote.governance.queries).
+            # A planned COPIL meeting wins over the CTG's own field (governance.bodies.queries).
             "next_copil": next_copil_date(convention),
             "params": followup_params(),
             "can_edit": can_edit_convention(request.user, convention),

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from pilote.conventions.exchange import ExchangeError
+from pilote.core.exchange import ExchangeError
 from pilote.facilities.enums import CapacityUnit, FundingMode
-from pilote.facilities.exchange_register import export_facilities, import_facilities
+from pilote.facilities.exchange.register import export_facilities, import_facilities
 from pilote.facilities.models import Facility
 from pilote.facilities.services_register import FacilityData, update_facility
 from pilote.plans.models import PlanNode
