@@ -4,7 +4,8 @@ django-simple-history writes one historical row per save (and per change of a re
 many-to-many field). This module reads them back for one CTG in a bounded number of queries:
 each historical table is read newest first up to a limit, the rows are merged by date in Python,
 the rows of one edit (a save followed by its many-to-many changes) are grouped into one entry,
-and each entry is compared with the row before it to say what changed.
+and each entry is compared with the row before it to say what changed. What is read is listed
+in history_sources (one Source per recorded model), how an entry is worded in history_entries.
 
 The JSON import and the demo loading write the plan (and the JSON import the governance) with
 bulk_create, which records no history: the CTG's own creation row (and those of its plan levels)
