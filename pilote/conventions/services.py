@@ -249,6 +249,11 @@ def update_territory(
             convention.communes.add(*added)
 
 
+# ---------------------------------------------------------------------------------------------
+# Signatories and avenants (the plan levels: pilote.plans.levels)
+# ---------------------------------------------------------------------------------------------
+
+
 def replace_signatories(
     convention: Convention, *, by, signatories: Sequence[SignatoryData]
 ) -> None:

@@ -160,11 +160,6 @@ def _node_label(node: PlanNode) -> str:
     return f"{node.number} « {title} »" if node.number else f"« {title} »"
 
 
-# ---------------------------------------------------------------------------------------------
-# Signatories, avenants and plan levels
-# ---------------------------------------------------------------------------------------------
-
-
 def outside_period_warning(sender, *, convention: Convention, **kwargs) -> str:
     """Return a warning when plan elements are planned outside the CTG's period, else ""."""
     outside = nodes_outside_period(convention)
