@@ -18,7 +18,7 @@ from pilote.plans.models import PlanNode
 from .enums import CapacityUnit, FacilityStatus
 from .exceptions import FacilitiesError
 from .models import Facility
-from .services_register import (
+from .register.services import (
     ActionIndex,
     FacilityChecker,
     FacilityData,

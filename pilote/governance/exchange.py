@@ -25,7 +25,7 @@ from django.core.validators import validate_email
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from pilote.facilities.services_register import ActionIndex
+from pilote.facilities.register.services import ActionIndex
 
 from .enums import (
     AttendanceStatus,

@@ -9,10 +9,10 @@ import datetime
 
 import pytest
 
-from pilote.facilities import ao
-from pilote.facilities.ao import CommunePopulation, Holder, Level, Register, assess
 from pilote.facilities.enums import Competence, PopulationBasis
-from pilote.facilities.services_petite_enfance import assess_convention
+from pilote.facilities.petite_enfance import ao
+from pilote.facilities.petite_enfance.ao import CommunePopulation, Holder, Level, Register, assess
+from pilote.facilities.petite_enfance.services import assess_convention
 from pilote.territories.models import Commune
 
 NEEDS, INFORM, PLAN, QUALITY = (

@@ -22,7 +22,7 @@ from pilote.facilities.models import (
     Schema,
     SchemaLine,
 )
-from pilote.facilities.services_petite_enfance import (
+from pilote.facilities.petite_enfance.services import (
     PetiteEnfanceError,
     SchemaData,
     create_schema,

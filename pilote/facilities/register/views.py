@@ -22,12 +22,13 @@ from pilote.conventions.forms import error_summary, megabytes
 from pilote.plans.models import PlanNode
 from pilote.territories.text import NARROW_NO_BREAK_SPACE
 
-from . import exports_register
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .exceptions import FacilitiesError
-from .filters_register import FacilityFilter
-from .forms_register import SUBKIND_SUGGESTIONS, FacilityForm, ImportUploadForm
-from .imports_register import (
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..exceptions import FacilitiesError
+from ..models import Facility, FacilityBonus
+from . import exports
+from .filters import FacilityFilter
+from .forms import SUBKIND_SUGGESTIONS, FacilityForm, ImportUploadForm
+from .imports import (
     COLUMNS,
     ImportReport,
     apply_import,
@@ -36,8 +37,7 @@ from .imports_register import (
     table_from_dict,
     table_to_dict,
 )
-from .models import Facility, FacilityBonus
-from .services_register import (
+from .services import (
     BONUS_YEARS_AFTER,
     BONUS_YEARS_BEFORE,
     create_facility,
@@ -460,9 +460,7 @@ def _import_page(request, convention, form, report: ImportReport | None, token: 
 @require_GET
 def register_template(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    response = HttpResponse(
-        exports_register.template_xlsx(convention), content_type=exports_register.XLSX_TYPE
-    )
+    response = HttpResponse(exports.template_xlsx(convention), content_type=exports.XLSX_TYPE)
     filename = f"modele-equipements-{convention.slug}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -480,11 +478,11 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Format d'export inconnu : csv ou xlsx.")
     _filterset, facilities = _filtered(request, convention)
     if file_format == "csv":
-        content = exports_register.register_csv(convention, facilities)
-        content_type = exports_register.CSV_TYPE
+        content = exports.register_csv(convention, facilities)
+        content_type = exports.CSV_TYPE
     else:
-        content = exports_register.register_xlsx(convention, facilities)
-        content_type = exports_register.XLSX_TYPE
+        content = exports.register_xlsx(convention, facilities)
+        content_type = exports.XLSX_TYPE
     response = HttpResponse(content, content_type=content_type)
     filename = f"equipements-{convention.slug}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .enums import (
+from ..enums import (
     UNDER_3_KINDS,
     AreaKind,
     CapacityUnit,
@@ -27,7 +27,7 @@ from .enums import (
     FacilityStatus,
     FigureKind,
 )
-from .enums import FundingMode as Funding
+from ..enums import FundingMode as Funding
 
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
@@ -367,7 +367,7 @@ def load_coverage(convention) -> CoverageTable:
     """Return the coverage table of a CTG, read in four queries whatever its size."""
     from pilote.territories.models import Commune
 
-    from .models import Facility, TerritoryFigure
+    from ..models import Facility, TerritoryFigure
 
     communes = list(convention.communes.order_by("name", "code").values_list("code", "name"))
     facilities = [

@@ -1,7 +1,7 @@
 """Read a file of territory figures: the Pilote CTG template, or a data.caf.fr coverage file.
 
 Reading never writes: it returns the figures found, each with the line it comes from, and every
-bad row with its line number and a French message. `services_figures.apply_import` writes them,
+bad row with its line number and a French message. `figures.services.apply_import` writes them,
 all or nothing. data.caf.fr files (`txcouv_pe_*`, `nbpla_pe_*`) are recognised by their columns
 (docs/data-sources.md lists the columns read and what is assumed about them).
 """
@@ -18,8 +18,8 @@ from pathlib import PurePath
 
 from pilote.core.tabular import Row, Table, TabularError, normalize_header, parse_number, read_table
 
-from .enums import AreaKind, FigureKind
-from .exceptions import FacilitiesError
+from ..enums import AreaKind, FigureKind
+from ..exceptions import FacilitiesError
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 VALUE_LIMIT = Decimal("1e11")  # TerritoryFigure.value: 14 digits, 3 of them decimals

@@ -10,9 +10,9 @@ from django.conf import settings
 from pilote.core.forms import PiloteForm
 from pilote.core.tabular import parse_number
 
-from .enums import AreaKind, FigureKind
-from .imports_figures import YEAR_MAX, YEAR_MIN
-from .services_figures import FigureData
+from ..enums import AreaKind, FigureKind
+from .imports import YEAR_MAX, YEAR_MIN
+from .services import FigureData
 
 IMPORT_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm")
 

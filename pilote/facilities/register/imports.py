@@ -35,10 +35,10 @@ from pilote.plans.models import PlanNode
 from pilote.territories.models import Commune
 from pilote.territories.text import normalize_search
 
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .exceptions import FacilitiesError
-from .models import Facility
-from .services_register import (
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..exceptions import FacilitiesError
+from ..models import Facility
+from .services import (
     ActionIndex,
     FacilityChecker,
     FacilityData,

@@ -17,9 +17,9 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.conventions.models import Convention
 
-from . import exports_petite_enfance as exports
-from . import services_petite_enfance as services
-from .forms_petite_enfance import (
+from ..models import Schema
+from . import exports, services
+from .forms import (
     ChecklistForm,
     SchemaForm,
     SchemaLineForm,
@@ -27,8 +27,7 @@ from .forms_petite_enfance import (
     SettingsForm,
     TransfersForm,
 )
-from .models import Schema
-from .services_petite_enfance import PetiteEnfanceError
+from .services import PetiteEnfanceError
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_TITLE = "Petite enfance : autorités organisatrices"

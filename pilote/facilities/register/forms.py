@@ -10,9 +10,9 @@ from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 from pilote.plans.forms import node_label
 from pilote.plans.models import PlanNode
 
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .models import Facility
-from .services_register import (
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..models import Facility
+from .services import (
     AGE_MAX,
     OPENING_YEARS,
     ActionIndex,

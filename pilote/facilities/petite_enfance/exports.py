@@ -23,8 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from pilote.conventions.models import Convention
 
-from .models import Schema, SchemaLine
-from .services_petite_enfance import TEXT_COLUMNS, Checklist
+from ..models import Schema, SchemaLine
+from .services import TEXT_COLUMNS, Checklist
 
 TITLE = "Schéma pluriannuel de maintien et de développement de l'offre d'accueil du jeune enfant"
 TEXT_HEADERS = {

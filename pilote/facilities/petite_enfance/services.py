@@ -21,8 +21,7 @@ from pilote.plans.models import Indicator
 from pilote.territories.models import Commune
 from pilote.territories.text import normalize_search
 
-from . import ao, bonus
-from .enums import (
+from ..enums import (
     CapacityUnit,
     Competence,
     FacilityKind,
@@ -32,8 +31,8 @@ from .enums import (
     SchemaContent,
     SchemaMode,
 )
-from .exceptions import FacilitiesError
-from .models import (
+from ..exceptions import FacilitiesError
+from ..models import (
     CompetenceTransfer,
     EarlyChildhoodSettings,
     Facility,
@@ -43,6 +42,7 @@ from .models import (
     SchemaLineYear,
     TerritoryFigure,
 )
+from . import ao, bonus
 
 MAX_LINES = 50
 MAX_TEXT = 5_000

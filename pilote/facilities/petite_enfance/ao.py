@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .enums import Competence, PopulationBasis
+from ..enums import Competence, PopulationBasis
 
 PLANNING_THRESHOLD = 3_500
 SCHEMA_THRESHOLD = 10_000

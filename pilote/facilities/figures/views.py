@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 
-from . import services_figures as services
+from ..enums import AreaKind, FigureKind
+from ..exceptions import FacilitiesError
+from ..models import TerritoryFigure
+from . import services
 from .coverage import coverage_chart, load_coverage
-from .enums import AreaKind, FigureKind
-from .exceptions import FacilitiesError
-from .forms_figures import FigureFilterForm, FigureForm, FigureImportForm, megabytes
-from .imports_figures import figures_csv, figures_workbook
-from .models import TerritoryFigure
+from .forms import FigureFilterForm, FigureForm, FigureImportForm, megabytes
+from .imports import figures_csv, figures_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "facilities-figures-import-{pk}"
