@@ -237,7 +237,7 @@ def test_the_labels_are_those_of_the_recapitulatif():
     assert Holder.COMMUNE.label == "Exercée par la commune"
     assert Holder.EPCI.label == "Transférée à l'EPCI"
     assert Holder.NONE.label == "Sans objet"
-    assert ao.format_int(38_193) == "38\u00a0193"
+    assert ao.format_int(38_193) == "38\u202f193"
 
 
 # ----------------------------------------------------------------------------- seed 003

@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from pilote.core.formats import french_number as number
+
 from ..enums import (
     UNDER_3_KINDS,
     AreaKind,
@@ -421,8 +423,6 @@ def coverage_chart(table: CoverageTable, *, chart_id: str = "graphique-couvertur
     The page shows the same figures in its table, which is what assistive technologies read;
     the chart has a title and a description.
     """
-    from pilote.monitoring.charts import number
-
     bars = [
         (row.name, row.rate, row.published.value if row.published else None)
         for row in [*table.rows, table.total]

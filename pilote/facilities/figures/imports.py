@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
 from pilote.core.tabular import Row, Table, TabularError, normalize_header, parse_number, read_table
+from pilote.core.text import fold
 
 from ..enums import AreaKind, FigureKind
 from ..exceptions import FacilitiesError
@@ -196,11 +196,6 @@ def parse_value(text: str) -> Decimal:
     if abs(value) >= VALUE_LIMIT:
         raise ValueError(f"valeur « {text} » trop grande.")
     return value.quantize(THOUSANDTH)
-
-
-def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 _KIND_WORDS = {normalize_header(kind.label): kind.value for kind in FigureKind}
@@ -493,7 +488,7 @@ def _read_caf(table: Table, filename: str, layout: CafLayout, *, convention) -> 
         problems = []
         for key, kind in layout.columns.items():
             text = row.get(key)
-            if _plain(text).strip() in ABSENT_VALUES:
+            if fold(text).strip() in ABSENT_VALUES:
                 absent += 1
                 continue
             try:

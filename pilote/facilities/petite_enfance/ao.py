@@ -21,6 +21,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pilote.core.formats import french_number
+
 from ..enums import Competence, PopulationBasis
 
 PLANNING_THRESHOLD = 3_500
@@ -335,7 +337,7 @@ def format_int(value: int | None) -> str:
     """Return an integer as French readers write it ("38 193"), or "inconnue"."""
     if value is None:
         return "inconnue"
-    return f"{value:,}".replace(",", "\u00a0")
+    return french_number(value)
 
 
 def assess_commune(

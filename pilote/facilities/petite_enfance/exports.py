@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pilote.conventions.models import Convention
+from pilote.core.formats import french_number
 
 from ..models import Schema, SchemaLine
 from .services import TEXT_COLUMNS, Checklist
@@ -100,12 +101,6 @@ def build_document(
 
 def _year_values(line: SchemaLine) -> dict[int, Decimal]:
     return {row.year: row.value for row in line.years.all()}
-
-
-def _number_text(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 def _mode_text(line: SchemaLine) -> str:
@@ -317,8 +312,8 @@ def schema_pdf(document: SchemaDocument) -> bytes:
                 p(line.label),
                 p("" if line.structure_count is None else str(line.structure_count), number),
                 p(line.get_unit_display()),
-                p(_number_text(line.current_value), number),
-                *(p(_number_text(values.get(year)), number) for year in years),
+                p(french_number(line.current_value), number),
+                *(p(french_number(values.get(year)), number) for year in years),
                 *(p(getattr(line, name)) for name in TEXT_COLUMNS),
             ]
         )

@@ -17,9 +17,9 @@ from django.db.models import Count, Prefetch, Q
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.models import Convention
+from pilote.core.text import normalize_search
 from pilote.plans.models import Indicator
 from pilote.territories.models import Commune
-from pilote.territories.text import normalize_search
 
 from ..enums import (
     CapacityUnit,

@@ -16,6 +16,7 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.conventions.models import Convention
+from pilote.core.downloads import PDF, XLSX, download_response
 
 from ..models import Schema
 from . import exports, services
@@ -29,7 +30,6 @@ from .forms import (
 )
 from .services import PetiteEnfanceError
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_TITLE = "Petite enfance : autorités organisatrices"
 
 
@@ -354,14 +354,12 @@ def _document(request: HttpRequest, slug: str, pk: int) -> exports.SchemaDocumen
 @require_GET
 def schema_export_xlsx(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _document(request, slug, pk)
-    response = HttpResponse(exports.schema_workbook(document), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(document, "xlsx")}"'
-    return response
+    return download_response(
+        exports.schema_workbook(document), exports.filename(document, "xlsx"), XLSX
+    )
 
 
 @require_GET
 def schema_export_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _document(request, slug, pk)
-    response = HttpResponse(exports.schema_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(document, "pdf")}"'
-    return response
+    return download_response(exports.schema_pdf(document), exports.filename(document, "pdf"), PDF)

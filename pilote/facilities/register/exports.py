@@ -25,8 +25,6 @@ from ..models import Facility
 from .imports import COLUMN_BY_FIELD, FORMULA_START
 from .services import ActionIndex, bonus_years, territory_communes
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="E3E3FD")
 
 

@@ -31,9 +31,9 @@ from pilote.core.tabular import (
     parse_number,
     read_table,
 )
+from pilote.core.text import normalize_search
 from pilote.plans.models import PlanNode
 from pilote.territories.models import Commune
-from pilote.territories.text import normalize_search
 
 from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
 from ..exceptions import FacilitiesError

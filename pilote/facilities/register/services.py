@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 
+from pilote.core.text import normalize_search
 from pilote.plans.models import PlanNode
 from pilote.plans.services import convention_communes
 from pilote.territories.models import Commune
-from pilote.territories.text import normalize_search
 
 from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
 from ..exceptions import FacilitiesError
