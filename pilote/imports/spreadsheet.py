@@ -31,29 +31,26 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from pilote.core.tabular import Table, TabularError, normalize_header, parse_number, read_table
+from pilote.core.tabular import (
+    Column,
+    Columns,
+    ImportReport,
+    Table,
+    TabularError,
+    normalize_header,
+    parse_number,
+    read_table,
+    year_quarter_of,
+)
 from pilote.plans.enums import CNAF_THEMATICS, Origin, Priority
 
 from .fields import origin_value, parse_period, priority_value
 from .proposal import PROPOSAL_FORMAT, PROPOSAL_VERSION
 from .vocabulary import fold, thematic_codes
 
-MAX_REPORTED = 500
 MAX_TEXT = 10_000
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".ods", ".csv", ".tsv")
 DOCUMENT_EXTENSIONS = (".docx", ".pdf", ".txt", ".md", ".markdown", ".doc", ".odt")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # as the template writes it
-    synonyms: tuple[str, ...] = ()
-    help: str = ""  # what a cell holds, for the instructions
-
-    @property
-    def keys(self) -> set[str]:
-        return {normalize_header(text) for text in (self.header, *self.synonyms)}
 
 
 COLUMNS = [
@@ -182,8 +179,8 @@ COLUMNS = [
         "Intitulés séparés par « ; » ou des retours à la ligne.",
     ),
 ]
-COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
-HEADER_FIELDS = {key: column.field for column in COLUMNS for key in column.keys}
+PLAN_COLUMNS = Columns(COLUMNS)
+COLUMN_BY_FIELD = PLAN_COLUMNS.by_field
 TEXT_FIELDS = ("objective", "description", "expected_result", "target_public")
 # Proposal fields each column gives (a column absent from a re-imported file changes nothing).
 GIVES = {
@@ -212,69 +209,14 @@ BUDGET_LINE = re.compile(
     r"(?P<amount>-?[\d\s\u00a0\u202f.,]+)\s*(?:€|euros?|eur)?\.?$",
     re.IGNORECASE,
 )
-QUARTER_WORDS = re.compile(
-    r"^(?:(?:t|q|trim(?:estre)?\.?)\s*(?P<q1>[1-4])|(?P<q2>[1-4])\s*(?:e|er|eme|ème|è)?\s*"
-    r"trim(?:estre)?\.?)\s*(?P<year>(?:19|20)\d\d)$|^(?P<year2>(?:19|20)\d\d)\s*[-/ ]?\s*"
-    r"(?:t|q)(?P<q3>[1-4])$",
-    re.IGNORECASE,
-)
-DATE_ISO = re.compile(r"^(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-\d\d(?:[T ][\d:.]+)?$")
-DATE_FR = re.compile(r"^\d{1,2}/(?P<month>\d{1,2})/(?P<year>(?:19|20)\d\d)$")
-MONTH_YEAR = re.compile(r"^(?P<month>\d{1,2})/(?P<year>(?:19|20)\d\d)$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A problem of the file: its row (None for the whole file), column and French message."""
-
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        if not where:
-            return self.message[:1].upper() + self.message[1:]
-        text = ", ".join(where)
-        return f"{text[:1].upper()}{text[1:]} : {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "message": self.message}
 
 
 @dataclass
-class SpreadsheetResult:
+class SpreadsheetResult(ImportReport):
     """What reading a plan spreadsheet gave: the proposal (None on errors) and the report."""
 
-    filename: str
-    sheet: str = ""
     rows: int = 0
-    errors: list[Problem] = field(default_factory=list)
-    error_count: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    columns: list[tuple[str, str]] = field(default_factory=list)  # (header, what it gives)
     proposal: dict[str, Any] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_count
-
-    @property
-    def rejected_lines(self) -> int:
-        return len({problem.line for problem in self.errors if problem.line is not None})
-
-    def error(self, line: int | None, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED:
-            self.errors.append(Problem(line, column, message))
-
-    def warn(self, line: int | None, column: str, message: str) -> None:
-        if len(self.warnings) < MAX_REPORTED:
-            self.warnings.append(Problem(line, column, message))
 
 
 def is_spreadsheet(data: bytes, filename: str = "") -> bool:
@@ -332,11 +274,7 @@ def read_spreadsheet(
     try:
         table = read_table(data, filename)
     except TabularError as error:
-        if error.problems:
-            for line, column, message in error.problems:
-                result.error(line, column, message)
-        else:
-            result.error(None, "", str(error))
+        result.unreadable(error)
         return result
     result.sheet = table.sheet
     result.rows = len(table.rows)
@@ -389,24 +327,8 @@ class _Reader:
 
     def _map_columns(self) -> None:
         result = self.result
-        for header, key in zip(self.table.headers, self.table.keys, strict=True):
-            if not key:
-                continue
-            name = HEADER_FIELDS.get(key)
-            if name is None:
-                result.warn(None, header, "colonne non reconnue : elle est ignorée.")
-                continue
-            if name in self.fields:
-                result.error(
-                    None,
-                    header,
-                    f"cette colonne et la colonne « {self.header_of[name]} » donnent toutes "
-                    f"deux « {COLUMN_BY_FIELD[name].header} » : gardez-en une seule.",
-                )
-                continue
-            self.fields[name] = key
-            self.header_of[name] = header
-            result.columns.append((header, COLUMN_BY_FIELD[name].header))
+        matched = PLAN_COLUMNS.match(self.table, result)
+        self.fields, self.header_of = matched.keys, matched.headers
         if "title" not in self.fields:
             result.error(None, "", "colonne obligatoire absente : « Titre » (ou « Intitulé »).")
         if "kind" not in self.fields and "path" not in self.fields:
@@ -573,7 +495,7 @@ class _Reader:
         for text, prefix, name in ((start, "start", "start"), (end, "end", "end")):
             if not text:
                 continue
-            parsed = _point(text, end=prefix == "end")
+            parsed = year_quarter_of(text)
             if parsed is None:
                 error(
                     name,
@@ -785,24 +707,3 @@ def _split(text: str, separators: re.Pattern) -> list[str]:
 
 def _same_words(label: str, national: str) -> bool:
     return fold(label).replace("-", " ") == fold(national).replace("-", " ")
-
-
-def _point(text: str, *, end: bool) -> tuple[int, int | None] | None:
-    """Return (year, quarter) of "2026", "T2 2026", "2e trimestre 2026", "2026-04-01"…"""
-    text = " ".join(text.split())
-    if re.fullmatch(r"(?:19|20)\d\d", text):
-        return int(text), None
-    if re.fullmatch(r"(?:19|20)\d\d\.0", text):  # a year typed in a number cell of a CSV
-        return int(text[:4]), None
-    match = QUARTER_WORDS.match(text)
-    if match:
-        year = int(match.group("year") or match.group("year2"))
-        quarter = int(match.group("q1") or match.group("q2") or match.group("q3"))
-        return year, quarter
-    for pattern in (DATE_ISO, DATE_FR, MONTH_YEAR):
-        match = pattern.match(text)
-        if match:
-            month = int(match.group("month"))
-            if 1 <= month <= 12:
-                return int(match.group("year")), (month - 1) // 3 + 1
-    return None
