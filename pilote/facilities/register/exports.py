@@ -18,11 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pilote.core.tabular import FORMULA_START
 from pilote.plans.models import PlanNode
 
 from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
 from ..models import Facility
-from .imports import COLUMN_BY_FIELD, FORMULA_START
+from .imports import COLUMN_BY_FIELD
 from .services import ActionIndex, bonus_years, territory_communes
 
 HEADER_FILL = PatternFill("solid", fgColor="E3E3FD")

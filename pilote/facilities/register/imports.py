@@ -18,18 +18,25 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from pilote.core.tabular import (
+    Column,
+    Columns,
     Row,
     Table,
     TabularError,
-    normalize_header,
+    clean_text,
+    parse_integer,
     parse_number,
     read_table,
+    year_of,
+)
+from pilote.core.tabular import (
+    ImportReport as TableReport,
 )
 from pilote.core.text import normalize_search
 from pilote.plans.models import PlanNode
@@ -45,21 +52,6 @@ from .services import (
     save_facilities,
     territory_communes,
 )
-
-MAX_REPORTED_ERRORS = 500
-FORMULA_START = ("=", "+", "-", "@")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # as the template and the exports write it
-    synonyms: tuple[str, ...] = ()
-
-    @property
-    def keys(self) -> set[str]:
-        return {normalize_header(text) for text in (self.header, *self.synonyms)}
-
 
 COLUMNS = [
     Column("manager", "Gestionnaire", ("Organisme gestionnaire", "Porteur", "Structure porteuse")),
@@ -103,8 +95,6 @@ COLUMNS = [
     ),
     Column("notes", "Observations", ("Commentaire", "Commentaires", "Remarques", "Notes")),
 ]
-COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
-HEADER_FIELDS = {key: column.field for column in COLUMNS for key in column.keys}
 BONUS_HEADER = re.compile(
     r"^(?:montant )?bonus(?: territoire)?(?: ctg)?(?: eur)? (\d{4})(?: eur)?$"
 )
@@ -126,6 +116,28 @@ FIELD_LABELS = {
     "actions": "actions",
     "bonuses": "bonus",
 }
+
+
+def _bonus_column(key: str) -> Column | None:
+    """Return the column of a "Bonus 2026" header (any year)."""
+    match = BONUS_HEADER.match(key)
+    if match is None:
+        return None
+    year = match.group(1)
+    return Column(
+        f"bonus_{year}", key, label=f"bonus territoire CTG {year}", named=f"le bonus {year}"
+    )
+
+
+def _labelled(column: Column) -> Column:
+    if column.field == "commune_code":
+        label = "code INSEE de la commune"
+        return replace(column, label=label, named=f"le {label}")
+    return replace(column, label=FIELD_LABELS[column.field])
+
+
+REGISTER_COLUMNS = Columns([_labelled(column) for column in COLUMNS], pattern=_bonus_column)
+COLUMN_BY_FIELD = REGISTER_COLUMNS.by_field
 
 
 def _aliases(table: dict[str, list[str]], enum) -> dict[str, str]:
@@ -238,26 +250,6 @@ KIND_SHORT_NAMES = ", ".join(
 # --------------------------------------------------------------------------- report
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A problem of the file: its line (None for the whole file), column and French message."""
-
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        if not where:
-            return self.message[:1].upper() + self.message[1:]
-        text = ", ".join(where)
-        return f"{text[:1].upper()}{text[1:]} : {self.message}"
-
-
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
 
@@ -282,18 +274,10 @@ class PlannedRow:
 
 
 @dataclass
-class ImportReport:
-    filename: str
-    sheet: str = ""
-    errors: list[Problem] = field(default_factory=list)
-    error_count: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    rows: list[PlannedRow] = field(default_factory=list)
-    columns: list[tuple[str, str]] = field(default_factory=list)  # (header, what it gives)
+class ImportReport(TableReport):
+    """The report of a register file: the problems, and what each valid line will do."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.error_count
+    rows: list[PlannedRow] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -309,26 +293,6 @@ class ImportReport:
     @property
     def unchanged(self) -> int:
         return self.count(UNCHANGED)
-
-    @property
-    def rejected_lines(self) -> int:
-        return len({problem.line for problem in self.errors if problem.line is not None})
-
-    def error(self, line: int | None, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(Problem(line, column, message))
-
-    def warn(self, line: int | None, column: str, message: str) -> None:
-        if len(self.warnings) < MAX_REPORTED_ERRORS:
-            self.warnings.append(Problem(line, column, message))
-
-    def summary(self, limit: int = 10) -> str:
-        """Return the errors as one French text (for commands and the demo loader)."""
-        lines = [str(problem) for problem in self.errors[:limit]]
-        if self.error_count > limit:
-            lines.append(f"… et {self.error_count - limit} autre(s) erreur(s).")
-        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- communes
@@ -426,38 +390,16 @@ class CommuneIndex:
 # --------------------------------------------------------------------------- reading
 
 
-def clean_text(value: str, *, multiline: bool = False) -> str:
-    """Return a cell's text with spaces collapsed (line breaks kept in multiline cells) and the
-    exports' formula guard removed."""
-    lines = [" ".join(line.split()) for line in str(value).replace("\r\n", "\n").split("\n")]
-    value = "\n".join(lines).strip() if multiline else " ".join(" ".join(lines).split())
-    if value.startswith("'") and value[1:2] in FORMULA_START:
-        value = value[1:]
-    return value
-
-
 def _choice(text: str, aliases: dict[str, str]) -> str | None:
     return aliases.get(normalize_search(text))
 
 
-def _integer(text: str, *, unit: str = "") -> int:
-    cleaned = text.strip()
-    if unit:
-        cleaned = re.sub(rf"\s*{unit}s?$", "", cleaned, flags=re.IGNORECASE)
-    number = parse_number(cleaned)
-    if number != number.to_integral_value():
-        raise ValueError(f"« {text} » n'est pas un nombre entier.")
-    return int(number)
-
-
 def _year(text: str) -> int:
     """Return the year of "2019", "2019-09-02" (XLSX dates) or "02/09/2019"."""
-    text = text.strip()
-    for pattern in (r"^(\d{4})$", r"^(\d{4})-\d{2}-\d{2}", r"^\d{1,2}/\d{1,2}/(\d{4})$"):
-        match = re.match(pattern, text)
-        if match:
-            return int(match.group(1))
-    raise ValueError(f"« {text} » n'est pas une année (par exemple 2019).")
+    year = year_of(text)
+    if year is None:
+        raise ValueError(f"« {text.strip()} » n'est pas une année (par exemple 2019).")
+    return year
 
 
 def _capacity(text: str) -> tuple[Decimal, str | None]:
@@ -597,33 +539,13 @@ def import_register_file(convention, data: bytes, filename: str) -> ImportReport
 
 def _map_columns(table: Table, report: ImportReport) -> tuple[dict[str, str], dict[int, str]]:
     """Return field → normalized header, and year → normalized header of the bonus columns."""
-    fields: dict[str, str] = {}
-    bonus_columns: dict[int, str] = {}
-    seen_headers: dict[str, str] = {}
-    for header, key in zip(table.headers, table.keys, strict=True):
-        if not key:  # a column without header: the reader leaves its cells out
-            continue
-        name = HEADER_FIELDS.get(key)
-        bonus = BONUS_HEADER.match(key)
-        target = name or (f"bonus_{bonus.group(1)}" if bonus else None)
-        if target is None:
-            report.warn(None, header, "colonne non reconnue : elle est ignorée.")
-            continue
-        if target in seen_headers:
-            report.error(
-                None,
-                header,
-                f"cette colonne et la colonne « {seen_headers[target]} » donnent toutes deux "
-                f"{_target_label(target)} : gardez-en une seule.",
-            )
-            continue
-        seen_headers[target] = header
-        if bonus and not name:
-            bonus_columns[int(bonus.group(1))] = key
-            report.columns.append((header, f"bonus territoire CTG {bonus.group(1)}"))
-        else:
-            fields[name] = key
-            report.columns.append((header, FIELD_LABELS.get(name, "code INSEE de la commune")))
+    matched = REGISTER_COLUMNS.match(table, report)
+    fields = {name: key for name, key in matched.keys.items() if not name.startswith("bonus_")}
+    bonus_columns = {
+        int(name.removeprefix("bonus_")): key
+        for name, key in matched.keys.items()
+        if name.startswith("bonus_")
+    }
     for name in REQUIRED:
         if name not in fields:
             report.error(
@@ -636,14 +558,6 @@ def _map_columns(table: Table, report: ImportReport) -> tuple[dict[str, str], di
             "colonne obligatoire absente : « Commune » (ou « Code commune (INSEE) »).",
         )
     return fields, bonus_columns
-
-
-def _target_label(target: str) -> str:
-    if target.startswith("bonus_"):
-        return f"le bonus {target.removeprefix('bonus_')}"
-    if target == "commune_code":
-        return "le code INSEE de la commune"
-    return f"« {FIELD_LABELS[target]} »"
 
 
 def _parse_row(line, values, header_of, communes, actions, report) -> dict:
@@ -696,7 +610,7 @@ def _parse_row(line, values, header_of, communes, actions, report) -> dict:
             parsed[name] = None
             if values[name]:
                 try:
-                    parsed[name] = _integer(values[name], unit="an")
+                    parsed[name] = parse_integer(values[name], unit="an")
                 except ValueError:
                     error(name, f"« {values[name]} » n'est pas un âge en années entières.")
     if "opening_year" in values:
