@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from pilote.core.tabular import Row, Table, TabularError, normalize_header, parse_number, read_table
+from pilote.core.tabular import (
+    Problem,
+    Row,
+    Table,
+    TabularError,
+    normalize_header,
+    parse_number,
+    read_table,
+    year_of,
+)
 from pilote.core.text import fold
 
 from ..enums import AreaKind, FigureKind
@@ -82,15 +91,6 @@ class FigureRow:
         return self.label or FigureKind(self.kind).label
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Ligne {self.line} : {self.message}"
-
-
 @dataclass
 class FigureImport:
     """What a file holds: its figures, its bad rows and what was left out (and why)."""
@@ -98,12 +98,16 @@ class FigureImport:
     filename: str
     format: str
     rows: list[FigureRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # whole lines: no column
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _problem(line: int, message: str) -> Problem:
+    return Problem(line, "", message)
 
 
 # --------------------------------------------------------------------------- territories
@@ -181,10 +185,9 @@ _AREA_CODE_NAME = {
 
 def parse_year(text: str) -> int:
     """Return the millésime written as "2023", "2023.0" or "2023-01-01"; raise ValueError."""
-    match = re.match(r"^\s*(\d{4})(?:\.0+)?(?:-\d{2}-\d{2}(?:T.*)?)?\s*$", str(text or ""))
-    if not match:
+    year = year_of(text)
+    if year is None:
         raise ValueError(f"millésime « {text} » invalide : indiquez une année (par exemple 2023).")
-    year = int(match.group(1))
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise ValueError(f"millésime {year} hors limites (entre {YEAR_MIN} et {YEAR_MAX}).")
     return year
@@ -278,7 +281,7 @@ def _read_template(table: Table, filename: str) -> FigureImport:
         area_kind = AREA_WORDS.get(normalize_header(row.get("echelle")))
         if area_kind is None:
             result.errors.append(
-                RowError(
+                _problem(
                     row.number,
                     f"échelle « {row.get('echelle')} » inconnue : écrivez commune, EPCI, "
                     "département ou France.",
@@ -315,7 +318,7 @@ def _read_template(table: Table, filename: str) -> FigureImport:
         if len(source) > 255:
             problems.append("la source dépasse 255 caractères.")
         if problems:
-            result.errors.append(RowError(row.number, " ; ".join(_sentence(p) for p in problems)))
+            result.errors.append(_problem(row.number, " ; ".join(_sentence(p) for p in problems)))
             continue
         figure = FigureRow(row.number, area_kind, code, name, kind, label, year, value, source)
         if _duplicate(result, seen, figure):
@@ -333,7 +336,7 @@ def _duplicate(result: FigureImport, seen: dict, figure: FigureRow) -> bool:
     first = seen.get(figure.key)
     if first is not None:
         result.errors.append(
-            RowError(
+            _problem(
                 figure.line,
                 f"même chiffre (« {figure.kind_label} »), même territoire et même millésime "
                 f"que la ligne {first}.",
@@ -483,7 +486,7 @@ def _read_caf(table: Table, filename: str, layout: CafLayout, *, convention) -> 
         try:
             year = parse_year(row.get(layout.year_key))
         except ValueError as error:
-            result.errors.append(RowError(row.number, _sentence(str(error)) + "."))
+            result.errors.append(_problem(row.number, _sentence(str(error)) + "."))
             continue
         problems = []
         for key, kind in layout.columns.items():
@@ -503,7 +506,7 @@ def _read_caf(table: Table, filename: str, layout: CafLayout, *, convention) -> 
             if not _duplicate(result, seen, figure):
                 result.rows.append(figure)
         if problems:
-            result.errors.append(RowError(row.number, " ; ".join(problems)))
+            result.errors.append(_problem(row.number, " ; ".join(problems)))
     if placeholders:
         result.notes.append(
             f"{placeholders} ligne{'s' if placeholders > 1 else ''} sans territoire réel "
@@ -525,7 +528,7 @@ def _read_caf(table: Table, filename: str, layout: CafLayout, *, convention) -> 
         )
     if not result.rows and not result.errors:
         result.errors.append(
-            RowError(
+            _problem(
                 1,
                 f"aucune ligne de ce fichier ne concerne les territoires de la CTG "
                 f"({CAF_SCALE_WORDS[layout.scale]}).",
