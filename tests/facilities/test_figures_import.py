@@ -14,8 +14,9 @@ import pytest
 from pilote.demo.services import DATA_DIR
 from pilote.facilities.enums import AreaKind, FigureKind
 from pilote.facilities.exceptions import FacilitiesError
-from pilote.facilities.figures.imports import figures_workbook, read_figures
+from pilote.facilities.figures.imports import read_figures
 from pilote.facilities.figures.services import apply_import, plan_import
+from pilote.facilities.figures.template import figures_workbook
 from pilote.facilities.models import TerritoryFigure
 from tests.plans.factories import CHATEAU_ARNOUX, DIGNE, MALIJAI, ConventionFactory
 

@@ -23,7 +23,7 @@ from ..models import TerritoryFigure
 from . import services
 from .coverage import coverage_chart, load_coverage
 from .forms import FigureFilterForm, FigureForm, FigureImportForm, megabytes
-from .imports import figures_csv, figures_workbook
+from .template import figures_csv, figures_workbook
 
 SESSION_KEY = "facilities-figures-import-{pk}"
 
