@@ -28,7 +28,7 @@ from django.utils import timezone
 from pilote.facilities.enums import CapacityUnit, FacilityKind, FacilityStatus
 from pilote.facilities.figures.coverage import Mode, load_coverage
 from pilote.facilities.models import Facility, Schema
-from pilote.facilities.petite_enfance.services import (
+from pilote.facilities.petite_enfance.overview import (
     load_petite_enfance,
     table_rows,
 )

@@ -12,7 +12,7 @@ import pytest
 from pilote.facilities.enums import Competence, PopulationBasis
 from pilote.facilities.petite_enfance import ao
 from pilote.facilities.petite_enfance.ao import CommunePopulation, Holder, Level, Register, assess
-from pilote.facilities.petite_enfance.services import assess_convention
+from pilote.facilities.petite_enfance.overview import assess_convention
 from pilote.territories.models import Commune
 
 NEEDS, INFORM, PLAN, QUALITY = (

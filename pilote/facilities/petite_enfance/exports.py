@@ -25,7 +25,8 @@ from pilote.conventions.models import Convention
 from pilote.core.formats import french_number
 
 from ..models import Schema, SchemaLine
-from .services import TEXT_COLUMNS, Checklist
+from .overview import Checklist
+from .services import TEXT_COLUMNS
 
 TITLE = "Schéma pluriannuel de maintien et de développement de l'offre d'accueil du jeune enfant"
 TEXT_HEADERS = {

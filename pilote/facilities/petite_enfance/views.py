@@ -19,7 +19,7 @@ from pilote.conventions.models import Convention
 from pilote.core.downloads import PDF, XLSX, download_response
 
 from ..models import Schema
-from . import exports, services
+from . import exports, overview, services
 from .forms import (
     ChecklistForm,
     SchemaForm,
@@ -79,7 +79,7 @@ def _add_error(form, error: PetiteEnfanceError) -> None:
 
 def _get_schema(convention: Convention, pk: int) -> Schema:
     try:
-        schema = services.schema_with_details(convention, pk)
+        schema = overview.schema_with_details(convention, pk)
     except Schema.DoesNotExist as error:
         raise Http404("Schéma introuvable.") from error
     schema.convention = convention  # already loaded with its EPCI
@@ -95,7 +95,7 @@ def _get_schema(convention: Convention, pk: int) -> Schema:
 def petite_enfance(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the AO of the CTG, their obligations and what is missing, schémas and bonus."""
     convention = get_convention_for_user(request, slug)
-    page = services.load_petite_enfance(convention)
+    page = overview.load_petite_enfance(convention)
     return _render(
         request,
         "page.html",
@@ -188,9 +188,9 @@ def schema(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         crumbs=[(_page_url(convention), "Petite enfance")],
         schema=schema,
         ao_name=ao_name,
-        rows=services.table_rows(list(schema.lines.all()), convention.years),
+        rows=overview.table_rows(list(schema.lines.all()), convention.years),
         years=convention.years,
-        checklist=services.schema_checklist(schema),
+        checklist=overview.schema_checklist(schema),
     )
 
 
@@ -290,7 +290,7 @@ def schema_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Say, for each content of D. 214-10-1, whether the CTG covers it and where."""
     convention = get_convention_for_user(request, slug, edit=True)
     schema = _get_schema(convention, pk)
-    checklist = services.schema_checklist(schema)
+    checklist = overview.schema_checklist(schema)
     form = ChecklistForm(_bound(request), checklist=checklist)
     if request.method == "POST" and form.is_valid():
         try:
@@ -347,7 +347,7 @@ def _document(request: HttpRequest, slug: str, pk: int) -> exports.SchemaDocumen
         convention,
         schema,
         services.schema_ao_name(schema, convention),
-        services.schema_checklist(schema),
+        overview.schema_checklist(schema),
     )
 
 
