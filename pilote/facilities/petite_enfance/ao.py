@@ -362,8 +362,50 @@ def assess_commune(
     has_rpe = commune.code in register.rpe_communes
 
     obligations: list[str] = []
+    if Competence.PLAN in holds:
+        obligations.append(SCHEMA_REQUIRED if schema_required else PLANNING_WITHOUT_SCHEMA)
+    elif holds and not more_than(population, PLANNING_THRESHOLD) and population is not None:
+        obligations.append(BASE_ONLY)
+    if rpe_required:
+        obligations.append(rpe_obligation(today))
+    missing = _Missing(schema_required and not has_schema, rpe_required and not has_rpe)
+    alerts = _commune_alerts(
+        commune.name, population, basis, holds, transferred, missing, has_schema, today
+    )
+    return CommuneAO(
+        commune=commune,
+        population=population,
+        millesime=millesime,
+        basis=basis,
+        cells=cells,
+        schema_required=schema_required,
+        rpe_required=rpe_required,
+        has_schema=has_schema,
+        has_rpe=has_rpe,
+        obligations=tuple(obligations),
+        alerts=tuple(alerts),
+    )
+
+
+@dataclass(frozen=True)
+class _Missing:
+    """What the law requires and the register lacks."""
+
+    schema: bool
+    rpe: bool
+
+
+def _commune_alerts(
+    name: str,
+    population: int | None,
+    basis: str,
+    holds: set[str],
+    transferred: Collection[str],
+    missing: _Missing,
+    has_schema: bool,
+    today: datetime.date,
+) -> list[Alert]:
     alerts: list[Alert] = []
-    name = commune.name
     if population is None:
         alerts.append(
             Alert(
@@ -372,14 +414,7 @@ def assess_commune(
                 "seuils de 3 500 et 10 000 habitants ne peuvent pas être évalués.",
             )
         )
-    if Competence.PLAN in holds:
-        obligations.append(SCHEMA_REQUIRED if schema_required else PLANNING_WITHOUT_SCHEMA)
-    elif holds and not more_than(population, PLANNING_THRESHOLD) and population is not None:
-        obligations.append(BASE_ONLY)
-    if rpe_required:
-        obligations.append(rpe_obligation(today))
-
-    if schema_required and not has_schema:
+    if missing.schema:
         alerts.append(
             Alert(
                 Level.ERROR,
@@ -387,7 +422,7 @@ def assess_commune(
                 "aucun schéma pluriannuel n'est enregistré pour elle.",
             )
         )
-    if rpe_required and not has_rpe:
+    if missing.rpe:
         alerts.append(
             Alert(
                 Level.ERROR,
@@ -408,19 +443,7 @@ def assess_commune(
                 f"{reason}) : ce tableau est indicatif.",
             )
         )
-    return CommuneAO(
-        commune=commune,
-        population=population,
-        millesime=millesime,
-        basis=basis,
-        cells=cells,
-        schema_required=schema_required,
-        rpe_required=rpe_required,
-        has_schema=has_schema,
-        has_rpe=has_rpe,
-        obligations=tuple(obligations),
-        alerts=tuple(alerts),
-    )
+    return alerts
 
 
 def assess_epci(
@@ -433,20 +456,7 @@ def assess_epci(
     today: datetime.date,
 ) -> EpciAO:
     """Return the EPCI's competences from the transfers, its obligations and what is missing."""
-    cells = []
-    for competence in Competence:
-        codes = {code for code, comps in transfers.items() if competence in comps}
-        population, missing = epci_population(communes, codes)
-        applicable = competence in BASE_COMPETENCES or more_than(population, PLANNING_THRESHOLD)
-        cells.append(
-            EpciCell(
-                competence=competence,
-                communes=tuple(c.name for c in communes if c.code in codes),
-                population=population,
-                missing_population=missing,
-                held=bool(codes) and applicable,
-            )
-        )
+    cells = _epci_cells(communes, transfers)
     transferring = {code for code, comps in transfers.items() if comps}
     population, missing = epci_population(communes, transferring)
     years = {
@@ -466,11 +476,59 @@ def assess_epci(
     has_schema = None in register.schemas
 
     obligations: list[str] = []
-    alerts: list[Alert] = []
     if plan.held:
         obligations.append(SCHEMA_REQUIRED if schema_required else PLANNING_WITHOUT_SCHEMA)
     if rpe_required:
         obligations.append(rpe_obligation(today))
+    lacking = _Missing(schema_required and not has_schema, rpe_required and not has_rpe)
+    alerts = _epci_alerts(name, cells, missing, lacking, has_schema, today)
+    return EpciAO(
+        siren=siren,
+        name=name,
+        cells=tuple(cells),
+        population=population,
+        millesime=max(years, default=None),
+        transferring_count=len(transferring),
+        schema_required=schema_required,
+        rpe_required=rpe_required,
+        has_schema=has_schema,
+        has_rpe=has_rpe,
+        obligations=tuple(obligations),
+        alerts=tuple(alerts),
+    )
+
+
+def _epci_cells(
+    communes: list[CommunePopulation], transfers: Mapping[str, Collection[str]]
+) -> list[EpciCell]:
+    """Return, per competence, the communes that transferred it and whether the EPCI holds it."""
+    cells = []
+    for competence in Competence:
+        codes = {code for code, comps in transfers.items() if competence in comps}
+        population, missing = epci_population(communes, codes)
+        applicable = competence in BASE_COMPETENCES or more_than(population, PLANNING_THRESHOLD)
+        cells.append(
+            EpciCell(
+                competence=competence,
+                communes=tuple(c.name for c in communes if c.code in codes),
+                population=population,
+                missing_population=missing,
+                held=bool(codes) and applicable,
+            )
+        )
+    return cells
+
+
+def _epci_alerts(
+    name: str,
+    cells: list[EpciCell],
+    missing: tuple[str, ...],
+    lacking: _Missing,
+    has_schema: bool,
+    today: datetime.date,
+) -> list[Alert]:
+    plan = next(c for c in cells if c.competence == Competence.PLAN)
+    alerts: list[Alert] = []
     if missing:
         alerts.append(
             Alert(
@@ -489,7 +547,7 @@ def assess_epci(
                     "compétence est sans objet pour l'EPCI.",
                 )
             )
-    if schema_required and not has_schema:
+    if lacking.schema:
         alerts.append(
             Alert(
                 Level.ERROR,
@@ -497,7 +555,7 @@ def assess_epci(
                 "schéma pluriannuel n'est enregistré pour l'EPCI.",
             )
         )
-    if rpe_required and not has_rpe:
+    if lacking.rpe:
         alerts.append(
             Alert(
                 Level.ERROR,
@@ -514,20 +572,7 @@ def assess_epci(
                 "planification (ou pour moins de 3 500 habitants) : ce tableau est indicatif.",
             )
         )
-    return EpciAO(
-        siren=siren,
-        name=name,
-        cells=tuple(cells),
-        population=population,
-        millesime=max(years, default=None),
-        transferring_count=len(transferring),
-        schema_required=schema_required,
-        rpe_required=rpe_required,
-        has_schema=has_schema,
-        has_rpe=has_rpe,
-        obligations=tuple(obligations),
-        alerts=tuple(alerts),
-    )
+    return alerts
 
 
 def assess(
