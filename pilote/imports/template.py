@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pilote.plans.enums import Origin
 
-from .spreadsheet import COLUMN_BY_FIELD, COLUMNS
+from .spreadsheet_columns import COLUMN_BY_FIELD, COLUMNS
 
 TEMPLATE_FIELDS = [
     "kind",

@@ -46,7 +46,8 @@ from .forms import (
 from .merge import MergePlan, apply_merge, plan_merge
 from .proposal import propose_plan
 from .services import apply_proposal, check_proposal
-from .spreadsheet import COLUMNS, SpreadsheetResult, is_spreadsheet, read_spreadsheet
+from .spreadsheet import SpreadsheetResult, is_spreadsheet, read_spreadsheet
+from .spreadsheet_columns import COLUMNS
 
 SESSION_KEY = "imports_plan_review"
 MAX_SESSION_CHARS = 3_000_000
