@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 
+from pilote.conventions.forms import megabytes
 from pilote.core.forms import PiloteForm
 from pilote.core.tabular import parse_number
 
@@ -15,10 +16,6 @@ from .imports import YEAR_MAX, YEAR_MIN
 from .services import FigureData
 
 IMPORT_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm")
-
-
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 class FigureForm(PiloteForm):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.conventions.forms import megabytes
 from pilote.core.downloads import CSV, XLSX, download_response
 
 from ..enums import AreaKind, FigureKind
@@ -22,7 +23,7 @@ from ..exceptions import FacilitiesError
 from ..models import TerritoryFigure
 from . import services
 from .coverage import coverage_chart, load_coverage
-from .forms import FigureFilterForm, FigureForm, FigureImportForm, megabytes
+from .forms import FigureFilterForm, FigureForm, FigureImportForm
 from .template import figures_csv, figures_workbook
 
 SESSION_KEY = "facilities-figures-import-{pk}"
