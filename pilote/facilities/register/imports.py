@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from pilote.core import tabular
 from pilote.core.tabular import (
     Column,
     Columns,
@@ -34,9 +35,6 @@ from pilote.core.tabular import (
     parse_number,
     read_table,
     year_of,
-)
-from pilote.core.tabular import (
-    ImportReport as TableReport,
 )
 from pilote.core.text import normalize_search
 from pilote.plans.models import PlanNode
@@ -173,7 +171,7 @@ class PlannedRow:
 
 
 @dataclass
-class ImportReport(TableReport):
+class ImportReport(tabular.ImportReport):
     """The report of a register file: the problems, and what each valid line will do."""
 
     rows: list[PlannedRow] = field(default_factory=list)
