@@ -355,3 +355,20 @@ def test_a_workbook_too_big_once_unzipped_is_refused(monkeypatch):
     monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", 1_000)
     with pytest.raises(TabularError, match="trop volumineux une fois décompressé"):
         read_table(xlsx_bytes([["Nom"], ["x" * 2_000]]), "registre.xlsx")
+
+
+def test_a_chart_sheet_before_the_table_is_skipped():
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "Budget"])
+    sheet.append(["RPE", "=1000*2"])
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2))
+    workbook.create_chartsheet("Graphique", 0).add_chart(chart)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # The formula check reads the sheet after the chart sheet, not the chart sheet.
+    with pytest.raises(TabularError, match=r"\(B2\)"):
+        read_table(buffer.getvalue(), "plan.xlsx")

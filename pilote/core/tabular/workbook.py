@@ -61,6 +61,8 @@ def read_sheet(data: bytes, archive: zipfile.ZipFile, *, ods: bool) -> Sheet:
         hidden = []
         index = None
         for position, metadata in enumerate(workbook.sheets_metadata):
+            if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # a chart sheet holds no table
             if metadata.visible == python_calamine.SheetVisibleEnum.Visible:
                 index = position
                 break
@@ -69,7 +71,8 @@ def read_sheet(data: bytes, archive: zipfile.ZipFile, *, ods: bool) -> Sheet:
             raise TabularError("Le classeur n'a aucune feuille visible.")
         try:
             calamine_sheet = workbook.get_sheet_by_index(index)
-            if calamine_sheet.height > MAX_ROWS + 1:
+            end = calamine_sheet.end
+            if end is not None and end[0] + 1 > MAX_ROWS + 1:
                 raise too_many_rows()
             values = calamine_sheet.to_python(skip_empty_area=False)
             merged = calamine_sheet.merged_cell_ranges or []
