@@ -13,14 +13,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 
+from pilote.core.text import normalize_search
 from pilote.plans.models import PlanNode
 from pilote.plans.services import convention_communes
 from pilote.territories.models import Commune
-from pilote.territories.text import normalize_search
 
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .exceptions import FacilitiesError
-from .models import Facility, FacilityBonus
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..exceptions import FacilitiesError
+from ..models import Facility, FacilityBonus
 
 # Bonus amounts may be recorded from the previous CTG (the "historical" amounts the Caf smooths,
 # DOMAIN.md §7) up to the years of the renewal being prepared.
