@@ -7,7 +7,7 @@ still holds a whole CTG (format in docs/json-format.md). The section is left out
 when the CTG has no governance, and a document without it imports nothing here.
 
 A decision names its plan element as facilities do (number, "level number" or title, see
-facilities.services_register.ActionIndex). A version of the plan names its elements by their
+facilities.register.services.ActionIndex). A version of the plan names its elements by their
 rank in the exported plan (1 for the first element in reading order), and those no longer in
 the plan by negative numbers, so that the versions still align with the plan once imported,
 where the elements have new primary keys.
@@ -26,7 +26,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from pilote.core.exchange import REFUSED, ExchangeError, Reader, check_pks
-from pilote.facilities.services_register import ActionIndex
+from pilote.facilities.register.services import ActionIndex
 
 from .enums import (
     AttendanceStatus,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
-from pilote.facilities.views_register import node_facilities_context
+from pilote.facilities.register.views import node_facilities_context
 from pilote.governance.bodies.views import node_decisions_context
 from pilote.monitoring.views_followup import node_followup_context
 from pilote.plans.models import Indicator, PlanNode

@@ -9,7 +9,7 @@ from pilote.core.exchange import ExchangeError
 from pilote.facilities.enums import CapacityUnit, FundingMode
 from pilote.facilities.exchange.register import export_facilities, import_facilities
 from pilote.facilities.models import Facility
-from pilote.facilities.services_register import FacilityData, update_facility
+from pilote.facilities.register.services import FacilityData, update_facility
 from pilote.plans.models import PlanNode
 from tests.facilities.demo import import_demo
 

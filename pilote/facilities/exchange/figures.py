@@ -14,7 +14,7 @@ from django.db import transaction
 from pilote.core.exchange import MAX_ERRORS, REFUSED, ExchangeError, refused
 
 from ..enums import AreaKind, FigureKind
-from ..imports_figures import (
+from ..figures.imports import (
     THOUSANDTH,
     VALUE_LIMIT,
     YEAR_MAX,

@@ -36,7 +36,7 @@ from ..models import (
     SchemaLine,
     SchemaLineYear,
 )
-from ..services_petite_enfance import (
+from ..petite_enfance.services import (
     TEXT_COLUMNS,
     PetiteEnfanceError,
     SchemaLineData,

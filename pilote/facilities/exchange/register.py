@@ -1,7 +1,7 @@
 """The facilities register in the JSON exchange format of a CTG (see docs/json-format.md).
 
 Each facility carries its commune as an INSEE code, the plan elements it concerns as they are
-named in files (number, "level number" or title, see services_register.ActionIndex) and its
+named in files (number, "level number" or title, see register.services.ActionIndex) and its
 bonuses by year. Export → import into the re-created CTG → export gives the same list.
 """
 
@@ -19,7 +19,7 @@ from pilote.plans.models import PlanNode
 from ..enums import CapacityUnit, FacilityStatus
 from ..exceptions import FacilitiesError
 from ..models import Facility
-from ..services_register import (
+from ..register.services import (
     ActionIndex,
     FacilityChecker,
     FacilityData,

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db.models import F
 
-from pilote.facilities.coverage import Mode, load_coverage
 from pilote.facilities.enums import CapacityUnit, FacilityKind, FacilityStatus
+from pilote.facilities.figures.coverage import Mode, load_coverage
 from pilote.facilities.models import Facility, Schema
-from pilote.facilities.services_petite_enfance import (
+from pilote.facilities.petite_enfance.overview import (
     load_petite_enfance,
     table_rows,
 )

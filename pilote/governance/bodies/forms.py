@@ -1,6 +1,6 @@
 """Forms of the governance pages: bodies and members, meetings, attendance, minutes, decisions.
 
-They check the input's shape; the rules of the domain are checked by services_bodies.
+They check the input's shape; the rules of the domain are checked by bodies.services.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from ..forms import (
     UploadForm,
 )
 from ..proposal import propose_plan
-from ..spreadsheet import COLUMNS, SpreadsheetResult, is_spreadsheet, read_spreadsheet
+from ..spreadsheet import SpreadsheetResult, is_spreadsheet, read_spreadsheet
+from ..spreadsheet_columns import COLUMNS
 from .common import (
     MAX_SESSION_CHARS,
     MAX_SOURCE_CHARS,

@@ -18,48 +18,44 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from pilote.core import tabular
 from pilote.core.tabular import (
+    Column,
+    Columns,
     Row,
     Table,
     TabularError,
-    normalize_header,
+    clean_text,
+    parse_integer,
     parse_number,
     read_table,
+    year_of,
 )
 from pilote.core.text import normalize_search
 from pilote.plans.models import PlanNode
-from pilote.territories.models import Commune
 
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .exceptions import FacilitiesError
-from .models import Facility
-from .services_register import (
+from ..enums import CapacityUnit, FacilityKind
+from ..exceptions import FacilitiesError
+from ..models import Facility
+from .communes import CommuneIndex
+from .services import (
     ActionIndex,
     FacilityChecker,
     FacilityData,
     save_facilities,
-    territory_communes,
 )
-
-MAX_REPORTED_ERRORS = 500
-FORMULA_START = ("=", "+", "-", "@")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # as the template and the exports write it
-    synonyms: tuple[str, ...] = ()
-
-    @property
-    def keys(self) -> set[str]:
-        return {normalize_header(text) for text in (self.header, *self.synonyms)}
-
+from .vocabulary import (
+    FUNDING_ALIASES,
+    KIND_ALIASES,
+    KIND_SHORT_NAMES,
+    STATUS_ALIASES,
+    UNIT_ALIASES,
+)
 
 COLUMNS = [
     Column("manager", "Gestionnaire", ("Organisme gestionnaire", "Porteur", "Structure porteuse")),
@@ -103,8 +99,6 @@ COLUMNS = [
     ),
     Column("notes", "Observations", ("Commentaire", "Commentaires", "Remarques", "Notes")),
 ]
-COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
-HEADER_FIELDS = {key: column.field for column in COLUMNS for key in column.keys}
 BONUS_HEADER = re.compile(
     r"^(?:montant )?bonus(?: territoire)?(?: ctg)?(?: eur)? (\d{4})(?: eur)?$"
 )
@@ -128,134 +122,29 @@ FIELD_LABELS = {
 }
 
 
-def _aliases(table: dict[str, list[str]], enum) -> dict[str, str]:
-    """Return normalized text → code, from each choice's code, label, short label and synonyms."""
-    result = {}
-    for value, label in enum.choices:
-        short = re.sub(r"\s*\(.*\)\s*$", "", label)
-        inside = re.findall(r"\(([^)]*)\)", label)
-        for text in (value, label, short, *inside, *table.get(value, [])):
-            result.setdefault(normalize_search(text), value)
-    return result
+def _bonus_column(key: str) -> Column | None:
+    """Return the column of a "Bonus 2026" header (any year)."""
+    match = BONUS_HEADER.match(key)
+    if match is None:
+        return None
+    year = match.group(1)
+    return Column(
+        f"bonus_{year}", key, label=f"bonus territoire CTG {year}", named=f"le bonus {year}"
+    )
 
 
-KIND_ALIASES = _aliases(
-    {
-        FacilityKind.EAJE: [
-            "Etablissement d'Accueil du Jeune Enfant",
-            "Crèche",
-            "Multi-accueil",
-            "Micro-crèche",
-            "Halte-garderie",
-            "Crèche familiale",
-            "Crèche parentale",
-            "Jardin d'enfants",
-        ],
-        FacilityKind.MAM: ["Maison d'assistantes maternelles", "Maison d'assistants maternels"],
-        FacilityKind.CHILDMINDERS: [
-            "Assistantes maternelles",
-            "Assistant maternel",
-            "Assistante maternelle",
-        ],
-        FacilityKind.HOME_CARE: ["Salarié à domicile", "Garde d'enfants à domicile"],
-        FacilityKind.RPE: [
-            "Relais Petite Enfance",
-            "RAM",
-            "Relais assistants maternels",
-            "Relais assistantes maternelles",
-        ],
-        FacilityKind.LAEP: ["Lieu d'Accueil Enfants-Parents", "Lieu d'accueil enfant parent"],
-        FacilityKind.ALSH: [
-            "Accueil de loisirs sans hébergement",
-            "Accueil de loisirs",
-            "ACM",
-            "Accueil collectif de mineurs",
-            "Centre de loisirs",
-            "Périscolaire",
-            "Extrascolaire",
-        ],
-        FacilityKind.YOUTH: [
-            "Structure Jeunesse",
-            "Accueil de jeunes",
-            "PS Jeunes",
-            "Prestation de service jeunes",
-            "Jeunesse",
-            "Espace jeunes",
-        ],
-        FacilityKind.CLAS: ["Contrat Local d'Accompagnement à la Scolarité"],
-        FacilityKind.FAMILY_MEDIATION: ["Service de médiation familiale"],
-        FacilityKind.MEETING_PLACE: ["Espace rencontre", "Espace de rencontre parents-enfants"],
-        FacilityKind.SOCIAL_CENTRE: ["Centre socioculturel", "Centre socio-culturel", "CSC"],
-        FacilityKind.EVS: ["Espace de Vie Sociale"],
-        FacilityKind.SAAD: [
-            "Aide et Accompagnement à Domicile",
-            "SAAD",
-            "Aide à domicile",
-            "Aide à domicile aux familles",
-            "TISF",
-        ],
-        FacilityKind.FJT: ["Foyer jeunes travailleurs"],
-        FacilityKind.FRANCE_SERVICES: ["Maison France Services", "MFS"],
-        FacilityKind.COORDINATION: [
-            "Chargé de coopération",
-            "Chargée de coopération",
-            "Chargé de coopération CTG",
-            "Chargé(e) de coopération",
-            "Coordination CTG",
-        ],
-    },
-    FacilityKind,
-)
-UNIT_ALIASES = _aliases(
-    {
-        CapacityUnit.PLACES: ["place", "pl"],
-        CapacityUnit.FTE: ["équivalent temps plein", "équivalents temps plein"],
-    },
-    CapacityUnit,
-)
-FUNDING_ALIASES = _aliases(
-    {
-        FundingMode.PSU: ["PSU", "Prestation de service unique"],
-        FundingMode.PAJE: ["PAJE", "CMG", "Complément de libre choix du mode de garde"],
-        FundingMode.SERVICE: ["PS", "Prestation de service", "Autre prestation de service"],
-        FundingMode.NONE: ["Aucun", "Sans", "Non", "Sans financement", "Hors financement Caf"],
-    },
-    FundingMode,
-)
-STATUS_ALIASES = _aliases(
-    {
-        FacilityStatus.EXISTING: ["Existante", "En service", "Ouvert", "En fonctionnement"],
-        FacilityStatus.PLANNED: ["Projet", "À créer", "Prévu", "En création"],
-        FacilityStatus.CLOSED: ["Fermée", "Clos", "Fermeture"],
-    },
-    FacilityStatus,
-)
-KIND_SHORT_NAMES = ", ".join(
-    (re.findall(r"\(([^)]*)\)", label) or [label])[0] for _, label in FacilityKind.choices
-)
+def _labelled(column: Column) -> Column:
+    if column.field == "commune_code":
+        label = "code INSEE de la commune"
+        return replace(column, label=label, named=f"le {label}")
+    return replace(column, label=FIELD_LABELS[column.field])
+
+
+REGISTER_COLUMNS = Columns([_labelled(column) for column in COLUMNS], pattern=_bonus_column)
+COLUMN_BY_FIELD = REGISTER_COLUMNS.by_field
 
 
 # --------------------------------------------------------------------------- report
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A problem of the file: its line (None for the whole file), column and French message."""
-
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        if not where:
-            return self.message[:1].upper() + self.message[1:]
-        text = ", ".join(where)
-        return f"{text[:1].upper()}{text[1:]} : {self.message}"
 
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -282,18 +171,10 @@ class PlannedRow:
 
 
 @dataclass
-class ImportReport:
-    filename: str
-    sheet: str = ""
-    errors: list[Problem] = field(default_factory=list)
-    error_count: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    rows: list[PlannedRow] = field(default_factory=list)
-    columns: list[tuple[str, str]] = field(default_factory=list)  # (header, what it gives)
+class ImportReport(tabular.ImportReport):
+    """The report of a register file: the problems, and what each valid line will do."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.error_count
+    rows: list[PlannedRow] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -310,154 +191,20 @@ class ImportReport:
     def unchanged(self) -> int:
         return self.count(UNCHANGED)
 
-    @property
-    def rejected_lines(self) -> int:
-        return len({problem.line for problem in self.errors if problem.line is not None})
-
-    def error(self, line: int | None, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(Problem(line, column, message))
-
-    def warn(self, line: int | None, column: str, message: str) -> None:
-        if len(self.warnings) < MAX_REPORTED_ERRORS:
-            self.warnings.append(Problem(line, column, message))
-
-    def summary(self, limit: int = 10) -> str:
-        """Return the errors as one French text (for commands and the demo loader)."""
-        lines = [str(problem) for problem in self.errors[:limit]]
-        if self.error_count > limit:
-            lines.append(f"… et {self.error_count - limit} autre(s) erreur(s).")
-        return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- communes
-
-
-def commune_key(text: str) -> str:
-    """Return a commune name to compare: no accents, case or hyphens, "St" read as "Saint"."""
-    text = text.strip()
-    article = re.match(r"^(.*?)\s*\((le|la|les|l')\)$", text, re.IGNORECASE)
-    if article:  # "Mées (Les)" as in some INSEE lists
-        text = f"{article.group(2)} {article.group(1)}"
-    words = normalize_search(text).split()
-    replacements = {"st": "saint", "ste": "sainte", "s": "sur"}
-    return " ".join(replacements.get(word, word) for word in words)
-
-
-class CommuneIndex:
-    """Find a commune of the CTG's territory from what a file says about it."""
-
-    CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
-    POSTCODE_AND_NAME = re.compile(r"^(\d{5})\s*[-–,]?\s*(\D.*)$")
-    NAME_AND_CODE = re.compile(r"^(.*?)\s*\(\s*(\d{5}|2[AB]\d{3})\s*\)$", re.IGNORECASE)
-
-    def __init__(self, convention) -> None:
-        self.communes = list(territory_communes(convention))
-        self.by_code = {commune.code: commune for commune in self.communes}
-        self.by_name: dict[str, list[Commune]] = defaultdict(list)
-        self.by_postcode: dict[str, list[Commune]] = defaultdict(list)
-        for commune in self.communes:
-            self.by_name[commune_key(commune.name)].append(commune)
-            for postcode in commune.postal_codes.split():
-                self.by_postcode[postcode].append(commune)
-        self._outside: dict[str, Commune | None] = {}
-
-    def from_code(self, code: str) -> tuple[Commune | None, str]:
-        """Return the commune with this INSEE code, or None and why not."""
-        code = code.strip().upper()
-        if code in self.by_code:
-            return self.by_code[code], ""
-        if code not in self._outside:
-            self._outside[code] = Commune.objects.filter(code=code).first()
-        other = self._outside[code]
-        if other is not None:
-            return None, f"la commune {other.name} ({code}) n'est pas dans le territoire de la CTG."
-        return None, f"le code INSEE « {code} » ne correspond à aucune commune."
-
-    def from_text(self, text: str) -> tuple[Commune | None, str]:
-        """Return the commune named by text ("04510 AIGLUN", "Aiglun (04001)", "04001"…)."""
-        text = text.strip()
-        match = self.NAME_AND_CODE.match(text)
-        if match:
-            return self.from_code(match.group(2))
-        if self.CODE.match(text):
-            if text.upper() in self.by_code:
-                return self.by_code[text.upper()], ""
-            found = self.by_postcode.get(text, [])
-            if len(found) == 1:
-                return found[0], ""
-            if found:
-                names = ", ".join(commune.name for commune in found)
-                return None, (
-                    f"le code postal {text} correspond à plusieurs communes de la CTG ({names}) : "
-                    "indiquez le nom de la commune ou son code INSEE."
-                )
-            return self.from_code(text)
-        postcode = ""
-        match = self.POSTCODE_AND_NAME.match(text)
-        if match:
-            postcode, text = match.group(1), match.group(2)
-        key = commune_key(text)
-        found = self.by_name.get(key, [])
-        if not found and key:
-            # "04000 DIGNE" for Digne-les-Bains: a unique beginning, confirmed by the postcode.
-            found = [
-                commune
-                for name, communes in self.by_name.items()
-                if name.startswith(key + " ")
-                for commune in communes
-            ]
-            if postcode:
-                found = [c for c in found if postcode in c.postal_codes.split()]
-            elif len(found) > 1:
-                found = []
-        if len(found) > 1 and postcode:
-            found = [c for c in found if postcode in c.postal_codes.split()] or found
-        if len(found) == 1:
-            return found[0], ""
-        if found:
-            return None, (
-                f"« {text} » désigne plusieurs communes de la CTG : indiquez le code INSEE."
-            )
-        return None, f"« {text} » ne correspond à aucune commune de la CTG."
-
 
 # --------------------------------------------------------------------------- reading
-
-
-def clean_text(value: str, *, multiline: bool = False) -> str:
-    """Return a cell's text with spaces collapsed (line breaks kept in multiline cells) and the
-    exports' formula guard removed."""
-    lines = [" ".join(line.split()) for line in str(value).replace("\r\n", "\n").split("\n")]
-    value = "\n".join(lines).strip() if multiline else " ".join(" ".join(lines).split())
-    if value.startswith("'") and value[1:2] in FORMULA_START:
-        value = value[1:]
-    return value
 
 
 def _choice(text: str, aliases: dict[str, str]) -> str | None:
     return aliases.get(normalize_search(text))
 
 
-def _integer(text: str, *, unit: str = "") -> int:
-    cleaned = text.strip()
-    if unit:
-        cleaned = re.sub(rf"\s*{unit}s?$", "", cleaned, flags=re.IGNORECASE)
-    number = parse_number(cleaned)
-    if number != number.to_integral_value():
-        raise ValueError(f"« {text} » n'est pas un nombre entier.")
-    return int(number)
-
-
 def _year(text: str) -> int:
     """Return the year of "2019", "2019-09-02" (XLSX dates) or "02/09/2019"."""
-    text = text.strip()
-    for pattern in (r"^(\d{4})$", r"^(\d{4})-\d{2}-\d{2}", r"^\d{1,2}/\d{1,2}/(\d{4})$"):
-        match = re.match(pattern, text)
-        if match:
-            return int(match.group(1))
-    raise ValueError(f"« {text} » n'est pas une année (par exemple 2019).")
+    year = year_of(text)
+    if year is None:
+        raise ValueError(f"« {text.strip()} » n'est pas une année (par exemple 2019).")
+    return year
 
 
 def _capacity(text: str) -> tuple[Decimal, str | None]:
@@ -597,33 +344,13 @@ def import_register_file(convention, data: bytes, filename: str) -> ImportReport
 
 def _map_columns(table: Table, report: ImportReport) -> tuple[dict[str, str], dict[int, str]]:
     """Return field → normalized header, and year → normalized header of the bonus columns."""
-    fields: dict[str, str] = {}
-    bonus_columns: dict[int, str] = {}
-    seen_headers: dict[str, str] = {}
-    for header, key in zip(table.headers, table.keys, strict=True):
-        if not key:  # a column without header: the reader leaves its cells out
-            continue
-        name = HEADER_FIELDS.get(key)
-        bonus = BONUS_HEADER.match(key)
-        target = name or (f"bonus_{bonus.group(1)}" if bonus else None)
-        if target is None:
-            report.warn(None, header, "colonne non reconnue : elle est ignorée.")
-            continue
-        if target in seen_headers:
-            report.error(
-                None,
-                header,
-                f"cette colonne et la colonne « {seen_headers[target]} » donnent toutes deux "
-                f"{_target_label(target)} : gardez-en une seule.",
-            )
-            continue
-        seen_headers[target] = header
-        if bonus and not name:
-            bonus_columns[int(bonus.group(1))] = key
-            report.columns.append((header, f"bonus territoire CTG {bonus.group(1)}"))
-        else:
-            fields[name] = key
-            report.columns.append((header, FIELD_LABELS.get(name, "code INSEE de la commune")))
+    matched = REGISTER_COLUMNS.match(table, report)
+    fields = {name: key for name, key in matched.keys.items() if not name.startswith("bonus_")}
+    bonus_columns = {
+        int(name.removeprefix("bonus_")): key
+        for name, key in matched.keys.items()
+        if name.startswith("bonus_")
+    }
     for name in REQUIRED:
         if name not in fields:
             report.error(
@@ -636,14 +363,6 @@ def _map_columns(table: Table, report: ImportReport) -> tuple[dict[str, str], di
             "colonne obligatoire absente : « Commune » (ou « Code commune (INSEE) »).",
         )
     return fields, bonus_columns
-
-
-def _target_label(target: str) -> str:
-    if target.startswith("bonus_"):
-        return f"le bonus {target.removeprefix('bonus_')}"
-    if target == "commune_code":
-        return "le code INSEE de la commune"
-    return f"« {FIELD_LABELS[target]} »"
 
 
 def _parse_row(line, values, header_of, communes, actions, report) -> dict:
@@ -696,7 +415,7 @@ def _parse_row(line, values, header_of, communes, actions, report) -> dict:
             parsed[name] = None
             if values[name]:
                 try:
-                    parsed[name] = _integer(values[name], unit="an")
+                    parsed[name] = parse_integer(values[name], unit="an")
                 except ValueError:
                     error(name, f"« {values[name]} » n'est pas un âge en années entières.")
     if "opening_year" in values:

@@ -16,10 +16,11 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.conventions.models import Convention
+from pilote.core.downloads import PDF, XLSX, download_response
 
-from . import exports_petite_enfance as exports
-from . import services_petite_enfance as services
-from .forms_petite_enfance import (
+from ..models import Schema
+from . import exports, overview, services
+from .forms import (
     ChecklistForm,
     SchemaForm,
     SchemaLineForm,
@@ -27,10 +28,8 @@ from .forms_petite_enfance import (
     SettingsForm,
     TransfersForm,
 )
-from .models import Schema
-from .services_petite_enfance import PetiteEnfanceError
+from .services import PetiteEnfanceError
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_TITLE = "Petite enfance : autorités organisatrices"
 
 
@@ -80,7 +79,7 @@ def _add_error(form, error: PetiteEnfanceError) -> None:
 
 def _get_schema(convention: Convention, pk: int) -> Schema:
     try:
-        schema = services.schema_with_details(convention, pk)
+        schema = overview.schema_with_details(convention, pk)
     except Schema.DoesNotExist as error:
         raise Http404("Schéma introuvable.") from error
     schema.convention = convention  # already loaded with its EPCI
@@ -96,7 +95,7 @@ def _get_schema(convention: Convention, pk: int) -> Schema:
 def petite_enfance(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the AO of the CTG, their obligations and what is missing, schémas and bonus."""
     convention = get_convention_for_user(request, slug)
-    page = services.load_petite_enfance(convention)
+    page = overview.load_petite_enfance(convention)
     return _render(
         request,
         "page.html",
@@ -189,9 +188,9 @@ def schema(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         crumbs=[(_page_url(convention), "Petite enfance")],
         schema=schema,
         ao_name=ao_name,
-        rows=services.table_rows(list(schema.lines.all()), convention.years),
+        rows=overview.table_rows(list(schema.lines.all()), convention.years),
         years=convention.years,
-        checklist=services.schema_checklist(schema),
+        checklist=overview.schema_checklist(schema),
     )
 
 
@@ -291,7 +290,7 @@ def schema_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Say, for each content of D. 214-10-1, whether the CTG covers it and where."""
     convention = get_convention_for_user(request, slug, edit=True)
     schema = _get_schema(convention, pk)
-    checklist = services.schema_checklist(schema)
+    checklist = overview.schema_checklist(schema)
     form = ChecklistForm(_bound(request), checklist=checklist)
     if request.method == "POST" and form.is_valid():
         try:
@@ -348,21 +347,19 @@ def _document(request: HttpRequest, slug: str, pk: int) -> exports.SchemaDocumen
         convention,
         schema,
         services.schema_ao_name(schema, convention),
-        services.schema_checklist(schema),
+        overview.schema_checklist(schema),
     )
 
 
 @require_GET
 def schema_export_xlsx(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _document(request, slug, pk)
-    response = HttpResponse(exports.schema_workbook(document), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(document, "xlsx")}"'
-    return response
+    return download_response(
+        exports.schema_workbook(document), exports.filename(document, "xlsx"), XLSX
+    )
 
 
 @require_GET
 def schema_export_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _document(request, slug, pk)
-    response = HttpResponse(exports.schema_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(document, "pdf")}"'
-    return response
+    return download_response(exports.schema_pdf(document), exports.filename(document, "pdf"), PDF)

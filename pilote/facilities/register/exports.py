@@ -1,7 +1,7 @@
 """The facilities register as CSV and XLSX files, and the XLSX template of the import.
 
 The CSV (UTF-8 with BOM, `;`, French headers) and the XLSX both read back as they are through
-pilote.facilities.imports_register: same headers, labels the import recognises.
+pilote.facilities.register.imports: same headers, labels the import recognises.
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pilote.core.tabular import FORMULA_START
 from pilote.plans.models import PlanNode
 
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .imports_register import COLUMN_BY_FIELD, FORMULA_START
-from .models import Facility
-from .services_register import ActionIndex, bonus_years, territory_communes
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..models import Facility
+from .imports import COLUMN_BY_FIELD
+from .services import ActionIndex, bonus_years, territory_communes
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="E3E3FD")
 
 

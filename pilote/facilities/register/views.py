@@ -19,15 +19,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary, megabytes
-from pilote.core.formats import NARROW_NBSP as NARROW_NO_BREAK_SPACE
+from pilote.core.downloads import CSV, XLSX, download_response
+from pilote.core.formats import french_number
 from pilote.plans.models import PlanNode
 
-from . import exports_register
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .exceptions import FacilitiesError
-from .filters_register import FacilityFilter
-from .forms_register import SUBKIND_SUGGESTIONS, FacilityForm, ImportUploadForm
-from .imports_register import (
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..exceptions import FacilitiesError
+from ..models import Facility, FacilityBonus
+from . import exports
+from .filters import FacilityFilter
+from .forms import SUBKIND_SUGGESTIONS, FacilityForm, ImportUploadForm
+from .imports import (
     COLUMNS,
     ImportReport,
     apply_import,
@@ -36,8 +38,7 @@ from .imports_register import (
     table_from_dict,
     table_to_dict,
 )
-from .models import Facility, FacilityBonus
-from .services_register import (
+from .services import (
     BONUS_YEARS_AFTER,
     BONUS_YEARS_BEFORE,
     create_facility,
@@ -73,14 +74,6 @@ FUNDING_SHORT = {
 }
 
 
-def fr_number(value) -> str:
-    """Return a number as French text: 12, 1,5, 12 500 (narrow no-break space)."""
-    if value is None:
-        return ""
-    text = format(Decimal(value).normalize(), ",f")
-    return text.replace(",", NARROW_NO_BREAK_SPACE).replace(".", ",")
-
-
 @dataclass
 class RegisterRow:
     facility: Facility
@@ -95,7 +88,7 @@ class RegisterRow:
         unit = "ETP" if facility.capacity_unit == CapacityUnit.FTE else "places"
         if unit == "places" and facility.capacity == 1:
             unit = "place"
-        return f"{fr_number(facility.capacity)} {unit}"
+        return f"{french_number(facility.capacity)} {unit}"
 
     @property
     def ages(self) -> str:
@@ -110,7 +103,7 @@ class RegisterRow:
 
     @property
     def bonus_text(self) -> str:
-        return f"{fr_number(self.bonus)} €" if self.bonus is not None else ""
+        return f"{french_number(self.bonus)} €" if self.bonus is not None else ""
 
     @property
     def funding(self) -> tuple[str, str]:
@@ -234,8 +227,8 @@ def _totals(facilities: QuerySet[Facility], year: int) -> dict:
             entry[key] = (entry[key] or 0) + item["total"]
     kinds = sorted(by_kind.values(), key=lambda entry: (-entry["count"], entry["label"]))
     for entry in kinds:
-        entry["places_text"] = fr_number(entry["places"])
-        entry["fte_text"] = fr_number(entry["fte"])
+        entry["places_text"] = french_number(entry["places"])
+        entry["fte_text"] = french_number(entry["fte"])
     bonus = FacilityBonus.objects.filter(
         facility__in=facilities.order_by().values("pk"), year=year
     ).aggregate(total=Sum("amount"), count=Count("pk"))
@@ -243,8 +236,8 @@ def _totals(facilities: QuerySet[Facility], year: int) -> dict:
     fte = sum((entry["fte"] or 0 for entry in kinds), Decimal(0))
     unknown = sum(entry["unknown"] for entry in kinds)
     capacity = [
-        f"{fr_number(places)} place{'s' if places > 1 else ''}" if places else "",
-        f"{fr_number(fte)} ETP" if fte else "",
+        f"{french_number(places)} place{'s' if places > 1 else ''}" if places else "",
+        f"{french_number(fte)} ETP" if fte else "",
     ]
     summary = " et ".join(part for part in capacity if part)
     if summary:
@@ -258,7 +251,7 @@ def _totals(facilities: QuerySet[Facility], year: int) -> dict:
         "kinds": kinds,
         "count": sum(entry["count"] for entry in kinds),
         "capacity_summary": summary,
-        "bonus_text": f"{fr_number(bonus['total'])} €" if bonus["total"] is not None else "",
+        "bonus_text": f"{french_number(bonus['total'])} €" if bonus["total"] is not None else "",
         "bonus_count": bonus["count"],
     }
 
@@ -460,12 +453,9 @@ def _import_page(request, convention, form, report: ImportReport | None, token: 
 @require_GET
 def register_template(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    response = HttpResponse(
-        exports_register.template_xlsx(convention), content_type=exports_register.XLSX_TYPE
+    return download_response(
+        exports.template_xlsx(convention), f"modele-equipements-{convention.slug}.xlsx", XLSX
     )
-    filename = f"modele-equipements-{convention.slug}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --------------------------------------------------------------------------- export
@@ -479,13 +469,7 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
     if file_format not in ("csv", "xlsx"):
         raise Http404("Format d'export inconnu : csv ou xlsx.")
     _filterset, facilities = _filtered(request, convention)
-    if file_format == "csv":
-        content = exports_register.register_csv(convention, facilities)
-        content_type = exports_register.CSV_TYPE
-    else:
-        content = exports_register.register_xlsx(convention, facilities)
-        content_type = exports_register.XLSX_TYPE
-    response = HttpResponse(content, content_type=content_type)
     filename = f"equipements-{convention.slug}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    if file_format == "csv":
+        return download_response(exports.register_csv(convention, facilities), filename, CSV)
+    return download_response(exports.register_xlsx(convention, facilities), filename, XLSX)

@@ -7,18 +7,15 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 
+from pilote.conventions.forms import megabytes
 from pilote.core.forms import PiloteForm
 from pilote.core.tabular import parse_number
 
-from .enums import AreaKind, FigureKind
-from .imports_figures import YEAR_MAX, YEAR_MIN
-from .services_figures import FigureData
+from ..enums import AreaKind, FigureKind
+from .imports import YEAR_MAX, YEAR_MIN
+from .services import FigureData
 
 IMPORT_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm")
-
-
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 class FigureForm(PiloteForm):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_petite_enfance as views
+from . import views
 
 urlpatterns = [
     path("petite-enfance/", views.petite_enfance, name="petite_enfance"),

@@ -19,7 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .enums import (
+from pilote.core.formats import french_number as number
+
+from ..enums import (
     UNDER_3_KINDS,
     AreaKind,
     CapacityUnit,
@@ -27,7 +29,7 @@ from .enums import (
     FacilityStatus,
     FigureKind,
 )
-from .enums import FundingMode as Funding
+from ..enums import FundingMode as Funding
 
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
@@ -271,15 +273,7 @@ def build_coverage(
     latest figure of each commune; the CTG total adds the communes' figures when every commune
     has one, and otherwise takes the EPCI's figure (saying so).
     """
-    by_area: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
-    for figure in figures:
-        by_area[(figure.area_kind, figure.area_code, figure.kind)].append(figure)
-
-    def figure_of(area_kind: str, code: str | None, kind: str) -> Figure | None:
-        if not code:
-            return None
-        return latest(by_area.get((area_kind, code, kind), []))
-
+    figure_of = _FigureIndex(figures)
     rows = {code: CoverageRow(code=code, name=name) for code, name in communes}
     total = CoverageRow(code=epci_code or "", name="Ensemble de la CTG", is_total=True)
     without_commune = CoverageRow(code="", name="Équipements sans commune renseignée")
@@ -304,30 +298,12 @@ def build_coverage(
             AreaKind.COMMUNE, row.code, FigureKind.PUBLISHED_COVERAGE_EAJE
         )
 
-    known = [row for row in rows.values() if row.children is not None]
-    epci_children = figure_of(AreaKind.EPCI, epci_code, FigureKind.CHILDREN_UNDER_3)
-    if rows and len(known) == len(rows):
-        total.children = Children(
-            sum((row.children.value for row in known), Decimal(0)),
-            [year for row in known for year in row.children.years],
-            origin="communes",
-            note="somme des chiffres des communes",
-        )
-    elif epci_children is not None:
-        note = f"chiffre de l'EPCI {epci_name}".strip()
-        if not epci_fully_covered:
-            note += " (attention : la CTG ne couvre pas toutes les communes de l'EPCI)"
-        total.children = Children(
-            epci_children.value, [epci_children.year], origin="epci", note=note
-        )
-    elif known:
-        total.children_reason = (
-            f"enfants de moins de 3 ans connus pour {len(known)} commune"
-            f"{'s' if len(known) > 1 else ''} sur {len(rows)} seulement, et aucun chiffre de "
-            "l'EPCI"
-        )
-    else:
-        total.children_reason = "aucun chiffre d'enfants de moins de 3 ans (communes ou EPCI)"
+    total.children, total.children_reason = _total_children(
+        list(rows.values()),
+        figure_of(AreaKind.EPCI, epci_code, FigureKind.CHILDREN_UNDER_3),
+        epci_name=epci_name,
+        epci_fully_covered=epci_fully_covered,
+    )
     total.published = figure_of(AreaKind.EPCI, epci_code, FigureKind.PUBLISHED_COVERAGE)
     total.published_eaje = figure_of(AreaKind.EPCI, epci_code, FigureKind.PUBLISHED_COVERAGE_EAJE)
 
@@ -335,12 +311,6 @@ def build_coverage(
     modes = [m for m in Mode.ORDER if m != Mode.EAJE_UNKNOWN or total.places_of(m)]
     for row in [*rows.values(), total, without_commune]:
         row.cells = [row.places_of(mode) for mode in modes]
-    france_figures = [
-        f
-        for (kind_, _code, kind), items in by_area.items()
-        if kind_ == AreaKind.FRANCE and kind == FigureKind.PUBLISHED_COVERAGE
-        for f in items
-    ]
     return CoverageTable(
         rows=sorted(rows.values(), key=lambda row: (row.name, row.code)),
         total=total,
@@ -348,9 +318,65 @@ def build_coverage(
         departement=figure_of(
             AreaKind.DEPARTEMENT, departement_code, FigureKind.PUBLISHED_COVERAGE
         ),
-        france=latest(france_figures),
+        france=figure_of.france(),
         without_commune=without_commune if without_commune.facility_count else None,
     )
+
+
+class _FigureIndex:
+    """The latest figure of each (area kind, code, figure kind)."""
+
+    def __init__(self, figures: list[Figure]) -> None:
+        self.by_area: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
+        for figure in figures:
+            self.by_area[(figure.area_kind, figure.area_code, figure.kind)].append(figure)
+
+    def __call__(self, area_kind: str, code: str | None, kind: str) -> Figure | None:
+        if not code:
+            return None
+        return latest(self.by_area.get((area_kind, code, kind), []))
+
+    def france(self) -> Figure | None:
+        """Return the latest national published rate, whatever code the file gave France."""
+        return latest(
+            [
+                figure
+                for (area_kind, _code, kind), items in self.by_area.items()
+                if area_kind == AreaKind.FRANCE and kind == FigureKind.PUBLISHED_COVERAGE
+                for figure in items
+            ]
+        )
+
+
+def _total_children(
+    rows: list[CoverageRow],
+    epci_children: Figure | None,
+    *,
+    epci_name: str,
+    epci_fully_covered: bool,
+) -> tuple[Children | None, str]:
+    """Return the CTG's children under 3 (the communes' sum, else the EPCI's), or why unknown."""
+    known = [row for row in rows if row.children is not None]
+    if rows and len(known) == len(rows):
+        children = Children(
+            sum((row.children.value for row in known), Decimal(0)),
+            [year for row in known for year in row.children.years],
+            origin="communes",
+            note="somme des chiffres des communes",
+        )
+        return children, ""
+    if epci_children is not None:
+        note = f"chiffre de l'EPCI {epci_name}".strip()
+        if not epci_fully_covered:
+            note += " (attention : la CTG ne couvre pas toutes les communes de l'EPCI)"
+        return Children(epci_children.value, [epci_children.year], origin="epci", note=note), ""
+    if known:
+        return None, (
+            f"enfants de moins de 3 ans connus pour {len(known)} commune"
+            f"{'s' if len(known) > 1 else ''} sur {len(rows)} seulement, et aucun chiffre de "
+            "l'EPCI"
+        )
+    return None, "aucun chiffre d'enfants de moins de 3 ans (communes ou EPCI)"
 
 
 # --------------------------------------------------------------------------- reader
@@ -367,7 +393,7 @@ def load_coverage(convention) -> CoverageTable:
     """Return the coverage table of a CTG, read in four queries whatever its size."""
     from pilote.territories.models import Commune
 
-    from .models import Facility, TerritoryFigure
+    from ..models import Facility, TerritoryFigure
 
     communes = list(convention.communes.order_by("name", "code").values_list("code", "name"))
     facilities = [
@@ -421,11 +447,6 @@ def coverage_chart(table: CoverageTable, *, chart_id: str = "graphique-couvertur
     The page shows the same figures in its table, which is what assistive technologies read;
     the chart has a title and a description.
     """
-    from pilote.core.formats import DASH, french_number
-
-    def number(value) -> str:
-        return french_number(value, empty=DASH)
-
     bars = [
         (row.name, row.rate, row.published.value if row.published else None)
         for row in [*table.rows, table.total]

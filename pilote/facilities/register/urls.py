@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_register as views
+from . import views
 
 urlpatterns = [
     path("equipements/", views.register, name="register"),

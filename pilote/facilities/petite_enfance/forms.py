@@ -1,4 +1,4 @@
-"""Forms of the petite-enfance pages. They validate input; services_petite_enfance writes."""
+"""Forms of the petite-enfance pages. They validate input; petite_enfance.services writes."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from dsfr.utils import dsfr_input_class_attr
 from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 from pilote.core.tabular import parse_number
 
-from .enums import CapacityUnit, Competence, PopulationBasis, SchemaContent, SchemaMode
-from .models import EarlyChildhoodSettings, Schema, SchemaLine
-from .services_petite_enfance import TEXT_COLUMNS, ChecklistData, SchemaData, SchemaLineData
+from ..enums import CapacityUnit, Competence, PopulationBasis, SchemaContent, SchemaMode
+from ..models import EarlyChildhoodSettings, Schema, SchemaLine
+from .services import TEXT_COLUMNS, ChecklistData, SchemaData, SchemaLineData
 
 
 def format_decimal(value: Decimal | None) -> str:

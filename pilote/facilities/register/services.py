@@ -18,9 +18,9 @@ from pilote.plans.models import PlanNode
 from pilote.plans.services import convention_communes
 from pilote.territories.models import Commune
 
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .exceptions import FacilitiesError
-from .models import Facility, FacilityBonus
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..exceptions import FacilitiesError
+from ..models import Facility, FacilityBonus
 
 # Bonus amounts may be recorded from the previous CTG (the "historical" amounts the Caf smooths,
 # DOMAIN.md §7) up to the years of the renewal being prepared.

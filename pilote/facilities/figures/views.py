@@ -15,16 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.conventions.forms import megabytes
+from pilote.core.downloads import CSV, XLSX, download_response
 
-from . import services_figures as services
+from ..enums import AreaKind, FigureKind
+from ..exceptions import FacilitiesError
+from ..models import TerritoryFigure
+from . import services
 from .coverage import coverage_chart, load_coverage
-from .enums import AreaKind, FigureKind
-from .exceptions import FacilitiesError
-from .forms_figures import FigureFilterForm, FigureForm, FigureImportForm, megabytes
-from .imports_figures import figures_csv, figures_workbook
-from .models import TerritoryFigure
+from .forms import FigureFilterForm, FigureForm, FigureImportForm
+from .template import figures_csv, figures_workbook
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "facilities-figures-import-{pk}"
 
 # Themes of the diagnostic, in the order of seed 003's annexe 1.
@@ -183,26 +184,19 @@ def figures_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     figures, _, _ = _filtered_figures(request, convention)
     ordered = [f for group in group_figures(figures) for t in group.themes for f in t.figures]
+    filename = f"diagnostic-{convention.slug}.{fmt}"
     if fmt == "xlsx":
         content = figures_workbook(ordered, title=f"Chiffres du diagnostic – {convention.name}")
-        response = HttpResponse(content, content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(figures_csv(ordered), content_type="text/csv; charset=utf-8")
-    filename = f"diagnostic-{convention.slug}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return download_response(content, filename, XLSX)
+    return download_response(figures_csv(ordered), filename, CSV)
 
 
 @require_GET
 def figures_template(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the XLSX template of the figures import, with an example row and a how-to sheet."""
     get_convention_for_user(request, slug)
-    response = HttpResponse(
-        figures_workbook([], title="Modèle d'import des chiffres du diagnostic", example=True),
-        content_type=XLSX_TYPE,
-    )
-    response["Content-Disposition"] = 'attachment; filename="modele-chiffres-diagnostic.xlsx"'
-    return response
+    content = figures_workbook([], title="Modèle d'import des chiffres du diagnostic", example=True)
+    return download_response(content, "modele-chiffres-diagnostic.xlsx", XLSX)
 
 
 def _figures_url(convention) -> str:

@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .enums import AreaKind, FigureKind
-from .exceptions import FacilitiesError
-from .imports_figures import (
+from ..enums import AreaKind, FigureKind
+from ..exceptions import FacilitiesError
+from ..models import TerritoryFigure
+from .imports import (
     THOUSANDTH,
     VALUE_LIMIT,
     YEAR_MAX,
@@ -26,7 +27,6 @@ from .imports_figures import (
     normalize_code,
     read_figures,
 )
-from .models import TerritoryFigure
 
 logger = logging.getLogger(__name__)
 

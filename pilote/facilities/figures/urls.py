@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_figures as views
+from . import views
 
 urlpatterns = [
     path("diagnostic/", views.figures_page, name="figures"),

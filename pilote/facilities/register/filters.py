@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 from pilote.core.forms import PiloteForm
 from pilote.territories.models import Commune
 
-from .enums import FacilityKind, FacilityStatus, FundingMode
-from .models import Facility
+from ..enums import FacilityKind, FacilityStatus, FundingMode
+from ..models import Facility
 
 UNKNOWN_FUNDING = "inconnu"
 

@@ -22,9 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pilote.conventions.models import Convention
+from pilote.core.formats import french_number
 
-from .models import Schema, SchemaLine
-from .services_petite_enfance import TEXT_COLUMNS, Checklist
+from ..models import Schema, SchemaLine
+from .overview import Checklist
+from .services import TEXT_COLUMNS
 
 TITLE = "Schéma pluriannuel de maintien et de développement de l'offre d'accueil du jeune enfant"
 TEXT_HEADERS = {
@@ -100,12 +102,6 @@ def build_document(
 
 def _year_values(line: SchemaLine) -> dict[int, Decimal]:
     return {row.year: row.value for row in line.years.all()}
-
-
-def _number_text(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 def _mode_text(line: SchemaLine) -> str:
@@ -238,19 +234,43 @@ def pdf_text(text: str) -> str:
     return escape(winansi(text)).replace("\n", "<br/>")
 
 
+@dataclass(frozen=True)
+class _PdfStyles:
+    title: object
+    heading: object
+    body: object
+    cell: object
+    cell_bold: object
+    number: object
+
+    def p(self, text, style=None):
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(pdf_text(text), style or self.cell)
+
+
+def _pdf_styles() -> _PdfStyles:
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+
+    styles = getSampleStyleSheet()
+    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=7, leading=8.5)
+    cell.alignment = TA_LEFT
+    return _PdfStyles(
+        title=ParagraphStyle("title", parent=styles["Title"], fontSize=14, leading=17, alignment=0),
+        heading=ParagraphStyle("heading", parent=styles["Heading2"], fontSize=12, leading=15),
+        body=ParagraphStyle("body", parent=styles["Normal"], fontSize=9, leading=11),
+        cell=cell,
+        cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName="Helvetica-Bold"),
+        number=ParagraphStyle("number", parent=cell, alignment=TA_RIGHT),
+    )
+
+
 def schema_pdf(document: SchemaDocument) -> bytes:
     """Return the PDF of a schéma: landscape A4, the table with wrapped text, the checklist."""
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        LongTable,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-    )
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     buffer = BytesIO()
     page_size = landscape(A4)
@@ -275,38 +295,43 @@ def schema_pdf(document: SchemaDocument) -> bytes:
         author="Pilote CTG",
         subject=document.convention.name,
     )
-    styles = getSampleStyleSheet()
-    title = ParagraphStyle("title", parent=styles["Title"], fontSize=14, leading=17, alignment=0)
-    heading = ParagraphStyle("heading", parent=styles["Heading2"], fontSize=12, leading=15)
-    body = ParagraphStyle("body", parent=styles["Normal"], fontSize=9, leading=11)
-    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=7, leading=8.5)
-    cell_bold = ParagraphStyle("cell_bold", parent=cell, fontName="Helvetica-Bold")
-    cell.alignment = TA_LEFT
-    number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
-
-    def p(text, style=cell) -> Paragraph:
-        return Paragraph(pdf_text(text), style)
-
+    styles = _pdf_styles()
     story = [
-        Paragraph(pdf_text(TITLE), title),
-        Paragraph(pdf_text(document.heading), heading),
+        Paragraph(pdf_text(TITLE), styles.title),
+        Paragraph(pdf_text(document.heading), styles.heading),
         Paragraph(
-            pdf_text(f"{document.convention.name} – période de la CTG : {document.period}"), body
+            pdf_text(f"{document.convention.name} – période de la CTG : {document.period}"),
+            styles.body,
         ),
     ]
     if document.dates():
-        story.append(Paragraph(pdf_text(document.dates().capitalize() + "."), body))
-    story += [Paragraph(pdf_text(generated), body), Spacer(1, 4 * mm)]
+        story.append(Paragraph(pdf_text(document.dates().capitalize() + "."), styles.body))
+    story += [Paragraph(pdf_text(generated), styles.body), Spacer(1, 4 * mm)]
+    story += [_pdf_table(document, styles, page_size[0] - 2 * margin), Spacer(1, 4 * mm)]
+    if document.schema.notes:
+        story.append(Paragraph(pdf_text(f"Observations : {document.schema.notes}"), styles.body))
+        story.append(Spacer(1, 3 * mm))
+    story += _pdf_checklist(document, styles)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
 
+
+def _pdf_table(document: SchemaDocument, styles: _PdfStyles, available: float):
+    """Return the schéma's table: one row per line, its years, then its text columns."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable
+
+    p, bold, number = styles.p, styles.cell_bold, styles.number
     years = document.years
     header = [
-        p("Mode d'accueil ou dispositif", cell_bold),
-        p("Précision", cell_bold),
-        p("Structures", cell_bold),
-        p("Unité", cell_bold),
-        p("Actuel", cell_bold),
-        *(p(str(year), cell_bold) for year in years),
-        *(p(TEXT_HEADERS[name], cell_bold) for name in TEXT_COLUMNS),
+        p("Mode d'accueil ou dispositif", bold),
+        p("Précision", bold),
+        p("Structures", bold),
+        p("Unité", bold),
+        p("Actuel", bold),
+        *(p(str(year), bold) for year in years),
+        *(p(TEXT_HEADERS[name], bold) for name in TEXT_COLUMNS),
     ]
     rows = [header]
     for line in document.lines:
@@ -317,8 +342,8 @@ def schema_pdf(document: SchemaDocument) -> bytes:
                 p(line.label),
                 p("" if line.structure_count is None else str(line.structure_count), number),
                 p(line.get_unit_display()),
-                p(_number_text(line.current_value), number),
-                *(p(_number_text(values.get(year)), number) for year in years),
+                p(french_number(line.current_value), number),
+                *(p(french_number(values.get(year)), number) for year in years),
                 *(p(getattr(line, name)) for name in TEXT_COLUMNS),
             ]
         )
@@ -326,32 +351,27 @@ def schema_pdf(document: SchemaDocument) -> bytes:
         rows.append(
             [p("Aucune ligne saisie dans le tableau du schéma.")] + [""] * (len(header) - 1)
         )
-    available = page_size[0] - 2 * margin
     fixed = [26 * mm, 22 * mm, 15 * mm, 11 * mm, 12 * mm, *([12 * mm] * len(years))]
     text_width = (available - sum(fixed)) / len(TEXT_COLUMNS)
     table = LongTable(rows, colWidths=[*fixed, *([text_width] * len(TEXT_COLUMNS))], repeatRows=1)
     table.setStyle(
         [
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#929292")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E3FD")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            *_grid(colors),
             ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
         ]
     )
-    story += [table, Spacer(1, 4 * mm)]
-    if document.schema.notes:
-        story.append(Paragraph(pdf_text(f"Observations : {document.schema.notes}"), body))
-        story.append(Spacer(1, 3 * mm))
+    return table
 
-    story.append(
-        Paragraph(pdf_text("Contenus attendus du schéma (article D. 214-10-1 du CASF)"), heading)
-    )
-    story.append(Paragraph(pdf_text(document.verdict), body))
-    story.append(Spacer(1, 2 * mm))
-    check_rows = [
-        [p("Contenu attendu", cell_bold), p("Traité", cell_bold), p("Où le trouver", cell_bold)]
-    ]
+
+def _pdf_checklist(document: SchemaDocument, styles: _PdfStyles) -> list:
+    """Return the checklist part: its heading, the verdict and the table of expected contents."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, Spacer
+
+    p, bold = styles.p, styles.cell_bold
+    check_rows = [[p("Contenu attendu", bold), p("Traité", bold), p("Où le trouver", bold)]]
     check_rows += [
         [p(row.label), p("Oui" if row.covered else "Non"), p(row.reference)]
         for row in document.checklist.rows
@@ -359,13 +379,19 @@ def schema_pdf(document: SchemaDocument) -> bytes:
     checks = LongTable(
         check_rows, colWidths=[130 * mm, 18 * mm, 100 * mm], repeatRows=1, hAlign="LEFT"
     )
-    checks.setStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#929292")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E3FD")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
-    story.append(checks)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    checks.setStyle(_grid(colors))
+    heading = "Contenus attendus du schéma (article D. 214-10-1 du CASF)"
+    return [
+        Paragraph(pdf_text(heading), styles.heading),
+        Paragraph(pdf_text(document.verdict), styles.body),
+        Spacer(1, 2 * mm),
+        checks,
+    ]
+
+
+def _grid(colors) -> list:
+    return [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#929292")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E3FD")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]

@@ -6,13 +6,14 @@ from django import forms
 from django.conf import settings
 from django.db.models import Case, When
 
+from pilote.conventions.forms import megabytes
 from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 from pilote.plans.forms import node_label
 from pilote.plans.models import PlanNode
 
-from .enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
-from .models import Facility
-from .services_register import (
+from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
+from ..models import Facility
+from .services import (
     AGE_MAX,
     OPENING_YEARS,
     ActionIndex,
@@ -233,15 +234,11 @@ class ImportUploadForm(PiloteForm):
         limit = settings.IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"Le fichier pèse {_megabytes(upload.size)} : la taille maximale est de "
-                f"{_megabytes(limit)}."
+                f"Le fichier pèse {megabytes(upload.size)} : la taille maximale est de "
+                f"{megabytes(limit)}."
             )
         if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
             raise forms.ValidationError(
                 "Le fichier doit être un tableau CSV ou XLSX (extension .csv ou .xlsx)."
             )
         return upload
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pilote.core.formats import french_number
+
 # (minimum growth in %, yearly amount per PSU place with bonus territoire, in €), highest first.
 STEPS: tuple[tuple[Decimal, int], ...] = (
     (Decimal(12), 300),
@@ -55,7 +57,7 @@ class BonusTrajectory:
     @property
     def yearly_amount_text(self) -> str:
         amount = self.yearly_amount
-        return "" if amount is None else f"{int(amount):,} €".replace(",", "\u00a0")
+        return "" if amount is None else f"{french_number(int(amount))} €"
 
     @property
     def growth_display(self) -> str:

@@ -1,25 +1,33 @@
 """Read a file of territory figures: the Pilote CTG template, or a data.caf.fr coverage file.
 
 Reading never writes: it returns the figures found, each with the line it comes from, and every
-bad row with its line number and a French message. `services_figures.apply_import` writes them,
+bad row with its line number and a French message. `figures.services.apply_import` writes them,
 all or nothing. data.caf.fr files (`txcouv_pe_*`, `nbpla_pe_*`) are recognised by their columns
 (docs/data-sources.md lists the columns read and what is assumed about them).
 """
 
 from __future__ import annotations
 
-import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from pilote.core.tabular import Row, Table, TabularError, normalize_header, parse_number, read_table
+from pilote.core.tabular import (
+    Problem,
+    Row,
+    Table,
+    TabularError,
+    normalize_header,
+    parse_number,
+    read_table,
+    year_of,
+)
+from pilote.core.text import fold
 
-from .enums import AreaKind, FigureKind
-from .exceptions import FacilitiesError
+from ..enums import AreaKind, FigureKind
+from ..exceptions import FacilitiesError
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 VALUE_LIMIT = Decimal("1e11")  # TerritoryFigure.value: 14 digits, 3 of them decimals
@@ -36,14 +44,6 @@ TEMPLATE_COLUMNS = [
     ("Millésime", "millesime", True),
     ("Valeur", "valeur", True),
     ("Source", "source", False),
-]
-TEMPLATE_HELP = [
-    "Une ligne par chiffre. Échelle : commune, EPCI, département ou France.",
-    "Code : code INSEE de la commune (5 caractères, par exemple 04070), SIREN de l'EPCI "
-    "(9 chiffres), code du département (04, 2A…) ; laisser vide ou FR pour la France.",
-    "Territoire : facultatif, pour vous relire (le nom officiel est repris du code).",
-    "Chiffre : un libellé de la liste ci-dessous, ou tout autre libellé (« Autre chiffre »).",
-    "Millésime : l'année des données. Valeur : nombre, virgule ou point décimal (41,4).",
 ]
 AREA_WORDS = {
     "commune": AreaKind.COMMUNE,
@@ -82,15 +82,6 @@ class FigureRow:
         return self.label or FigureKind(self.kind).label
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Ligne {self.line} : {self.message}"
-
-
 @dataclass
 class FigureImport:
     """What a file holds: its figures, its bad rows and what was left out (and why)."""
@@ -98,12 +89,16 @@ class FigureImport:
     filename: str
     format: str
     rows: list[FigureRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # whole lines: no column
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _problem(line: int, message: str) -> Problem:
+    return Problem(line, "", message)
 
 
 # --------------------------------------------------------------------------- territories
@@ -181,10 +176,9 @@ _AREA_CODE_NAME = {
 
 def parse_year(text: str) -> int:
     """Return the millésime written as "2023", "2023.0" or "2023-01-01"; raise ValueError."""
-    match = re.match(r"^\s*(\d{4})(?:\.0+)?(?:-\d{2}-\d{2}(?:T.*)?)?\s*$", str(text or ""))
-    if not match:
+    year = year_of(text)
+    if year is None:
         raise ValueError(f"millésime « {text} » invalide : indiquez une année (par exemple 2023).")
-    year = int(match.group(1))
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise ValueError(f"millésime {year} hors limites (entre {YEAR_MIN} et {YEAR_MAX}).")
     return year
@@ -196,11 +190,6 @@ def parse_value(text: str) -> Decimal:
     if abs(value) >= VALUE_LIMIT:
         raise ValueError(f"valeur « {text} » trop grande.")
     return value.quantize(THOUSANDTH)
-
-
-def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 _KIND_WORDS = {normalize_header(kind.label): kind.value for kind in FigureKind}
@@ -283,7 +272,7 @@ def _read_template(table: Table, filename: str) -> FigureImport:
         area_kind = AREA_WORDS.get(normalize_header(row.get("echelle")))
         if area_kind is None:
             result.errors.append(
-                RowError(
+                _problem(
                     row.number,
                     f"échelle « {row.get('echelle')} » inconnue : écrivez commune, EPCI, "
                     "département ou France.",
@@ -320,7 +309,7 @@ def _read_template(table: Table, filename: str) -> FigureImport:
         if len(source) > 255:
             problems.append("la source dépasse 255 caractères.")
         if problems:
-            result.errors.append(RowError(row.number, " ; ".join(_sentence(p) for p in problems)))
+            result.errors.append(_problem(row.number, " ; ".join(_sentence(p) for p in problems)))
             continue
         figure = FigureRow(row.number, area_kind, code, name, kind, label, year, value, source)
         if _duplicate(result, seen, figure):
@@ -338,7 +327,7 @@ def _duplicate(result: FigureImport, seen: dict, figure: FigureRow) -> bool:
     first = seen.get(figure.key)
     if first is not None:
         result.errors.append(
-            RowError(
+            _problem(
                 figure.line,
                 f"même chiffre (« {figure.kind_label} »), même territoire et même millésime "
                 f"que la ligne {first}.",
@@ -488,12 +477,12 @@ def _read_caf(table: Table, filename: str, layout: CafLayout, *, convention) -> 
         try:
             year = parse_year(row.get(layout.year_key))
         except ValueError as error:
-            result.errors.append(RowError(row.number, _sentence(str(error)) + "."))
+            result.errors.append(_problem(row.number, _sentence(str(error)) + "."))
             continue
         problems = []
         for key, kind in layout.columns.items():
             text = row.get(key)
-            if _plain(text).strip() in ABSENT_VALUES:
+            if fold(text).strip() in ABSENT_VALUES:
                 absent += 1
                 continue
             try:
@@ -508,7 +497,7 @@ def _read_caf(table: Table, filename: str, layout: CafLayout, *, convention) -> 
             if not _duplicate(result, seen, figure):
                 result.rows.append(figure)
         if problems:
-            result.errors.append(RowError(row.number, " ; ".join(problems)))
+            result.errors.append(_problem(row.number, " ; ".join(problems)))
     if placeholders:
         result.notes.append(
             f"{placeholders} ligne{'s' if placeholders > 1 else ''} sans territoire réel "
@@ -530,107 +519,10 @@ def _read_caf(table: Table, filename: str, layout: CafLayout, *, convention) -> 
         )
     if not result.rows and not result.errors:
         result.errors.append(
-            RowError(
+            _problem(
                 1,
                 f"aucune ligne de ce fichier ne concerne les territoires de la CTG "
                 f"({CAF_SCALE_WORDS[layout.scale]}).",
             )
         )
     return result
-
-
-# --------------------------------------------------------------------------- template & export
-
-
-def template_rows(figures) -> list[list]:
-    """Return the template's rows for these figures (TerritoryFigure or FigureRow objects)."""
-    return [
-        [
-            AreaKind(figure.area_kind).label,
-            "" if figure.area_kind == AreaKind.FRANCE else figure.area_code,
-            figure.area_name,
-            figure.label or FigureKind(figure.kind).label,
-            figure.year,
-            _plain_number(figure.value),
-            figure.source,
-        ]
-        for figure in figures
-    ]
-
-
-def _plain_number(value: Decimal) -> Decimal:
-    """Return the value without trailing zeros and never in exponent notation."""
-    normalized = value.normalize()
-    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
-
-
-def figures_csv(figures) -> bytes:
-    """Return these figures as a CSV file in the template's format (UTF-8 with BOM, `;`)."""
-    import csv
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for header, _, _ in TEMPLATE_COLUMNS])
-    for row in template_rows(figures):
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _csv_cell(value) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
-    text = str(value)
-    # A cell that looks like a formula stays text in a spreadsheet (no formula injection).
-    return "'" + text if text.startswith(("=", "+", "@")) else text
-
-
-def figures_workbook(figures, *, title: str = "Chiffres du diagnostic", example=False) -> bytes:
-    """Return an XLSX workbook in the template's format (the template itself when example)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Chiffres"
-    sheet.append([header for header, _, _ in TEMPLATE_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E3E3FD")
-        cell.alignment = Alignment(vertical="top")
-    rows = template_rows(figures)
-    if example:
-        rows = [
-            [
-                "EPCI",
-                "200067437",
-                "CA Provence-Alpes-Agglomération",
-                FigureKind.CHILDREN_UNDER_3.label,
-                2025,
-                1151,
-                "INSEE 2025",
-            ]
-        ]
-    for values in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                cell.data_type = "s"
-    for column, width in enumerate([14, 12, 34, 48, 11, 12, 30], start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    if example:
-        notes = workbook.create_sheet("Mode d'emploi")
-        notes.column_dimensions["A"].width = 110
-        for line in TEMPLATE_HELP:
-            notes.append([line])
-        notes.append([])
-        notes.append(["Chiffres reconnus (colonne Chiffre) :"])
-        for kind in FigureKind:
-            if kind != FigureKind.OTHER:
-                notes.append([kind.label])
-    workbook.properties.title = title
-    workbook.properties.creator = "Pilote CTG"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
