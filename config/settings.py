@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "pilote.governance",
     "pilote.exchange",
     "pilote.reports",
+    "pilote.pages",
     "pilote.demo",
     "simple_history",
 ]

@@ -37,7 +37,6 @@ from pilote.conventions.enums import ConventionStatus
 from pilote.conventions.models import Convention
 from pilote.conventions.services import (
     ConventionError,
-    LevelData,
     SignatoryData,
     check_period,
     check_slug,
@@ -46,6 +45,7 @@ from pilote.conventions.services import (
 from pilote.core.formats import plural
 from pilote.monitoring.enums import CLOSED_STATUSES
 from pilote.monitoring.queries import STATUS_LABELS, latest_update_values
+from pilote.plans.levels import LevelData, replace_levels
 from pilote.plans.models import Indicator, PlanLevel, PlanNode, Thematic
 from pilote.plans.services import (
     IndicatorData,
@@ -425,7 +425,7 @@ def _create(old: Convention, *, by, name, slug, start, end) -> Convention:
         # Communes merged away since the old CTG was signed are left out (the form says so).
         communes=old.communes.filter(is_current=True),
     )
-    convention_services.replace_levels(
+    replace_levels(
         new,
         by=by,
         levels=[

@@ -13,7 +13,7 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership, User
 from pilote.conventions.enums import ConventionStatus
 from pilote.conventions.models import Amendment, Convention, Signatory
-from pilote.conventions.services import DEFAULT_LEVELS
+from pilote.plans.levels import DEFAULT_LEVELS
 from pilote.plans.models import PlanLevel, PlanNode
 from pilote.territories.models import EPCI, Commune, Departement, Region
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
+from pilote.core.history import acting_as
 from pilote.demo.governance import PAA, generate_demo_governance
 from pilote.demo.services import load_demo_conventions, load_demo_users
 from pilote.governance.bilans.services import (
@@ -37,7 +38,8 @@ from pilote.governance.bodies.services import (
 )
 from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
 from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting, Review
-from pilote.monitoring.history import SOURCES_BY_KEY, Filters, acting_as, history_page
+from pilote.pages.history import Filters, history_page
+from pilote.pages.history_sources import SOURCES_BY_KEY
 from tests.monitoring.factories import tracked_action
 from tests.plans.factories import ConventionFactory, UserFactory
 

@@ -7,9 +7,9 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
 from pilote.demo.services import load_demo_conventions
-from pilote.monitoring.dashboard import build_timeline
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
+from pilote.monitoring.timeline import build_timeline
 from pilote.plans.models import PlanNode
 from pilote.territories.models import Departement
 from tests.monitoring.factories import ActionUpdateFactory

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pilote.core.history import acting_as
 from pilote.monitoring.enums import UpdateStatus
-from pilote.monitoring.history import acting_as
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
 from pilote.monitoring.services import FollowUpError, record_update

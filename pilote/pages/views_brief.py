@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .access import get_convention_for_user
+from pilote.conventions.access import get_convention_for_user
+
 from .brief import build_brief
 
 

@@ -1,49 +1,22 @@
-"""Public pages of the published CTGs (no login), and the page where editors publish them.
+"""The page where editors publish a CTG's public page, or take it down.
 
-A CTG that is not published answers 404 exactly like an unknown slug: the public side never
-reveals that a CTG exists. No robots meta tag: a published page is meant to be found, and a
-withdrawn one drops out of search engines with its 404.
+The public pages themselves are in pilote.pages.views_public.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from . import publishing
 from .access import get_convention_for_user
 from .forms import error_summary
 from .forms_public import PublishForm
-from .models import Convention
-from .public import build_public_page
 from .services import ConventionError
 
 PUBLISH, UNPUBLISH = "publier", "retirer"
-
-
-@login_not_required
-@require_GET
-def public_index(request: HttpRequest) -> HttpResponse:
-    """List the published CTGs: name, territory and period."""
-    conventions = (
-        Convention.objects.filter(is_public=True)
-        .select_related("epci", "departement")
-        .with_commune_count()
-        .order_by("name", "pk")
-    )
-    return render(request, "conventions/public_index.html", {"conventions": conventions})
-
-
-@login_not_required
-@require_GET
-def public_convention(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show the plan of a published CTG and its progress, with nothing internal."""
-    convention = get_object_or_404(
-        Convention.objects.select_related("epci"), slug=slug, is_public=True
-    )
-    return render(request, "conventions/public.html", {"page": build_public_page(convention)})
 
 
 @login_required

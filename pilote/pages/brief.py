@@ -13,16 +13,15 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from pilote.conventions.models import Convention
+from pilote.core.formats import DASH, NBSP, french_number
 from pilote.governance.bodies.queries import next_copil_date
-from pilote.monitoring.charts import number
 from pilote.monitoring.dashboard import (
     Dashboard,
     IndicatorSeries,
     build_dashboard,
     convention_series,
 )
-
-from .models import Convention
 
 # The page shows this many key indicators at most, and tries to show at least MIN.
 KEY_INDICATORS_MAX = 6
@@ -148,4 +147,5 @@ def last_update(board: Dashboard, series: list[IndicatorSeries]) -> datetime.dat
 
 def _with_unit(value: Decimal, unit: str) -> str:
     # A no-break space: "60,5 %" must not wrap before its unit.
-    return f"{number(value)}\u00a0{unit}" if unit else number(value)
+    text = french_number(value, empty=DASH)
+    return f"{text}{NBSP}{unit}" if unit else text

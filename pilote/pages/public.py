@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pilote.conventions.models import Convention
 from pilote.monitoring.dashboard import (
     ActionRow,
     IndicatorSeries,
@@ -22,7 +23,6 @@ from pilote.monitoring.queries import latest_update_values
 from pilote.plans import tree
 
 from .brief import last_update
-from .models import Convention
 from .summary import COMMUNES_FOLD_AFTER
 
 

@@ -1,48 +1,25 @@
-"""The history of a CTG: every recorded change to it, its plan and its follow-up, in French.
-
-django-simple-history writes one historical row per save (and per change of a recorded
-many-to-many field). This module reads them back for one CTG in a bounded number of queries:
-each historical table is read newest first up to a limit, the rows are merged by date in Python,
-the rows of one edit (a save followed by its many-to-many changes) are grouped into one entry,
-and each entry is compared with the row before it to say what changed.
-
-The JSON import and the demo loading write the plan (and the JSON import the governance) with
-bulk_create, which records no history: the CTG's own creation row (and those of its plan levels)
-stands for the whole import. The plan import from a document or a spreadsheet
-(plans.services.create_nodes) records one « créé » row per element with its author, because it
-adds to a CTG that already has a history.
-"""
+"""The entries of a CTG's history, described in French: who changed what, and which fields."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
-from simple_history.models import HistoricalRecords
 
 from pilote.conventions.models import Amendment, Convention, Signatory
 from pilote.governance.enums import ReviewKind
 from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting, Review
+from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode
 
-from .models import ActionUpdate, Measurement
+from .history_sources import CHANGED, CREATED, DELETED, SOURCES_BY_KEY, Source
 
-PAGE_SIZE = 30
-# Rows read per historical table for one page: an entry groups a few rows (a save and the
-# many-to-many changes of the same edit).
-ROWS_PER_SOURCE = 3 * PAGE_SIZE + 1
-# Rows of the same object by the same user this close in time belong to one edit.
-EDIT_WINDOW = datetime.timedelta(seconds=5)
 MAX_VALUE_LENGTH = 300
 # Fields that say nothing to a reader of the history.
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "convention", "position"}
@@ -58,162 +35,11 @@ FEMININE_HEADS = {
     "thématique",
 }
 
-CREATED, CHANGED, DELETED = "+", "~", "-"
 VERBS = {
     CREATED: ("créé", "créée"),
     CHANGED: ("modifié", "modifiée"),
     DELETED: ("supprimé", "supprimée"),
 }
-
-
-@contextmanager
-def acting_as(user) -> Iterator[None]:
-    """Record the changes made inside the block as made by this user (outside a request).
-
-    Web requests get their user from simple_history's HistoryRequestMiddleware; commands, tasks
-    and tests that call the services directly say who acts with this block.
-    """
-    previous = getattr(HistoricalRecords.context, "request", None)
-    HistoricalRecords.context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del HistoricalRecords.context.request
-        else:
-            HistoricalRecords.context.request = previous
-
-
-# ---------------------------------------------------------------------------------------------
-# What is recorded, and how each row is found for one CTG
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    label: str
-    model: type[models.Model]
-    rows_of: Callable[[Convention], models.QuerySet]
-    feminine: bool = False
-    # Fields listed on a creation entry (a new update's status, a new measurement's value).
-    summary: tuple[str, ...] = ()
-    m2m: tuple[str, ...] = ()
-
-    @property
-    def history_model(self) -> type[models.Model]:
-        return self.model.history.model
-
-
-def _by_convention(model) -> Callable[[Convention], models.QuerySet]:
-    return lambda convention: model.history.filter(convention_id=convention.pk)
-
-
-def _convention_rows(convention: Convention) -> models.QuerySet:
-    return Convention.history.filter(id=convention.pk)
-
-
-def _budget_rows(convention: Convention) -> models.QuerySet:
-    # Deleted elements keep their historical rows: their budget lines stay in the history.
-    node_ids = PlanNode.history.filter(convention_id=convention.pk).values("id")
-    return BudgetLine.history.filter(node_id__in=node_ids)
-
-
-def _indicator_child_rows(model) -> Callable[[Convention], models.QuerySet]:
-    def rows(convention: Convention) -> models.QuerySet:
-        indicator_ids = Indicator.history.filter(convention_id=convention.pk).values("id")
-        return model.history.filter(indicator_id__in=indicator_ids)
-
-    return rows
-
-
-def _child_rows(model, parent, link: str) -> Callable[[Convention], models.QuerySet]:
-    """Return the rows of a model whose parent (found by its own history) is the CTG's."""
-
-    def rows(convention: Convention) -> models.QuerySet:
-        parent_ids = parent.history.filter(convention_id=convention.pk).values("id")
-        return model.history.filter(**{f"{link}__in": parent_ids})
-
-    return rows
-
-
-SOURCES = [
-    Source("ctg", "CTG", Convention, _convention_rows, feminine=True, m2m=("communes",)),
-    Source("signataire", "Signataires", Signatory, _by_convention(Signatory)),
-    Source("avenant", "Avenants", Amendment, _by_convention(Amendment), summary=("subject",)),
-    Source("niveau", "Niveaux du plan", PlanLevel, _by_convention(PlanLevel)),
-    Source(
-        "element",
-        "Éléments du plan (axes, fiches, actions…)",
-        PlanNode,
-        _by_convention(PlanNode),
-        m2m=("pilots", "partners", "thematics", "communes"),
-    ),
-    Source(
-        "budget",
-        "Lignes budgétaires",
-        BudgetLine,
-        _budget_rows,
-        feminine=True,
-        summary=("amount", "year"),
-    ),
-    Source("indicateur", "Indicateurs", Indicator, _by_convention(Indicator)),
-    Source(
-        "cible",
-        "Cibles d’indicateurs",
-        IndicatorTarget,
-        _indicator_child_rows(IndicatorTarget),
-        feminine=True,
-        summary=("value",),
-    ),
-    Source(
-        "suivi",
-        "Points de suivi",
-        ActionUpdate,
-        _by_convention(ActionUpdate),
-        summary=("status", "progress", "done", "difficulties", "next_steps"),
-    ),
-    Source(
-        "mesure",
-        "Mesures d’indicateurs",
-        Measurement,
-        _indicator_child_rows(Measurement),
-        feminine=True,
-        summary=("value", "comment"),
-    ),
-    Source("instance", "Instances de gouvernance", Body, _by_convention(Body), summary=("kind",)),
-    Source(
-        "membre",
-        "Membres des instances",
-        BodyMember,
-        _child_rows(BodyMember, Body, "body_id"),
-        summary=("role", "voting"),
-    ),
-    Source("reunion", "Réunions", Meeting, _by_convention(Meeting), summary=("kind", "body")),
-    Source(
-        "presence",
-        "Présences aux réunions",
-        Attendance,
-        _child_rows(Attendance, Meeting, "meeting_id"),
-        summary=("status",),
-    ),
-    Source(
-        "decision",
-        "Décisions",
-        Decision,
-        _child_rows(Decision, Meeting, "meeting_id"),
-        summary=("kind", "node", "postponed_to"),
-    ),
-    # The history of a bilan leaves its frozen content out (see Review.history).
-    Source("bilan", "Bilans", Review, _by_convention(Review), summary=("status",)),
-]
-SOURCES_BY_KEY = {source.key: source for source in SOURCES}
-SOURCE_CHOICES = [(source.key, source.label) for source in SOURCES]
-
-
-# ---------------------------------------------------------------------------------------------
-# Entries
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -249,94 +75,6 @@ class Entry:
         return f"{self.subject} {self.verb}{who} le {local:%d/%m/%Y} à {local:%H:%M}" + (
             " :" if self.changes or self.details else "."
         )
-
-
-@dataclass
-class HistoryPage:
-    entries: list[Entry]
-    next_cursor: datetime.datetime | None
-
-
-@dataclass
-class Filters:
-    source: str = ""
-    user_id: int | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    before: datetime.datetime | None = None
-
-
-def history_page(convention: Convention, filters: Filters | None = None) -> HistoryPage:
-    """Return the latest entries of the CTG's history matching the filters (bounded queries)."""
-    filters = filters or Filters()
-    sources = [SOURCES_BY_KEY[filters.source]] if filters.source else SOURCES
-    rows: list[tuple[Source, Any]] = []
-    cut: datetime.datetime | None = None
-    for source in sources:
-        found = list(_source_rows(source, convention, filters)[:ROWS_PER_SOURCE])
-        rows += [(source, row) for row in found]
-        if len(found) == ROWS_PER_SOURCE:
-            # Rows older than this source's last one may be missing from the others' merge.
-            oldest = found[-1].history_date
-            cut = oldest if cut is None else max(cut, oldest)
-    rows.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
-    if cut is not None:
-        rows = [item for item in rows if item[1].history_date >= cut]
-    groups = _group(rows)
-    has_more = cut is not None or len(groups) > PAGE_SIZE
-    groups = groups[:PAGE_SIZE]
-    next_cursor = None
-    if has_more and groups:
-        next_cursor = min(row.history_date for _source, group in groups for row in group)
-    return HistoryPage(_describe(convention, groups), next_cursor)
-
-
-def _source_rows(source: Source, convention: Convention, filters: Filters) -> models.QuerySet:
-    history = source.history_model
-    previous = (
-        history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
-        .order_by("-history_id")
-        .values("history_id")[:1]
-    )
-    rows = (
-        source.rows_of(convention)
-        .select_related("history_user")
-        .annotate(previous_id=Subquery(previous))
-        .order_by("-history_date", "-history_id")
-    )
-    if filters.user_id:
-        rows = rows.filter(history_user_id=filters.user_id)
-    if filters.start:
-        rows = rows.filter(history_date__gte=_local_midnight(filters.start))
-    if filters.end:
-        rows = rows.filter(history_date__lt=_local_midnight(filters.end + datetime.timedelta(1)))
-    if filters.before:
-        rows = rows.filter(history_date__lt=filters.before)
-    return rows
-
-
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _group(rows: list[tuple[Source, Any]]) -> list[tuple[Source, list[Any]]]:
-    """Return the rows grouped by edit: consecutive rows of one object, user and moment."""
-    groups: list[tuple[Source, list[Any]]] = []
-    for source, row in rows:
-        if groups:
-            last_source, last_rows = groups[-1]
-            last = last_rows[-1]
-            if (
-                last_source is source
-                and last.id == row.id
-                and last.history_user_id == row.history_user_id
-                and last.history_date - row.history_date <= EDIT_WINDOW
-                and last.history_type != CREATED
-            ):
-                last_rows.append(row)
-                continue
-        groups.append((source, [row]))
-    return groups
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,7 +262,7 @@ def _short(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _describe(convention: Convention, groups) -> list[Entry]:
+def describe(convention: Convention, groups) -> list[Entry]:
     if not groups:
         return []
     previous = _previous_rows(groups)

@@ -13,7 +13,8 @@ from pilote.accounts.models import User
 from pilote.conventions.access import get_convention_for_user
 from pilote.core.forms import PiloteForm
 
-from .history import SOURCE_CHOICES, Filters, history_page
+from .history import Filters, history_page
+from .history_sources import SOURCE_CHOICES
 
 
 class HistoryFilterForm(PiloteForm):

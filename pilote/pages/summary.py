@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from pilote.conventions.models import Amendment, Convention, Signatory
 from pilote.governance.bodies.queries import next_copil_date
 from pilote.plans import tree
 from pilote.plans.enums import REQUIRED_THEMATICS
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
 from pilote.territories.models import Commune
-
-from .models import Amendment, Convention, Signatory
 
 # The summary shows the plan down to this depth (0 = the top level); the plan page shows it all.
 SUMMARY_MAX_DEPTH = 1
