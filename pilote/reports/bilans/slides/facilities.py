@@ -160,7 +160,13 @@ def _intro(deck: Deck, slide, paras: list[Para]) -> float:
 
 
 def petite_enfance_slides(deck: Deck, content: dict) -> None:
+    """Add the petite-enfance slides: organising authorities, then schémas and bonus."""
     data = content["petite_enfance"]
+    _authorities_slides(deck, data)
+    _schemas_slides(deck, data)
+
+
+def _authorities_slides(deck: Deck, data: dict) -> None:
     inner = [column.width - 2 * CELL_X for column in AO_COLUMNS]
     rows = [
         Row(
@@ -201,6 +207,8 @@ def petite_enfance_slides(deck: Deck, content: dict) -> None:
     if missing:
         deck.notes(slides[0], "Obligations non remplies :", *missing)
 
+
+def _schemas_slides(deck: Deck, data: dict) -> None:
     inner = [column.width - 2 * CELL_X for column in SCHEMA_COLUMNS]
     rows = [
         Row(

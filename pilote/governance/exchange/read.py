@@ -1,17 +1,4 @@
-"""The governance of a CTG in its JSON exchange format: the « governance » section.
-
-Bodies with their members, meetings with their attendance and decisions, bilans (with their
-frozen content, as stored) and the versions of the plan. pilote.exchange calls the two
-functions below after the plan is written, in the import's transaction, so that one JSON file
-still holds a whole CTG (format in docs/json-format.md). The section is left out of an export
-when the CTG has no governance, and a document without it imports nothing here.
-
-A decision names its plan element as facilities do (number, "level number" or title, see
-facilities.register.services.ActionIndex). A version of the plan names its elements by their
-rank in the exported plan (1 for the first element in reading order), and those no longer in
-the plan by negative numbers, so that the versions still align with the plan once imported,
-where the elements have new primary keys.
-"""
+"""Import of the governance section: every item is checked before any is written."""
 
 from __future__ import annotations
 
@@ -22,13 +9,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from pilote.core.exchange import REFUSED, ExchangeError, Reader, check_pks
+from pilote.core.exchange import ExchangeError, Reader, check_pks
 from pilote.facilities.register.services import ActionIndex
 
-from .enums import (
+from ..enums import (
     AttendanceStatus,
     BodyKind,
     DecisionKind,
@@ -36,182 +22,8 @@ from .enums import (
     ReviewKind,
     ReviewStatus,
 )
-from .models import Attendance, Body, BodyMember, Decision, Meeting, PlanVersion, Review
-
-SECTION = "governance"
-MAX_ITEMS = 5_000
-MAX_RANK = 1_000_000
-TEXT_LIMIT = 255
-YEARS = (1900, 2200)
-REFUSAL = f"{REFUSED} :\n- "
-
-
-# --------------------------------------------------------------------------- export
-
-
-def export_sections(convention, *, include_internal: bool = True) -> dict[str, Any]:
-    """Return {"governance": …} for a CTG's export, or {} when it has no governance at all."""
-    section = export_governance(convention, include_internal=include_internal)
-    return {SECTION: section} if any(section.values()) else {}
-
-
-def export_governance(convention, *, include_internal: bool = True) -> dict[str, list]:
-    """Return the CTG's governance as JSON-serialisable data (a fixed number of queries).
-
-    Without include_internal (an export for a reader), members' e-mails are left empty and the
-    accounts that closed a bilan or recorded a version are left out.
-    """
-    bodies = list(
-        Body.objects.filter(convention=convention)
-        .order_by("position", "pk")
-        .prefetch_related(
-            Prefetch("members", queryset=BodyMember.objects.order_by("position", "pk"))
-        )
-    )
-    member_rank = {
-        member.pk: rank for body in bodies for rank, member in enumerate(body.members.all(), 1)
-    }
-    meetings = list(
-        Meeting.objects.filter(convention=convention)
-        .select_related("body")
-        .prefetch_related(
-            Prefetch("attendances", queryset=Attendance.objects.select_related("member")),
-            Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk")),
-        )
-        .order_by("date", "pk")
-    )
-    meeting_rank = {meeting.pk: rank for rank, meeting in enumerate(meetings, 1)}
-    reviews = list(
-        Review.objects.filter(convention=convention)
-        .select_related("closed_by")
-        .order_by("year", "kind", "pk")
-    )
-    versions = list(
-        PlanVersion.objects.filter(convention=convention)
-        .select_related("amendment", "taken_by")
-        .order_by("taken_at", "pk")
-    )
-    if not (bodies or meetings or reviews or versions):
-        return {"bodies": [], "meetings": [], "reviews": [], "plan_versions": []}
-    actions = ActionIndex(convention)
-
-    def username(user) -> str | None:
-        return user.get_username() if user is not None and include_internal else None
-
-    return {
-        "bodies": _export_bodies(bodies, include_internal=include_internal),
-        "meetings": _export_meetings(meetings, member_rank, actions),
-        "reviews": _export_reviews(reviews, meeting_rank, username),
-        "plan_versions": _export_versions(versions, actions, username),
-    }
-
-
-def _export_bodies(bodies, *, include_internal: bool) -> list[dict]:
-    return [
-        {
-            "kind": body.kind,
-            "name": body.name,
-            "mission": body.mission,
-            "members": [
-                {
-                    "organisation": member.organisation,
-                    "person": member.person,
-                    "role": member.role,
-                    "email": member.email if include_internal else "",
-                    "voting": member.voting,
-                }
-                for member in body.members.all()
-            ],
-        }
-        for body in bodies
-    ]
-
-
-def _export_meetings(meetings, member_rank: dict[int, int], actions: ActionIndex) -> list[dict]:
-    return [
-        {
-            "body": meeting.body.name,
-            "kind": meeting.kind,
-            "date": meeting.date.isoformat(),
-            "title": meeting.title,
-            "location": meeting.location,
-            "agenda": meeting.agenda,
-            "minutes": meeting.minutes,
-            "other_attendees": meeting.other_attendees,
-            "attendance": [
-                {"member": member_rank[attendance.member_id], "status": attendance.status}
-                for attendance in sorted(
-                    meeting.attendances.all(), key=lambda a: member_rank[a.member_id]
-                )
-            ],
-            "decisions": [
-                {
-                    "kind": decision.kind,
-                    "text": decision.text,
-                    "action": actions.reference(actions.by_pk[decision.node_id])
-                    if decision.node_id in actions.by_pk
-                    else None,
-                    "postponed_to": decision.postponed_to,
-                }
-                for decision in meeting.decisions.all()
-            ],
-        }
-        for meeting in meetings
-    ]
-
-
-def _export_reviews(reviews, meeting_rank: dict[int, int], username) -> list[dict]:
-    return [
-        {
-            "kind": review.kind,
-            "year": review.year,
-            "meeting": meeting_rank.get(review.meeting_id),
-            "summary": review.summary,
-            "highlights": review.highlights,
-            "difficulties": review.difficulties,
-            "outlook": review.outlook,
-            "status": review.status,
-            "closed_at": _datetime(review.closed_at),
-            "closed_by": username(review.closed_by),
-            "snapshot": review.snapshot,
-        }
-        for review in reviews
-    ]
-
-
-def _datetime(value: datetime.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
-
-
-def _export_versions(versions, actions: ActionIndex, username) -> list[dict]:
-    # Rows name elements by primary key: give them their rank in the exported plan instead.
-    ranks = {pk: rank + 1 for pk, rank in actions.order.items()}
-    gone: dict[int, int] = {}
-
-    def key(value):
-        if not isinstance(value, int) or isinstance(value, bool):
-            return value
-        if value in ranks:
-            return ranks[value]
-        return gone.setdefault(value, -(len(gone) + 1))
-
-    return [
-        {
-            "amendment": version.amendment.number if version.amendment_id else None,
-            "taken_at": _datetime(version.taken_at),
-            "taken_by": username(version.taken_by),
-            "nodes": [
-                {**row, "key": key(row.get("key")), "parent_key": key(row.get("parent_key"))}
-                if isinstance(row, dict)
-                else row
-                for row in version.nodes
-            ],
-        }
-        for version in versions
-    ]
-
-
-# --------------------------------------------------------------------------- import
+from ..models import Attendance, Body, BodyMember, Decision, Meeting, PlanVersion, Review
+from .common import MAX_ITEMS, MAX_RANK, REFUSAL, SECTION, TEXT_LIMIT, YEARS
 
 
 def import_sections(convention, data: dict[str, Any]) -> None:
