@@ -41,6 +41,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 quality: lint
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/djlint --lint pilote/
 	PILOTE_ALLOW_INSECURE_KEY=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH ALLOWED_HOSTS=pilote.example.fr \

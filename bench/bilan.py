@@ -68,10 +68,10 @@ def _largest_slug() -> str:
 
 def _render_once(slug: str, fmt: str) -> tuple[float, int]:
     from pilote.conventions.models import Convention
+    from pilote.governance.bilans.services import review_content
     from pilote.governance.enums import ReviewKind
     from pilote.governance.models import Review
-    from pilote.governance.services_reviews import review_content
-    from pilote.reports.bilans import render_bilan
+    from pilote.reports.bilans.documents import render_bilan
 
     start = time.perf_counter()
     convention = Convention.objects.select_related("departement", "epci").get(slug=slug)

@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "pilote.facilities",
     "pilote.imports",
     "pilote.governance",
+    "pilote.exchange",
     "pilote.reports",
+    "pilote.pages",
     "pilote.demo",
     "simple_history",
 ]

@@ -19,10 +19,10 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership, Organisation, User
 from pilote.conventions.enums import ConventionStatus
 from pilote.conventions.models import Amendment, Convention, Signatory
-from pilote.conventions.services import DEFAULT_LEVELS
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
+from pilote.plans.levels import DEFAULT_LEVELS
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
 from pilote.territories.models import EPCI, Commune, Departement, Region
 

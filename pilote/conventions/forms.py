@@ -10,7 +10,6 @@ from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
 
 from pilote.core.forms import PiloteForm, prepare_dsfr_fields
-from pilote.plans.models import PlanLevel
 from pilote.territories.models import EPCI, Commune
 
 from .models import Amendment, Convention, Signatory
@@ -339,16 +338,6 @@ class AmendmentForm(PiloteForm, forms.ModelForm):
         pass
 
 
-class LevelForm(PiloteForm, forms.ModelForm):
-    class Meta:
-        model = PlanLevel
-        fields = ["name", "tracked"]
-        help_texts = {"name": "Par exemple : Axe, Orientation stratégique, Fiche action."}
-
-    def validate_unique(self) -> None:
-        pass
-
-
 class AmendmentFormSet(PiloteFormSet):
     def clean(self) -> None:
         super().clean()
@@ -357,26 +346,6 @@ class AmendmentFormSet(PiloteFormSet):
         if duplicates:
             raise forms.ValidationError(
                 f"Deux avenants portent le même numéro : {', '.join(map(str, duplicates))}."
-            )
-
-
-class LevelFormSet(PiloteFormSet):
-    def clean(self) -> None:
-        super().clean()
-        rows = self.rows()
-        if not rows:
-            raise forms.ValidationError("Le plan d'actions doit compter au moins un niveau.")
-        names = [form.cleaned_data.get("name", "").strip() for form in rows]
-        folded = [name.casefold() for name in names]
-        duplicates = list(
-            dict.fromkeys(
-                n for n, f in zip(names, folded, strict=True) if n and folded.count(f) > 1
-            )
-        )
-        if duplicates:
-            raise forms.ValidationError(
-                "Deux niveaux portent le même nom : "
-                f"{', '.join(f'« {name} »' for name in duplicates)}."
             )
 
 
@@ -391,16 +360,6 @@ SignatoryFormSet = modelformset_factory(
 AmendmentFormSet = modelformset_factory(
     Amendment, form=AmendmentForm, formset=AmendmentFormSet, extra=1, can_delete=True
 )
-LevelFormSet = modelformset_factory(
-    PlanLevel,
-    form=LevelForm,
-    formset=LevelFormSet,
-    extra=1,
-    can_order=True,
-    can_delete=True,
-)
-
-
 # ---------------------------------------------------------------------------------------------
 # JSON import
 # ---------------------------------------------------------------------------------------------

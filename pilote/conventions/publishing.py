@@ -1,7 +1,7 @@
 """Publish a CTG's public page (/public/<slug>/) or take it down: explicit and reversible.
 
 What the public page shows is listed here once, for the confirmation page and for the reader of
-the code: pilote.conventions.public builds the page from these parts only.
+the code: pilote.pages.public builds the page from these parts only.
 
 Budgets stay out. They are public money, and the signed convention that carries them is a public
 document; but a BudgetLine mixes amounts voted with amounts still being negotiated between

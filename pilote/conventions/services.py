@@ -8,12 +8,11 @@ commands call them; none of them writes the rows by hand.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import F
 from django.utils.text import slugify
 
 from pilote.accounts.perms import (
@@ -21,18 +20,12 @@ from pilote.accounts.perms import (
     can_edit_convention,
     creatable_departements,
 )
-from pilote.plans.models import PlanLevel, PlanNode
 from pilote.territories.models import EPCI, Commune, Departement
 
 from .enums import ConventionStatus
 from .models import MAX_YEARS, RESERVED_SLUGS, Amendment, Convention, Signatory, _add_years
+from .signals import communes_leaving, convention_created
 
-# A new CTG starts with the levels most plans use; the last one is followed every quarter.
-DEFAULT_LEVELS: tuple[tuple[str, bool], ...] = (
-    ("Axe", False),
-    ("Fiche action", False),
-    ("Action", True),
-)
 # Path segments of /ctg/ that a slug must not shadow.
 SLUG_MAX_LENGTH = Convention._meta.get_field("slug").max_length
 
@@ -61,13 +54,6 @@ class AmendmentData:
     number: int
     date: datetime.date
     subject: str
-    pk: int | None = None
-
-
-@dataclass(frozen=True)
-class LevelData:
-    name: str
-    tracked: bool = False
     pk: int | None = None
 
 
@@ -130,7 +116,8 @@ def unique_slug(name: str) -> str:
     return candidate
 
 
-def _check_can_edit(by, convention: Convention) -> None:
+def check_can_edit(by, convention: Convention) -> None:
+    """Raise ConventionError unless this user may change this CTG."""
     if not can_edit_convention(by, convention):
         raise ConventionError("Vous n'avez pas le droit de modifier cette CTG.")
 
@@ -163,7 +150,7 @@ def create_convention(
     epci: EPCI | None = None,
     communes: Iterable[Commune] = (),
 ) -> Convention:
-    """Create a CTG with its territory and the default plan levels, and return it."""
+    """Create a CTG with its territory (and, through convention_created, its plan levels)."""
     if not can_create_convention(by) or not (
         creatable_departements(by).filter(pk=departement.pk).exists()
     ):
@@ -194,10 +181,7 @@ def create_convention(
         )
         if communes:
             convention.communes.set(communes)
-        PlanLevel.objects.bulk_create(
-            PlanLevel(convention=convention, position=position, name=level, tracked=tracked)
-            for position, (level, tracked) in enumerate(DEFAULT_LEVELS, start=1)
-        )
+        convention_created.send(sender=Convention, convention=convention)
     return convention
 
 
@@ -215,7 +199,7 @@ def update_convention(
     next_copil_date: datetime.date | None = None,
 ) -> Convention:
     """Change the general information of a CTG (not its Caf, territory or lists)."""
-    _check_can_edit(by, convention)
+    check_can_edit(by, convention)
     name = name.strip()
     if not name:
         raise ConventionError("Indiquez le nom de la CTG.", field="name")
@@ -234,15 +218,6 @@ def update_convention(
     return convention
 
 
-def nodes_outside_period(convention: Convention) -> int:
-    """Return how many plan elements have a planned year outside the CTG's period."""
-    first, last = convention.start_date.year, convention.end_date.year
-    outside = Q()
-    for field in ("start_year", "end_year"):
-        outside |= Q(**{f"{field}__lt": first}) | Q(**{f"{field}__gt": last})
-    return PlanNode.objects.filter(convention=convention).filter(outside).count()
-
-
 # ---------------------------------------------------------------------------------------------
 # Territory
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +231,7 @@ def update_territory(
     A commune that plan elements still name cannot leave the territory: remove it from those
     elements first.
     """
-    _check_can_edit(by, convention)
+    check_can_edit(by, convention)
     wanted = {commune.code: commune for commune in communes}
     with transaction.atomic():
         current = set(convention.communes.values_list("code", flat=True))
@@ -264,7 +239,7 @@ def update_territory(
         added = [commune for code, commune in wanted.items() if code not in current]
         _check_new_communes(added)
         if removed:
-            _check_communes_unused(convention, removed)
+            communes_leaving.send(sender=Convention, convention=convention, codes=removed)
         if epci != convention.epci:
             convention.epci = epci
             convention.save(update_fields=["epci", "updated_at"])
@@ -274,43 +249,8 @@ def update_territory(
             convention.communes.add(*added)
 
 
-def _check_communes_unused(convention: Convention, codes: set[str]) -> None:
-    rows = (
-        PlanNode.communes.through.objects.filter(
-            plannode__convention=convention, commune_id__in=codes
-        )
-        .select_related("plannode", "commune")
-        .order_by("commune__name", "plannode__number", "plannode__pk")
-    )
-    used: dict[Commune, list[PlanNode]] = defaultdict(list)
-    for row in rows:
-        used[row.commune].append(row.plannode)
-    if not used:
-        return
-    parts = []
-    for commune, nodes in used.items():
-        labels = ", ".join(_node_label(node) for node in nodes[:5])
-        if len(nodes) > 5:
-            labels += f" et {len(nodes) - 5} autre(s)"
-        parts.append(f"{commune.name} ({commune.code}) est citée par : {labels}")
-    if len(parts) == 1:
-        raise ConventionError(
-            f"Impossible de retirer cette commune du territoire : {parts[0]}. "
-            "Retirez-la d'abord de ces éléments du plan d'actions."
-        )
-    raise ConventionError(
-        "Impossible de retirer ces communes du territoire : "
-        f"{' ; '.join(parts)}. Retirez-les d'abord de ces éléments du plan d'actions."
-    )
-
-
-def _node_label(node: PlanNode) -> str:
-    title = node.title if len(node.title) <= 80 else node.title[:79] + "…"
-    return f"{node.number} « {title} »" if node.number else f"« {title} »"
-
-
 # ---------------------------------------------------------------------------------------------
-# Signatories, avenants and plan levels
+# Signatories and avenants (the plan levels: pilote.plans.levels)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -318,13 +258,13 @@ def replace_signatories(
     convention: Convention, *, by, signatories: Sequence[SignatoryData]
 ) -> None:
     """Make the CTG's signatories exactly these, in this order."""
-    _check_can_edit(by, convention)
+    check_can_edit(by, convention)
     for index, data in enumerate(signatories, start=1):
         if not data.organisation.strip():
             raise ConventionError(f"Indiquez l'organisation du signataire n° {index}.")
     with transaction.atomic():
         existing = {s.pk: s for s in convention.signatories.select_for_update()}
-        _check_known_pks("signataire", existing, signatories)
+        check_known_pks("signataire", existing, signatories)
         kept = {data.pk for data in signatories if data.pk}
         convention.signatories.exclude(pk__in=kept).delete()
         for position, data in enumerate(signatories, start=1):
@@ -340,7 +280,7 @@ def replace_signatories(
 
 def replace_amendments(convention: Convention, *, by, amendments: Sequence[AmendmentData]) -> None:
     """Make the CTG's avenants exactly these."""
-    _check_can_edit(by, convention)
+    check_can_edit(by, convention)
     seen: set[int] = set()
     for data in amendments:
         if data.number in seen:
@@ -350,7 +290,7 @@ def replace_amendments(convention: Convention, *, by, amendments: Sequence[Amend
             raise ConventionError(f"Indiquez l'objet de l'avenant n° {data.number}.")
     with transaction.atomic():
         existing = {a.pk: a for a in convention.amendments.select_for_update()}
-        _check_known_pks("avenant", existing, amendments)
+        check_known_pks("avenant", existing, amendments)
         kept = {data.pk for data in amendments if data.pk}
         convention.amendments.exclude(pk__in=kept).delete()
         # Numbers are unique per CTG: move the kept ones out of the way before renumbering.
@@ -364,76 +304,8 @@ def replace_amendments(convention: Convention, *, by, amendments: Sequence[Amend
             amendment.save()
 
 
-def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -> None:
-    """Make the CTG's plan levels exactly these, in this order.
-
-    A renamed level keeps its elements; a level that still has elements cannot be removed.
-    """
-    _check_can_edit(by, convention)
-    if not levels:
-        raise ConventionError("Le plan d'actions doit compter au moins un niveau.")
-    names: dict[str, str] = {}
-    for index, data in enumerate(levels, start=1):
-        name = data.name.strip()
-        if not name:
-            raise ConventionError(f"Indiquez le nom du niveau n° {index}.")
-        if name.casefold() in names:
-            raise ConventionError(f"Deux niveaux portent le nom « {name} ».")
-        names[name.casefold()] = name
-    with transaction.atomic():
-        # PostgreSQL refuses FOR UPDATE with GROUP BY: lock the rows, then count apart.
-        existing = {level.pk: level for level in convention.levels.select_for_update()}
-        counts = dict(
-            PlanNode.objects.filter(level__in=existing.keys())
-            .values_list("level")
-            .annotate(count=Count("pk"))
-            .values_list("level", "count")
-        )
-        for pk, level in existing.items():
-            level.node_count = counts.get(pk, 0)
-        _check_known_pks("niveau", existing, levels)
-        kept = {data.pk for data in levels if data.pk}
-        still_used = [
-            level for pk, level in existing.items() if pk not in kept and level.node_count
-        ]
-        if len(still_used) == 1:
-            level = still_used[0]
-            raise ConventionError(
-                f"Le niveau « {level.name} » contient encore {_elements(level.node_count)} : "
-                "il ne peut pas être supprimé. Supprimez ou déplacez d'abord ces éléments."
-            )
-        if still_used:
-            details = ", ".join(
-                f"« {level.name} » ({_elements(level.node_count)})" for level in still_used
-            )
-            raise ConventionError(
-                "Ces niveaux contiennent encore des éléments du plan et ne peuvent pas être "
-                f"supprimés : {details}. Supprimez ou déplacez d'abord ces éléments."
-            )
-        PlanLevel.objects.filter(pk__in=existing.keys() - kept).delete()
-        # Positions and names are unique per CTG: park the kept levels before renaming.
-        offset = (
-            (PlanLevel.objects.filter(convention=convention).aggregate(m=Max("position"))["m"] or 0)
-            + len(levels)
-            + 1
-        )
-        for pk in kept:
-            PlanLevel.objects.filter(pk=pk).update(
-                position=F("position") + offset, name=f"\u2063{pk}"
-            )
-        for position, data in enumerate(levels, start=1):
-            level = existing.get(data.pk) or PlanLevel(convention=convention)
-            level.position = position
-            level.name = data.name.strip()
-            level.tracked = data.tracked
-            level.save()
-
-
-def _elements(count: int) -> str:
-    return f"{count} élément{'s' if count > 1 else ''} du plan"
-
-
-def _check_known_pks(kind: str, existing: dict, items: Sequence) -> None:
+def check_known_pks(kind: str, existing: dict, items: Sequence) -> None:
+    """Raise ConventionError if an item names a pk that is not one of this CTG's rows."""
     unknown = [item.pk for item in items if item.pk and item.pk not in existing]
     if unknown:
         raise ConventionError(

@@ -1,4 +1,4 @@
-"""Pages of the CTGs: list, creation, summary and edition (general information and sub-pages).
+"""Pages of the CTGs: list, creation and edition (general information and sub-pages).
 
 Every page of one CTG starts with get_convention_for_user(); every write goes through services.
 """
@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,10 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from pilote.accounts.perms import (
     can_create_convention,
-    can_see_internal_notes,
     creatable_departements,
 )
-from pilote.plans.models import PlanLevel
 from pilote.territories.queries import search_communes
 
 from . import services
@@ -36,15 +33,14 @@ from .forms import (
     CommuneSearchForm,
     ConventionCreateForm,
     ConventionEditForm,
-    LevelFormSet,
     PiloteFormSet,
     SignatoryFormSet,
     TerritoryForm,
     error_summary,
 )
 from .models import Convention
-from .services import AmendmentData, ConventionError, LevelData, SignatoryData
-from .summary import build_summary
+from .services import AmendmentData, ConventionError, SignatoryData
+from .signals import period_change_warnings
 
 PAGE_SIZE = 25
 COMMUNE_SEARCH_LIMIT = 30
@@ -67,7 +63,7 @@ def _convention_crumbs(convention: Convention) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _bound(request: HttpRequest):
+def bound_data(request: HttpRequest):
     """Return the data to bind a form to: the POST data, even empty, on a POST only."""
     return request.POST if request.method == "POST" else None
 
@@ -116,7 +112,7 @@ def convention_create(request: HttpRequest) -> HttpResponse:
     if not can_create_convention(request.user):
         raise PermissionDenied("Vous ne pouvez pas créer de CTG.")
     departements = creatable_departements(request.user)
-    form = ConventionCreateForm(_bound(request), departements=departements)
+    form = ConventionCreateForm(bound_data(request), departements=departements)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -152,29 +148,6 @@ def convention_create(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------------
-# Summary
-# ---------------------------------------------------------------------------------------------
-
-
-@login_required
-def convention_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show a CTG at a glance: facts, signatories, territory, plan and points of attention."""
-    convention = get_convention_for_user(request, slug)
-    return render(
-        request,
-        "conventions/detail.html",
-        {
-            "convention": convention,
-            "summary": build_summary(convention),
-            "show_internal_notes": can_see_internal_notes(request.user, convention),
-            "breadcrumb": _breadcrumb(
-                convention.name, (reverse("conventions:list"), "Conventions")
-            ),
-        },
-    )
-
-
-# ---------------------------------------------------------------------------------------------
 # Edition: general information and sub-pages
 # ---------------------------------------------------------------------------------------------
 
@@ -199,7 +172,7 @@ def convention_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change the general information of a CTG."""
     convention = get_convention_for_user(request, slug, edit=True)
     # The form works on a copy: a refused slug must not leak into the page's links.
-    form = ConventionEditForm(_bound(request), instance=copy.copy(convention))
+    form = ConventionEditForm(bound_data(request), instance=copy.copy(convention))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -221,13 +194,8 @@ def convention_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Les informations générales ont été enregistrées.")
             for warning in services.period_warnings(convention.start_date, convention.end_date):
                 messages.warning(request, warning)
-            outside = services.nodes_outside_period(convention)
-            if outside:
-                messages.warning(
-                    request,
-                    f"{outside} élément(s) du plan ont une période prévue hors de la période de "
-                    "la CTG : pensez à les mettre à jour.",
-                )
+            for warning in period_change_warnings(convention):
+                messages.warning(request, warning)
             return redirect("conventions:edit", slug=convention.slug)
     return _render_edit_page(
         request,
@@ -267,7 +235,7 @@ def convention_territory(request: HttpRequest, slug: str) -> HttpResponse:
             {"convention": convention, **search_context},
         )
 
-    form = TerritoryForm(_bound(request), convention=convention, current=current)
+    form = TerritoryForm(bound_data(request), convention=convention, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_territory(
@@ -295,7 +263,7 @@ def convention_territory(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _formset_page(
+def formset_page(
     request: HttpRequest,
     convention: Convention,
     formset: PiloteFormSet,
@@ -307,6 +275,8 @@ def _formset_page(
     title: str,
 ) -> HttpResponse:
     """Save the list edited by a formset through its service, or show the page with its errors.
+
+    Shared by the sub-pages of a CTG's edition, the plan levels' too (pilote.plans.views_levels).
 
     `page` names the sub-page: its section, its URL ("conventions:<page>") and its template
     ("conventions/<page>.html"). `to_row` turns one valid form into the service's data.
@@ -338,9 +308,9 @@ def convention_signatories(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit the ordered list of signatories."""
     convention = get_convention_for_user(request, slug, edit=True)
     formset = SignatoryFormSet(
-        _bound(request), queryset=convention.signatories.all(), prefix="signataires"
+        bound_data(request), queryset=convention.signatories.all(), prefix="signataires"
     )
-    return _formset_page(
+    return formset_page(
         request,
         convention,
         formset,
@@ -364,12 +334,12 @@ def convention_amendments(request: HttpRequest, slug: str) -> HttpResponse:
     queryset = convention.amendments.all()
     next_number = max((a.number for a in queryset), default=0) + 1
     formset = AmendmentFormSet(
-        _bound(request),
+        bound_data(request),
         queryset=queryset,
         prefix="avenants",
         initial=[{"number": next_number}],
     )
-    return _formset_page(
+    return formset_page(
         request,
         convention,
         formset,
@@ -383,27 +353,4 @@ def convention_amendments(request: HttpRequest, slug: str) -> HttpResponse:
         success="Les avenants ont été enregistrés.",
         page="amendments",
         title="Avenants",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def convention_levels(request: HttpRequest, slug: str) -> HttpResponse:
-    """Name, order and flag the levels of the CTG's action plan."""
-    convention = get_convention_for_user(request, slug, edit=True)
-    queryset = PlanLevel.objects.filter(convention=convention).annotate(node_count=Count("nodes"))
-    formset = LevelFormSet(_bound(request), queryset=queryset, prefix="niveaux")
-    return _formset_page(
-        request,
-        convention,
-        formset,
-        to_row=lambda form: LevelData(
-            pk=form.instance.pk,
-            name=form.cleaned_data["name"],
-            tracked=form.cleaned_data["tracked"],
-        ),
-        save=lambda rows: services.replace_levels(convention, by=request.user, levels=rows),
-        success="Les niveaux du plan d'actions ont été enregistrés.",
-        page="levels",
-        title="Niveaux du plan d'actions",
     )

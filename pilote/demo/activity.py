@@ -260,6 +260,12 @@ def _generate(convention: Convention, seed: int, today: datetime.date) -> Activi
     _backdate(ActionUpdate, [(u.pk, moment) for u, moment in updates])
     result.updates = len(updates)
 
+    result.measurements = _measure(convention, seed, today, authors)
+    return result
+
+
+def _measure(convention: Convention, seed: int, today: datetime.date, authors) -> int:
+    """Measure every indicator of the CTG for its past years; return how many measurements."""
     # Every indicator of the plan is measured: fiches carry most of them (seed 003).
     indicators = list(
         Indicator.objects.filter(convention=convention)
@@ -296,8 +302,7 @@ def _generate(convention: Convention, seed: int, today: datetime.date) -> Activi
             measurement.save()
             measurements.append((measurement.pk, moment))
     _backdate(Measurement, measurements)
-    result.measurements = len(measurements)
-    return result
+    return len(measurements)
 
 
 def _backdate(model, rows: list[tuple[int, datetime.datetime]]) -> None:

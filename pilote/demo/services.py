@@ -7,8 +7,8 @@ from django.db import transaction
 
 from pilote.accounts.enums import OrganisationKind, Role
 from pilote.accounts.models import Membership, Organisation, User
-from pilote.conventions.exchange import import_convention, loads
 from pilote.conventions.models import Convention
+from pilote.exchange.services import import_convention, loads
 from pilote.territories.models import Commune, Departement
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

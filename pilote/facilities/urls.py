@@ -5,7 +5,7 @@ from django.urls import include, path
 app_name = "facilities"
 
 urlpatterns = [
-    path("", include("pilote.facilities.urls_register")),
-    path("", include("pilote.facilities.urls_figures")),
-    path("", include("pilote.facilities.urls_petite_enfance")),
+    path("", include("pilote.facilities.register.urls")),
+    path("", include("pilote.facilities.figures.urls")),
+    path("", include("pilote.facilities.petite_enfance.urls")),
 ]

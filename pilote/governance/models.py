@@ -143,7 +143,7 @@ class Decision(models.Model):
 class Review(models.Model):
     """A bilan: prepared as a draft, then closed, which freezes its content in `snapshot`.
 
-    The snapshot (see pilote.reports.bilan_data) holds everything the documents show, so that a
+    The snapshot (see governance.bilans.content) holds everything the documents show, so that a
     closed bilan is regenerated exactly as it was, and the next one compared with it.
     """
 
@@ -204,7 +204,7 @@ class Review(models.Model):
 class PlanVersion(models.Model):
     """The plan at a point of the CTG's life: as signed (no avenant) or after an avenant.
 
-    `nodes` holds the plan as rows (see pilote.governance.versions.plan_rows): key (the element's
+    `nodes` holds the plan as rows (see governance.versions.history.plan_rows): key (the element's
     pk, to align versions), parent key, depth, level, number, title, period, pilots.
     """
 

@@ -37,14 +37,15 @@ from pilote.conventions.enums import ConventionStatus
 from pilote.conventions.models import Convention
 from pilote.conventions.services import (
     ConventionError,
-    LevelData,
     SignatoryData,
     check_period,
     check_slug,
     unique_slug,
 )
+from pilote.core.formats import plural
 from pilote.monitoring.enums import CLOSED_STATUSES
 from pilote.monitoring.queries import STATUS_LABELS, latest_update_values
+from pilote.plans.levels import LevelData, replace_levels
 from pilote.plans.models import Indicator, PlanLevel, PlanNode, Thematic
 from pilote.plans.services import (
     IndicatorData,
@@ -273,9 +274,6 @@ class CarriedCounts:
     def summary(self) -> str:
         """Return what was carried: "19 actions reprises (40 éléments du plan en tout), …"."""
 
-        def plural(count: int, word: str) -> str:
-            return f"{count} {word}{'s' if count > 1 else ''}"
-
         parts = [
             f"{count} action{'s' if count > 1 else ''} reprise{'s' if count > 1 else ''}"
             if (count := self.actions)
@@ -427,7 +425,7 @@ def _create(old: Convention, *, by, name, slug, start, end) -> Convention:
         # Communes merged away since the old CTG was signed are left out (the form says so).
         communes=old.communes.filter(is_current=True),
     )
-    convention_services.replace_levels(
+    replace_levels(
         new,
         by=by,
         levels=[
@@ -483,35 +481,8 @@ def _carry_plan(old: Convention, new: Convention, *, by) -> None:
     roots: list[NodeSpec] = []
     for item in walk(build_tree(nodes)):
         node = item.node
-        communes = [c for c in node.communes.all() if c.code in allowed]
         spec = NodeSpec(
-            data=NodeData(
-                level=levels[node.level_id],
-                title=node.title,
-                number=node.number,
-                objective=node.objective,
-                description=node.description,
-                expected_result=node.expected_result,
-                target_public=node.target_public,
-                whole_territory=node.whole_territory or not communes,
-                communes=communes,
-                pilots=[o.name for o in node.pilots.all()],
-                partners=[o.name for o in node.partners.all()],
-                thematics=[custom[t.pk] if t.convention_id else t for t in node.thematics.all()],
-                priority=node.priority,
-                origin=node.origin,
-                indicators=[
-                    IndicatorData(
-                        name=indicator.name,
-                        unit=indicator.unit,
-                        baseline_value=indicator.baseline_value,
-                        baseline_year=indicator.baseline_year,
-                        source=indicator.source,
-                        frequency=indicator.frequency,
-                    )
-                    for indicator in node.indicators.all()
-                ],
-            ),
+            data=_node_data(node, levels, allowed, custom),
             key=node.pk,
         )
         specs[node.pk] = spec
@@ -520,6 +491,43 @@ def _carry_plan(old: Convention, new: Convention, *, by) -> None:
         else:
             specs[node.parent_id].children.append(spec)
     create_nodes(new, roots, by=by)
+    _carry_ctg_indicators(old, new, by=by)
+
+
+def _node_data(node: PlanNode, levels: dict, allowed: set[str], custom: dict) -> NodeData:
+    """Return the data of an element of the old plan for the new CTG (its levels, communes)."""
+    communes = [c for c in node.communes.all() if c.code in allowed]
+    return NodeData(
+        level=levels[node.level_id],
+        title=node.title,
+        number=node.number,
+        objective=node.objective,
+        description=node.description,
+        expected_result=node.expected_result,
+        target_public=node.target_public,
+        whole_territory=node.whole_territory or not communes,
+        communes=communes,
+        pilots=[o.name for o in node.pilots.all()],
+        partners=[o.name for o in node.partners.all()],
+        thematics=[custom[t.pk] if t.convention_id else t for t in node.thematics.all()],
+        priority=node.priority,
+        origin=node.origin,
+        indicators=[
+            IndicatorData(
+                name=indicator.name,
+                unit=indicator.unit,
+                baseline_value=indicator.baseline_value,
+                baseline_year=indicator.baseline_year,
+                source=indicator.source,
+                frequency=indicator.frequency,
+            )
+            for indicator in node.indicators.all()
+        ],
+    )
+
+
+def _carry_ctg_indicators(old: Convention, new: Convention, *, by) -> None:
+    """Create the indicators of the whole CTG (not of an action) in the new one."""
     ctg_indicators = [
         Indicator(
             convention=new,

@@ -9,7 +9,7 @@ from django.urls import include, path
 app_name = "governance"
 
 urlpatterns = [
-    path("", include("pilote.governance.urls_bodies")),
-    path("", include("pilote.governance.urls_reviews")),
-    path("", include("pilote.governance.urls_versions")),
+    path("", include("pilote.governance.bodies.urls")),
+    path("", include("pilote.governance.bilans.urls")),
+    path("", include("pilote.governance.versions.urls")),
 ]

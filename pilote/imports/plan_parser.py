@@ -23,10 +23,7 @@ from .items import (
     MAX_TITLE,
     FieldText,
     Item,
-    apply_field,
-    apply_values,
     clean_text,
-    ends_sentence,
     merge,
 )
 from .lines import (
@@ -38,7 +35,13 @@ from .lines import (
     section_marker,
     strip_bullet,
 )
-from .tables import TableGroup, TableItem, TableReader
+from .parser_state import (
+    OpenList,
+    same_scheme,
+)
+from .parser_tables import TableReading
+from .parser_text import TextReading
+from .tables import TableReader
 from .tidy import STRUCTURAL_HEADING, tidy
 from .vocabulary import (
     PLAN_SECTION_WORDS,
@@ -46,22 +49,12 @@ from .vocabulary import (
     fold,
     level_rank,
     normalize_title,
-    stems,
     titles_match,
 )
 
-PROSE_GAP = 6  # this many lines of prose in a row close the open list elements
 SIBLING_WINDOW = 300  # a second mention of an element is looked for among its last siblings
-MAX_FIELD_LINES = 80
 MAX_DEPTH = 12
 MAX_NODES = 5_000
-
-
-@dataclass
-class _List:
-    owner: Item | None  # None: the list is at the root of the plan
-    kind: str
-    signature: tuple | None = None  # the numbering of its elements, once the first is read
 
 
 @dataclass
@@ -71,12 +64,14 @@ class ParseResult:
     period: tuple[int, int] | None
 
 
-class PlanParser:
+class PlanParser(TextReading, TableReading):
+    """Read a document's blocks once, keeping the open elements on a stack."""
+
     def __init__(self, document: Document) -> None:
         self.document = document
         self.root = Item(kind=None, number="", title="", source="root")
         self.stack: list[Item] = []
-        self.list: _List | None = None
+        self.list: OpenList | None = None
         self.field: FieldText | None = None
         self.continuation: Item | None = None
         self.pending_title: Item | None = None
@@ -368,7 +363,7 @@ class PlanParser:
                     return self.stack[position]
         for position in range(len(self.stack) - 1, floor, -1):
             item = self.stack[position]
-            if _same_scheme(item, marker):
+            if same_scheme(item, marker):
                 del self.stack[position:]
                 return item.parent or self.root
         listed = self.list is not None and self.list.signature in (None, marker.signature)
@@ -473,301 +468,6 @@ class PlanParser:
         self.list = None
         self.continuation = None
 
-    # ------------------------------------------------------------------ labels and fields
-
-    def _level_label(self, names: list[str], text: str) -> None:
-        self._close_field()
-        self.continuation = None
-        if len(names) >= 2 or not self.stack:
-            self.naming = names
-            self.list = None
-            if len(names) == 1 and text.rstrip().endswith(":"):
-                self.list = _List(owner=None, kind=names[0])
-        else:
-            owner = self.list.owner if self.list is not None else self.stack[-1]
-            if owner is not None:
-                position = self._stack_index(owner)
-                if position is not None:
-                    del self.stack[position + 1 :]
-            self.list = _List(owner=owner, kind=names[0])
-        self.block_start = self.line
-        self._structure()
-
-    def _field_label(self, name: str, value: str) -> None:
-        self._close_field()
-        self.continuation = None
-        owner = self.list.owner if self.list is not None else None
-        if owner is not None:
-            position = self._stack_index(owner)
-            if position is not None:
-                del self.stack[position + 1 :]
-        self.list = None
-        if not self.stack:
-            self._prose()
-            return
-        self.field = FieldText(item=self.stack[-1], name=name)
-        if value:
-            self.field.add(value)
-        self._structure()
-
-    def _close_field(self) -> None:
-        current, self.field = self.field, None
-        if current is None:
-            return
-        apply_field(current)
-
-    def _section_heading(self, block: Block) -> None:
-        """Close what the heading ends; an unnumbered heading may also group what follows."""
-        self.block_start = block.line
-        self._close_field()
-        self._close_for_heading(block.heading)
-        self.continuation = None
-        self.prose_run = 0
-        self.after_structure = False
-        title = clean_text(block.text)
-        if STRUCTURAL_HEADING.search(fold(title)) or len(title) > 150:
-            return
-        item = Item(
-            kind=None,
-            number="",
-            title=title,
-            source="group",
-            line=block.line,
-            page=block.page,
-            heading=block.heading,
-            signature=("heading", block.heading),
-        )
-        parent = self.stack[-1] if self.stack else self.root
-        self.stack.append(self._insert(parent, item))
-
-    # ------------------------------------------------------------------ bullets and prose
-
-    def _bullet(self, text: str, block: Block) -> None:
-        self.continuation = None
-        if self.field is not None:
-            if self.field.lines >= MAX_FIELD_LINES:
-                self._close_field()
-            else:
-                self.field.add(clean_text(text), bullet=True)
-                self._structure()
-                return
-        kind = None
-        owner: Item | None = None
-        if self.list is not None and self.after_structure:
-            kind, owner = self.list.kind, self.list.owner
-        elif self.stack and self.after_structure:
-            owner = self.stack[-1]
-            if owner.source == "bullet" and owner.parent is not None:
-                owner = owner.parent
-            kind = self._bullet_kind(owner)
-            if kind is None:
-                owner.description.append(f"- {clean_text(text)}")
-                self._structure()
-                return
-        if kind is None:
-            self._prose()
-            return
-        parent = owner or self.root
-        if owner is not None:
-            position = self._stack_index(owner)
-            if position is not None:
-                del self.stack[position + 1 :]
-        item = Item(
-            kind=kind,
-            number="",
-            title=clean_text(text)[:MAX_TITLE],
-            source="bullet",
-            line=block.line,
-            page=block.page,
-            signature=("bullet",),
-            explicit=True,
-            last_line_length=len(text),
-        )
-        item = self._insert(parent, item)
-        if owner is not None:
-            self.stack.append(item)
-        self.continuation = item
-        self._structure()
-
-    def _bullet_kind(self, owner: Item) -> str | None:
-        """Return the kind of the bullets under the owner's previous siblings, if any."""
-        parent = owner.parent
-        if parent is None:
-            return None
-        for sibling in reversed(parent.children):
-            if sibling is owner:
-                continue
-            bullets = [child for child in sibling.children if child.source == "bullet"]
-            if bullets:
-                return bullets[-1].kind
-        return None
-
-    def _plain(self, text: str, block: Block) -> None:
-        item = self.continuation
-        if item is not None and _continues(item, text):
-            item.title = clean_text(f"{item.title} {text}")[:MAX_TITLE]
-            item.last_line_length = len(text)
-            self._structure()
-            return
-        self.continuation = None
-        if self.field is not None:
-            if self.field.lines < MAX_FIELD_LINES and not re.fullmatch(r"[\d.\s]+", text):
-                self.field.add(clean_text(text))
-                self._structure()
-                return
-            if self.field.lines >= MAX_FIELD_LINES:
-                self._close_field()
-        if self.count and _looks_like_heading(text, block):
-            self.heading_like.append((block.line, text))
-        self._prose()
-
-    def _prose(self) -> None:
-        self.after_structure = False
-        self.list = None
-        self.prose_run += 1
-        if self.prose_run >= PROSE_GAP:
-            self._close_field()
-            self._close_paragraph_items()
-            self.naming = []
-
-    # ------------------------------------------------------------------ tables
-
-    def _table(self, rows: list[Block]) -> None:
-        self._close_field()
-        self.continuation = None
-        self.pending_title = None
-        self.list = None
-        if not self.in_plan:
-            return
-        reader = TableReader(
-            [row.cells for row in rows], [row.line for row in rows], self.unaligned_columns
-        )
-        plan = reader.read()
-        self.table_number += 1
-        filled = sum(1 for row in rows if any(span.text for cell in row.cells for span in cell))
-        if not plan.entries and filled >= 2:
-            self.warnings.append(
-                f"Tableau (ligne {rows[0].line}) non repris : il ne contient ni numéros, ni "
-                "éléments nommés (axe, action…), ni colonne d'actions."
-            )
-        self.warnings.extend(plan.warnings)
-        if plan.columns_dropped and any(isinstance(e, TableItem) for e in plan.entries):
-            names = tuple(dict.fromkeys(plan.columns_dropped))
-            self.dropped_columns.setdefault(names, []).append(rows[0].line)
-        while self.stack and self.stack[-1].source in ("list", "bullet"):
-            self.stack.pop()  # a table does not belong to the last item of a list above it
-        base = self.stack[-1] if self.stack else self.root
-        self.block_start = rows[0].line
-        own: set[int] = set()
-        self.link_index = None  # built when a group label first needs it
-        groups: list[Item | None] = [None] * len(plan.group_kinds)
-        upper: Item | None = None
-        item_kinds = {plan.item_kind, plan.upper_kind} - {None}
-        for entry in plan.entries:
-            if isinstance(entry, TableGroup):
-                parent = base
-                for outer in groups[: entry.level][::-1]:
-                    if outer is not None:
-                        parent = outer
-                        break
-                group = self._table_group(entry, plan, parent, own, item_kinds)
-                groups[entry.level] = group
-                for level in range(entry.level + 1, len(groups)):
-                    groups[level] = None
-                upper = None
-                continue
-            parent = next((group for group in groups[::-1] if group is not None), base)
-            if entry.upper:
-                kind = plan.upper_kind
-            else:
-                kind = plan.item_kind
-                if upper is not None:
-                    parent = upper
-            item = Item(
-                kind=kind,
-                number=entry.number,
-                title=clean_text(entry.title)[:MAX_TITLE],
-                source="table",
-                line=entry.line,
-                signature=("table", self.table_number, entry.upper),
-                explicit=kind is not None,
-                period=entry.period,
-                table=self.table_number,
-            )
-            apply_values(item, entry.values)
-            item = self._insert(parent, item)
-            own.add(id(item))
-            if entry.upper:
-                upper = item
-        self.after_structure = False
-        self.prose_run = 0
-
-    def _table_group(self, entry: TableGroup, plan, parent: Item, own: set, item_kinds) -> Item:
-        marker = entry.marker
-        kind = marker.kind if marker and marker.kind else plan.group_kinds[entry.level]
-        number = marker.number if marker else ""
-        title = clean_text(marker.title if marker else entry.title)[:MAX_TITLE]
-        if not number:
-            linked = self._linked_group(title, own, item_kinds)
-            if linked is not None:
-                apply_values(linked, entry.values)
-                return linked
-        for position in range(len(self.stack) - 1, -1, -1):
-            open_item = self.stack[position]
-            if (
-                marker is not None and marker.scheme == "label" and _same_scheme(open_item, marker)
-            ) or (kind and open_item.kind and fold(open_item.kind) == fold(kind)):
-                parent = open_item.parent or self.root  # an "Axe" column under an open "Axe"
-                break
-        item = Item(
-            kind=kind,
-            number=number,
-            title=title,
-            source="group" if not number else "table",
-            line=entry.line,
-            signature=marker.signature if marker else ("group", self.table_number, entry.level),
-            explicit=kind is not None,
-            table=self.table_number,
-        )
-        apply_values(item, entry.values)
-        item = self._insert(parent, item)
-        own.add(id(item))
-        return item
-
-    def _linked_group(self, title: str, own: set, item_kinds: set) -> Item | None:
-        """Return an element proposed earlier that a table's group label names, if one does.
-
-        "Qualité et adaptation de l'offre" names the orientation "Garantir une offre d'accueil
-        de qualité, adaptée…": at least two thirds of the label's words, and better than any
-        other element.
-        """
-        label = stems(title)
-        if not label:
-            return None
-        if self.link_index is None:
-            self.link_index = {}
-            for node in self.root.walk():
-                if id(node) in own or node.kind in item_kinds or node.source == "bullet":
-                    continue
-                for stem in stems(node.title):
-                    self.link_index.setdefault(stem, []).append(node)
-        shared: dict[int, int] = {}
-        nodes: dict[int, Item] = {}
-        for stem in label:
-            for node in self.link_index.get(stem, ()):
-                shared[id(node)] = shared.get(id(node), 0) + 1
-                nodes[id(node)] = node
-        best, second, chosen = 0.0, 0.0, None
-        for key, count in shared.items():
-            score = count / len(label)
-            if score > best:
-                best, second, chosen = score, best, key
-            elif score > second:
-                second = score
-        if chosen is None or best < 0.66 or second >= best:
-            return None
-        return nodes[chosen]
-
     # ------------------------------------------------------------------ tidying
 
     def _tidy(self) -> None:
@@ -817,37 +517,8 @@ class PlanParser:
         return max(counts, key=lambda span: (counts[span], span[1] - span[0]))
 
 
-# ---------------------------------------------------------------------------- helpers
-
-
-def _looks_like_heading(text: str, block: Block) -> bool:
-    """Return whether an unused line looks like a title: bold, or short and in capitals."""
-    letters = [char for char in text if char.isalpha()]
-    if len(letters) < 4 or len(text) > 100 or len(letters) * 2 < len(text.replace(" ", "")):
-        return False
-    return block.bold or all(char.isupper() for char in letters)
-
-
 def _is_plan_section(word: str, title: str) -> bool:
     folded = fold(title)
     if word == "article":
         return "plan d'action" in folded or "fiches action" in folded
     return any(keyword in folded for keyword in PLAN_SECTION_WORDS)
-
-
-def _same_scheme(item: Item, marker: Marker) -> bool:
-    if item.signature == marker.signature:
-        return True
-    if item.signature[:1] == ("label",) and marker.scheme == "label":
-        return compatible_kinds(item.signature[1], marker.label_key)
-    return False
-
-
-def _continues(item: Item, text: str) -> bool:
-    """Return whether a plain line carries on the title of the element above."""
-    if len(item.title) + len(text) > MAX_TITLE:
-        return False
-    first = text[:1]
-    if first.islower() or first in '(«"“':
-        return True
-    return item.last_line_length >= 55 and not ends_sentence(item.title)

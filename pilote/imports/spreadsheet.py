@@ -31,178 +31,27 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from pilote.core.tabular import Table, TabularError, normalize_header, parse_number, read_table
+from pilote.core.tabular import (
+    ImportReport,
+    Table,
+    TabularError,
+    normalize_header,
+    parse_number,
+    read_table,
+    year_quarter_of,
+)
 from pilote.plans.enums import CNAF_THEMATICS, Origin, Priority
 
 from .fields import origin_value, parse_period, priority_value
 from .proposal import PROPOSAL_FORMAT, PROPOSAL_VERSION
+from .spreadsheet_columns import COLUMN_BY_FIELD, GIVES, PLAN_COLUMNS, TEXT_FIELDS
 from .vocabulary import fold, thematic_codes
 
-MAX_REPORTED = 500
 MAX_TEXT = 10_000
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".ods", ".csv", ".tsv")
 DOCUMENT_EXTENSIONS = (".docx", ".pdf", ".txt", ".md", ".markdown", ".doc", ".odt")
 
 
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # as the template writes it
-    synonyms: tuple[str, ...] = ()
-    help: str = ""  # what a cell holds, for the instructions
-
-    @property
-    def keys(self) -> set[str]:
-        return {normalize_header(text) for text in (self.header, *self.synonyms)}
-
-
-COLUMNS = [
-    Column(
-        "kind",
-        "Niveau",
-        ("Type", "Type d'élément", "Niveau du plan", "Niveau de l'élément"),
-        "Obligatoire (ou « Chemin des niveaux »). Le nom du niveau de l'élément : Axe, "
-        "Orientation, Fiche action, Action… Les niveaux se lisent de haut en bas dans l'ordre où "
-        "ils apparaissent pour la première fois.",
-    ),
-    Column(
-        "path",
-        "Chemin des niveaux",
-        ("Chemin", "Niveaux", "Arborescence"),
-        "À la place de « Niveau » : les noms des niveaux du plus haut à celui de l'élément, "
-        "séparés par « > » (Axe > Fiche action > Action).",
-    ),
-    Column(
-        "number",
-        "Numéro",
-        ("N°", "No", "Num", "Numéro de l'élément", "Référence", "Réf"),
-        "Conseillé : c'est par son niveau et son numéro qu'un élément est retrouvé quand le "
-        "fichier est importé de nouveau (1, 1.2, 1.2.3, A, IV…).",
-    ),
-    Column(
-        "parent",
-        "Parent",
-        ("Numéro du parent", "Élément parent", "Rattachement", "Rattaché à"),
-        "Facultatif : le numéro de l'élément dont celui-ci dépend, ou « racine » pour le placer "
-        "au premier niveau du plan. Sans lui, le parent est l'élément de niveau supérieur le "
-        "plus proche au-dessus.",
-    ),
-    Column(
-        "title",
-        "Titre",
-        ("Intitulé", "Libellé", "Nom", "Titre de l'action", "Intitulé de l'action"),
-        "Obligatoire.",
-    ),
-    Column(
-        "objective",
-        "Objectif",
-        ("Objectifs", "Objectif global", "Objectif général", "Objectifs de l'action"),
-        "Texte libre.",
-    ),
-    Column(
-        "description",
-        "Description",
-        (
-            "Descriptif",
-            "Contenu",
-            "Modalités",
-            "Description de l'action",
-            "Modalités de mise en œuvre",
-        ),
-        "Texte libre.",
-    ),
-    Column(
-        "expected_result",
-        "Résultat attendu",
-        ("Résultats attendus", "Résultats"),
-        "Texte libre.",
-    ),
-    Column(
-        "target_public",
-        "Public",
-        ("Public cible", "Publics", "Public visé", "Publics cibles", "Bénéficiaires"),
-        "Texte libre.",
-    ),
-    Column(
-        "pilots",
-        "Pilotes",
-        ("Pilote", "Pilote(s)", "Porteur", "Porteurs", "Responsable", "Responsables"),
-        "Organisations séparées par « ; » ou des retours à la ligne.",
-    ),
-    Column(
-        "partners",
-        "Partenaires",
-        ("Partenaire", "Partenaires associés", "Partenaires mobilisés"),
-        "Organisations séparées par « ; » ou des retours à la ligne.",
-    ),
-    Column(
-        "thematics",
-        "Thématiques",
-        ("Thématique", "Champ", "Champs", "Champ d'intervention", "Champs d'intervention"),
-        "Séparées par « ; » : petite enfance, enfance, jeunesse, parentalité, accès aux droits, "
-        "inclusion numérique, animation de la vie sociale, logement, handicap, accompagnement "
-        "social, ou une thématique propre à la CTG (elle est alors créée).",
-    ),
-    Column(
-        "start",
-        "Début",
-        ("Date de début", "Démarrage", "Année de début", "Début prévu"),
-        "Une année (2026), un trimestre (T2 2026) ou une date.",
-    ),
-    Column(
-        "end",
-        "Fin",
-        ("Date de fin", "Échéance", "Année de fin", "Fin prévue"),
-        "Une année (2028), un trimestre (T4 2028) ou une date.",
-    ),
-    Column(
-        "period",
-        "Période",
-        ("Calendrier", "Échéancier", "Années", "Période de réalisation"),
-        "À la place de « Début » et « Fin » : 2025-2026, T1 2026 - T4 2027…",
-    ),
-    Column("priority", "Priorité", ("Priorite", "Niveau de priorité"), "Haute, moyenne ou basse."),
-    Column(
-        "origin",
-        "Origine",
-        ("Action existante ou nouvelle", "Statut de l'action", "Nature de l'action"),
-        "Existant, à renforcer ou nouveau.",
-    ),
-    Column(
-        "budget",
-        "Budget",
-        ("Financement", "Financements", "Budget prévisionnel", "Plan de financement", "Coût"),
-        "Une ligne par financeur, séparées par « ; » : « Financeur année : montant » (l'année "
-        "est facultative), par exemple « Caf 2026 : 15 000 ; Commune de Digne : 2 500 ».",
-    ),
-    Column(
-        "indicators",
-        "Indicateurs",
-        ("Indicateur", "Indicateurs d'évaluation", "Critères d'évaluation", "Indicateurs de suivi"),
-        "Intitulés séparés par « ; » ou des retours à la ligne.",
-    ),
-]
-COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
-HEADER_FIELDS = {key: column.field for column in COLUMNS for key in column.keys}
-TEXT_FIELDS = ("objective", "description", "expected_result", "target_public")
-# Proposal fields each column gives (a column absent from a re-imported file changes nothing).
-GIVES = {
-    "title": ["title"],
-    "objective": ["objective"],
-    "description": ["description"],
-    "expected_result": ["expected_result"],
-    "target_public": ["target_public"],
-    "pilots": ["pilots"],
-    "partners": ["partners"],
-    "thematics": ["thematics"],
-    "start": ["period"],
-    "end": ["period"],
-    "period": ["period"],
-    "priority": ["priority"],
-    "origin": ["origin"],
-    "budget": ["budget_lines"],
-    "indicators": ["indicators"],
-}
 ROOT_WORDS = {"racine", "(racine)", "aucun", "aucune", "-", "–", "—", "premier niveau"}
 PATH_SEPARATORS = re.compile(r"\s*(?:>|›|»|→|/|\\)\s*")
 LIST_SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
@@ -212,69 +61,14 @@ BUDGET_LINE = re.compile(
     r"(?P<amount>-?[\d\s\u00a0\u202f.,]+)\s*(?:€|euros?|eur)?\.?$",
     re.IGNORECASE,
 )
-QUARTER_WORDS = re.compile(
-    r"^(?:(?:t|q|trim(?:estre)?\.?)\s*(?P<q1>[1-4])|(?P<q2>[1-4])\s*(?:e|er|eme|ème|è)?\s*"
-    r"trim(?:estre)?\.?)\s*(?P<year>(?:19|20)\d\d)$|^(?P<year2>(?:19|20)\d\d)\s*[-/ ]?\s*"
-    r"(?:t|q)(?P<q3>[1-4])$",
-    re.IGNORECASE,
-)
-DATE_ISO = re.compile(r"^(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-\d\d(?:[T ][\d:.]+)?$")
-DATE_FR = re.compile(r"^\d{1,2}/(?P<month>\d{1,2})/(?P<year>(?:19|20)\d\d)$")
-MONTH_YEAR = re.compile(r"^(?P<month>\d{1,2})/(?P<year>(?:19|20)\d\d)$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A problem of the file: its row (None for the whole file), column and French message."""
-
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        if not where:
-            return self.message[:1].upper() + self.message[1:]
-        text = ", ".join(where)
-        return f"{text[:1].upper()}{text[1:]} : {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "message": self.message}
 
 
 @dataclass
-class SpreadsheetResult:
+class SpreadsheetResult(ImportReport):
     """What reading a plan spreadsheet gave: the proposal (None on errors) and the report."""
 
-    filename: str
-    sheet: str = ""
     rows: int = 0
-    errors: list[Problem] = field(default_factory=list)
-    error_count: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    columns: list[tuple[str, str]] = field(default_factory=list)  # (header, what it gives)
     proposal: dict[str, Any] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_count
-
-    @property
-    def rejected_lines(self) -> int:
-        return len({problem.line for problem in self.errors if problem.line is not None})
-
-    def error(self, line: int | None, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED:
-            self.errors.append(Problem(line, column, message))
-
-    def warn(self, line: int | None, column: str, message: str) -> None:
-        if len(self.warnings) < MAX_REPORTED:
-            self.warnings.append(Problem(line, column, message))
 
 
 def is_spreadsheet(data: bytes, filename: str = "") -> bool:
@@ -332,11 +126,7 @@ def read_spreadsheet(
     try:
         table = read_table(data, filename)
     except TabularError as error:
-        if error.problems:
-            for line, column, message in error.problems:
-                result.error(line, column, message)
-        else:
-            result.error(None, "", str(error))
+        result.unreadable(error)
         return result
     result.sheet = table.sheet
     result.rows = len(table.rows)
@@ -389,24 +179,8 @@ class _Reader:
 
     def _map_columns(self) -> None:
         result = self.result
-        for header, key in zip(self.table.headers, self.table.keys, strict=True):
-            if not key:
-                continue
-            name = HEADER_FIELDS.get(key)
-            if name is None:
-                result.warn(None, header, "colonne non reconnue : elle est ignorée.")
-                continue
-            if name in self.fields:
-                result.error(
-                    None,
-                    header,
-                    f"cette colonne et la colonne « {self.header_of[name]} » donnent toutes "
-                    f"deux « {COLUMN_BY_FIELD[name].header} » : gardez-en une seule.",
-                )
-                continue
-            self.fields[name] = key
-            self.header_of[name] = header
-            result.columns.append((header, COLUMN_BY_FIELD[name].header))
+        matched = PLAN_COLUMNS.match(self.table, result)
+        self.fields, self.header_of = matched.keys, matched.headers
         if "title" not in self.fields:
             result.error(None, "", "colonne obligatoire absente : « Titre » (ou « Intitulé »).")
         if "kind" not in self.fields and "path" not in self.fields:
@@ -573,7 +347,7 @@ class _Reader:
         for text, prefix, name in ((start, "start", "start"), (end, "end", "end")):
             if not text:
                 continue
-            parsed = _point(text, end=prefix == "end")
+            parsed = year_quarter_of(text)
             if parsed is None:
                 error(
                     name,
@@ -785,24 +559,3 @@ def _split(text: str, separators: re.Pattern) -> list[str]:
 
 def _same_words(label: str, national: str) -> bool:
     return fold(label).replace("-", " ") == fold(national).replace("-", " ")
-
-
-def _point(text: str, *, end: bool) -> tuple[int, int | None] | None:
-    """Return (year, quarter) of "2026", "T2 2026", "2e trimestre 2026", "2026-04-01"…"""
-    text = " ".join(text.split())
-    if re.fullmatch(r"(?:19|20)\d\d", text):
-        return int(text), None
-    if re.fullmatch(r"(?:19|20)\d\d\.0", text):  # a year typed in a number cell of a CSV
-        return int(text[:4]), None
-    match = QUARTER_WORDS.match(text)
-    if match:
-        year = int(match.group("year") or match.group("year2"))
-        quarter = int(match.group("q1") or match.group("q2") or match.group("q3"))
-        return year, quarter
-    for pattern in (DATE_ISO, DATE_FR, MONTH_YEAR):
-        match = pattern.match(text)
-        if match:
-            month = int(match.group("month"))
-            if 1 <= month <= 12:
-                return int(match.group("year")), (month - 1) // 3 + 1
-    return None

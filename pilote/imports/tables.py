@@ -176,15 +176,26 @@ class TableReader:
     # -- column roles
 
     def analyse(self) -> None:
-        rows, width = self.rows, self.width
+        """Find the columns' roles: number, item, groups, context and group attributes."""
         self.kinds = [level_name(_strip_title_words(header)) for header in self.headers]
         self.fields = [self._header_field(header) for header in self.headers]
+        numbers, texts = self._count_cells()
+        self._choose_item_column(numbers, texts)
+        self.group_cols: list[int] = []
+        self.group_attributes: dict[int, str] = {}
+        self.context_cols: list[int] = []
+        if self.item_col is not None:
+            self._sort_outer_columns(texts)
+
+    def _count_cells(self) -> tuple[list[int], list[int]]:
+        """Count each column's numbers and texts; keep filled, multi-paragraph, inline counts."""
+        width = self.width
         numbers = [0] * width
         texts = [0] * width
         inline = [0] * width
         filled = [0] * width
         multi = [False] * width
-        for row in rows:
+        for row in self.rows:
             for index in range(width):
                 text = row.text(index)
                 if not text:
@@ -201,6 +212,10 @@ class TableReader:
                     if any(_marker_of(span.text) for span in row.cells[index]):
                         inline[index] += 1
         self.filled, self.multi, self.inline = filled, multi, inline
+        return numbers, texts
+
+    def _choose_item_column(self, numbers: list[int], texts: list[int]) -> None:
+        width, filled, inline = self.width, self.filled, self.inline
         header_number = [
             bool(re.search(r"\bn ?°|\bn o\b|\bnum", fold(header))) for header in self.headers
         ]
@@ -222,28 +237,26 @@ class TableReader:
                 (i for i in range(self.number_col + 1, width) if texts[i] and not self.fields[i]),
                 None,
             )
-        else:
-            # The finest level is the rightmost column of numbered paragraphs or of a level.
-            candidates = [
-                i
-                for i in range(width)
-                if texts[i]
-                and not self.fields[i]
-                and ((inline[i] and inline[i] * 3 >= texts[i]) or self.kinds[i])
-            ]
-            if candidates:
-                self.item_col = candidates[-1]
-            else:
-                lengths = [
-                    sum(len(row.text(i)) for row in rows) / max(filled[i], 1) if texts[i] else 0
-                    for i in range(width)
-                ]
-                self.item_col = max(range(width), key=lambda i: lengths[i]) if width else None
-        self.group_cols: list[int] = []
-        self.group_attributes: dict[int, str] = {}
-        self.context_cols: list[int] = []
-        if self.item_col is None:
             return
+        # The finest level is the rightmost column of numbered paragraphs or of a level.
+        candidates = [
+            i
+            for i in range(width)
+            if texts[i]
+            and not self.fields[i]
+            and ((inline[i] and inline[i] * 3 >= texts[i]) or self.kinds[i])
+        ]
+        if candidates:
+            self.item_col = candidates[-1]
+        else:
+            lengths = [
+                sum(len(row.text(i)) for row in self.rows) / max(filled[i], 1) if texts[i] else 0
+                for i in range(width)
+            ]
+            self.item_col = max(range(width), key=lambda i: lengths[i]) if width else None
+
+    def _sort_outer_columns(self, texts: list[int]) -> None:
+        """Sort the columns left of the item into groups, context and group attributes."""
         for index in range(self.item_col):
             if index == self.number_col or not texts[index]:
                 continue

@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from pilote.core.downloads import XLSX
 from pilote.plans.enums import Origin
 
-from .spreadsheet import COLUMN_BY_FIELD, COLUMNS
+from .spreadsheet_columns import COLUMN_BY_FIELD, COLUMNS
 
 TEMPLATE_FIELDS = [
     "kind",
@@ -33,7 +34,7 @@ TEMPLATE_FIELDS = [
     "indicators",
     "parent",  # last: only written where the order of the rows does not say it
 ]
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = XLSX  # the upload view sends the template with it
 
 
 def template_xlsx(convention=None) -> bytes:

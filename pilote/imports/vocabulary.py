@@ -10,6 +10,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from pilote.core.text import fold as core_fold
 from pilote.plans.enums import CNAF_THEMATICS
 
 # Nouns that name a level of an action plan, without accents, with their written form.
@@ -149,18 +150,14 @@ _FOLD_TABLE: dict[int, str] = {ord("’"): "'", ord("‘"): "'", ord("œ"): "o",
 
 
 def fold(text: str) -> str:
-    """Return the text in lower case without accents (œ → oe, ’ → ')."""
+    """Return the text folded by pilote.core.text.fold, typographic apostrophes made straight."""
     lowered = text.lower()
     if lowered.isascii():
         return lowered
-    for char in set(lowered):
-        if not char.isascii() and ord(char) not in _FOLD_WIDE:
-            base = unicodedata.normalize("NFKD", char)
-            _FOLD_WIDE[ord(char)] = "".join(c for c in base if not unicodedata.combining(c))
-    return lowered.translate(_FOLD_WIDE)
+    return core_fold(text.translate(_APOSTROPHES))
 
 
-_FOLD_WIDE: dict[int, str] = {ord("’"): "'", ord("‘"): "'", ord("œ"): "oe", ord("æ"): "ae"}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
 
 _OCR_APOSTROPHE = re.compile(r"(?<![A-Za-z0-9])[1I](?=['’][a-zàâäéèêëîïôöûüœh])")

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-if TYPE_CHECKING:  # dashboard formats its numbers with number()
+from pilote.core.formats import DASH, french_number
+
+if TYPE_CHECKING:  # dashboard draws its charts with indicator_chart()
     from .dashboard import IndicatorSeries
 
 WIDTH, HEIGHT = 720, 300
@@ -22,19 +24,8 @@ TARGET_FILL, TARGET_STROKE = "#e3e3fd", "#6a6af4"
 LINE, OFF_TARGET, BASELINE, GRID, TEXT = "#000091", "#ce0500", "#666666", "#dddddd", "#3a3a3a"
 
 
-def number(value) -> str:
-    """Return a number as French text: no useless decimals, a decimal comma, spaced thousands."""
-    if value is None:
-        return "–"
-    value = Decimal(value).normalize()
-    if value == value.to_integral():
-        text = f"{int(value):,}".replace(",", "\u202f")
-    else:
-        whole, _, decimals = f"{value:f}".partition(".")
-        text = f"{int(whole):,}".replace(",", "\u202f") + "," + decimals
-        if whole.startswith("-0"):
-            text = "-" + text
-    return text
+def _number(value) -> str:
+    return french_number(value, empty=DASH)
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -89,7 +80,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> SafeString:
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="{TEXT}">{escape(number(Decimal(str(tick))))}</text>'
+            f'fill="{TEXT}">{escape(_number(Decimal(str(tick))))}</text>'
         )
     for i, point in enumerate(points):
         cx = LEFT + band * (i + 0.5)
@@ -112,6 +103,18 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> SafeString:
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{by:.1f}" y2="{by:.1f}" '
             f'stroke="{BASELINE}" stroke-width="2" stroke-dasharray="8 4"/>'
         )
+    parts += _measurement_marks(points, x_of, y)
+    parts.append(
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(max(low, 0.0)):.1f}" '
+        f'y2="{y(max(low, 0.0)):.1f}" stroke="{TEXT}" stroke-width="1"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _measurement_marks(points, x_of, y) -> list[str]:
+    """Return the SVG of the measurements: a line through them, and a mark on each."""
+    parts: list[str] = []
     coords = []
     for i, point in enumerate(points):
         for measurement in point.measurements:
@@ -131,12 +134,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> SafeString:
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5" fill="{LINE}" '
                 f'stroke="#ffffff" stroke-width="1.5"/>'
             )
-    parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(max(low, 0.0)):.1f}" '
-        f'y2="{y(max(low, 0.0)):.1f}" stroke="{TEXT}" stroke-width="1"/>'
-    )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every text above is escaped
+    return parts
 
 
 def _description(series: IndicatorSeries, unit: str) -> str:
@@ -144,8 +142,8 @@ def _description(series: IndicatorSeries, unit: str) -> str:
     sentences = []
     if indicator.baseline_value is not None:
         year = f" en {indicator.baseline_year}" if indicator.baseline_year else ""
-        sentences.append(f"Valeur de référence : {number(indicator.baseline_value)}{unit}{year}.")
-    targets = [f"{p.year} : {number(p.target)}" for p in series.years if p.target is not None]
+        sentences.append(f"Valeur de référence : {_number(indicator.baseline_value)}{unit}{year}.")
+    targets = [f"{p.year} : {_number(p.target)}" for p in series.years if p.target is not None]
     if targets:
         sentences.append("Cibles : " + ", ".join(targets) + ".")
     latest = series.latest
@@ -153,7 +151,7 @@ def _description(series: IndicatorSeries, unit: str) -> str:
         sentences.append("Aucune mesure.")
     else:
         sentences.append(
-            f"{len(series.measurements)} mesure(s) ; dernière : {number(latest.value)}{unit} "
+            f"{len(series.measurements)} mesure(s) ; dernière : {_number(latest.value)}{unit} "
             f"({latest.period_label})."
         )
     if series.off_target:

@@ -1,4 +1,5 @@
-"""What the dashboard, the timeline and the département view compute, in a fixed number of queries.
+"""What the dashboard computes, in a fixed number of queries; the timeline (timeline.py) and
+the département view (departement.py) build on it.
 
 Definitions shared by the three pages (and worded the same on screen):
 
@@ -22,14 +23,14 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
+from pilote.core.formats import DASH, french_number
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode, Thematic
 
-from .charts import number as fr_number
 from .enums import CLOSED_STATUSES, UpdateStatus
-from .models import ActionUpdate, Measurement
+from .models import Measurement
 from .periods import Quarter, convention_quarters
 from .queries import LatestUpdate, latest_update_values
 
@@ -438,8 +439,8 @@ class OffTargetIndicator:
         """Return the measurement against the target ("18 familles en 2025, pour une cible…")."""
         unit = f" {self.unit}" if self.unit else ""
         return (
-            f"{fr_number(self.value)}{unit} en {self.period_label}, "
-            f"pour une cible {self.year} de {fr_number(self.target)}"
+            f"{french_number(self.value, empty=DASH)}{unit} en {self.period_label}, "
+            f"pour une cible {self.year} de {french_number(self.target, empty=DASH)}"
         )
 
 
@@ -498,189 +499,3 @@ def off_target_indicators(convention) -> tuple[int, list[OffTargetIndicator]]:
     # CTG-wide indicators first, then by position, as on the indicators' page.
     below.sort(key=lambda item: item[0])
     return count, [item for _, item in below]
-
-
-# --- Timeline ----------------------------------------------------------------------------------
-
-
-@dataclass
-class TimelineBar:
-    row: ActionRow
-    first: int  # index of the first quarter column (0-based), or None without a period
-    last: int
-    starts_before: bool = False
-    ends_after: bool = False
-    open_end: bool = False
-    text: str = ""
-
-    @property
-    def grid_start(self) -> int:
-        return self.first + 1
-
-    @property
-    def grid_end(self) -> int:
-        return self.last + 2
-
-
-@dataclass
-class TimelineGroup:
-    root: ActionRow
-    bars: list[TimelineBar]
-    unplanned: list[ActionRow]
-
-
-@dataclass
-class Timeline:
-    quarters: list[Quarter]
-    years: list[tuple[int, int, int]]  # (year, first column, number of columns)
-    now_index: int | None
-    groups: list[TimelineGroup]
-    now_column: int | None = None
-
-    @property
-    def action_count(self) -> int:
-        return sum(len(g.bars) + len(g.unplanned) for g in self.groups)
-
-
-def build_timeline(convention, *, now: Quarter | None = None) -> Timeline:
-    """Return the tracked actions as bars over the CTG's quarters, grouped by top-level node."""
-    now = now or Quarter.current()
-    quarters = convention_quarters(convention)
-    index = {quarter: i for i, quarter in enumerate(quarters)}
-    snapshot = load_snapshot(convention)
-    groups: dict[int, TimelineGroup] = {}
-    for row in snapshot.actions:
-        group = groups.setdefault(row.root_pk, TimelineGroup(snapshot.by_pk[row.root_pk], [], []))
-        bar = _bar(row, quarters, index)
-        if bar is None:
-            group.unplanned.append(row)
-        else:
-            group.bars.append(bar)
-    years: list[tuple[int, int, int]] = []
-    for i, quarter in enumerate(quarters):
-        if years and years[-1][0] == quarter.year:
-            year, first, count = years[-1]
-            years[-1] = (year, first, count + 1)
-        else:
-            years.append((quarter.year, i, 1))
-    now_index = index.get(now)
-    return Timeline(
-        quarters=quarters,
-        years=years,
-        now_index=now_index,
-        groups=list(groups.values()),
-        now_column=None if now_index is None else now_index + 1,
-    )
-
-
-def _bar(row: ActionRow, quarters: list[Quarter], index: dict[Quarter, int]) -> TimelineBar | None:
-    if not quarters or not (row.start_year or row.end_year):
-        return None
-    start = Quarter(row.start_year, row.start_quarter or 1) if row.start_year else quarters[0]
-    end = planned_end(row.end_year, row.end_quarter)
-    open_end = end is None
-    end = end or quarters[-1]
-    if end < start:
-        start, end = end, start
-    first = index.get(max(start, quarters[0]), 0)
-    last = index.get(min(end, quarters[-1]), len(quarters) - 1)
-    if end < quarters[0] or start > quarters[-1]:
-        return None
-    if open_end:
-        text = f"Prévue à partir de {start}, sans fin prévue (jusqu'à la fin de la CTG, {end})"
-    elif start == end:
-        text = f"Prévue en {start}"
-    else:
-        text = f"Prévue de {start} à {end}"
-    return TimelineBar(
-        row=row,
-        first=first,
-        last=last,
-        starts_before=start < quarters[0],
-        ends_after=end > quarters[-1],
-        open_end=open_end,
-        text=text,
-    )
-
-
-# --- Département -------------------------------------------------------------------------------
-
-
-@dataclass
-class TerritoryRow:
-    convention: object
-    action_count: int
-    done: int
-    in_progress: int
-    late: int
-    last_update: datetime.datetime | None
-
-    def share(self, count: int) -> int | None:
-        return round(100 * count / self.action_count) if self.action_count else None
-
-    @property
-    def done_share(self) -> int | None:
-        return self.share(self.done)
-
-    @property
-    def in_progress_share(self) -> int | None:
-        return self.share(self.in_progress)
-
-    @property
-    def late_share(self) -> int | None:
-        return self.share(self.late)
-
-
-def departement_rows(departement, *, now: Quarter | None = None) -> list[TerritoryRow]:
-    """Return the CTGs of a département with their figures, those needing help first.
-
-    Three queries whatever the number of CTGs and actions: the CTGs with their last update,
-    then one grouped count of the actions by latest status.
-    """
-    from pilote.conventions.models import Convention
-
-    now = now or Quarter.current()
-    conventions = list(
-        Convention.objects.filter(departement=departement)
-        .select_related("epci")
-        .annotate(last_update=Max("action_updates__created_at"))
-        .order_by("start_date", "name")
-    )
-    latest = ActionUpdate.objects.filter(node=OuterRef("pk")).order_by(
-        "-year", "-quarter", "-created_at", "-pk"
-    )
-    counts = (
-        PlanNode.objects.filter(convention__in=[c.pk for c in conventions], level__tracked=True)
-        .annotate(latest_status=Subquery(latest.values("status")[:1]))
-        .values("convention_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(latest_status=UpdateStatus.DONE)),
-            in_progress=Count("pk", filter=Q(latest_status=UpdateStatus.IN_PROGRESS)),
-            late=Count("pk", filter=late_filter(now)),
-        )
-        .order_by()
-    )
-    by_convention = {row["convention_id"]: row for row in counts}
-    rows = []
-    for convention in conventions:
-        figures = by_convention.get(convention.pk, {})
-        rows.append(
-            TerritoryRow(
-                convention=convention,
-                action_count=figures.get("total", 0),
-                done=figures.get("done", 0),
-                in_progress=figures.get("in_progress", 0),
-                late=figures.get("late", 0),
-                last_update=convention.last_update,
-            )
-        )
-    rows.sort(key=_needs_help_key)
-    return rows
-
-
-def _needs_help_key(row: TerritoryRow) -> tuple:
-    # Most late first; then the longest without an update (never updated first); then the
-    # fewest actions done.
-    last = row.last_update.timestamp() if row.last_update else float("-inf")
-    return (-(row.late_share or 0), last, row.done_share or 0, row.convention.name)

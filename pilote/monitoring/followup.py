@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone
 
+from pilote.core.formats import french_percent
 from pilote.plans.models import PlanNode
 
 from .dashboard import is_late
@@ -121,68 +122,14 @@ def load_rows(
     `full` adds the latest update's texts and author (for the export).
     """
     now = Quarter.current()
-    nodes = {
-        values[0]: values
-        for values in PlanNode.objects.filter(convention=convention)
-        .order_by("parent_id", "position", "pk")
-        .values_list(
-            "pk",
-            "parent_id",
-            "number",
-            "title",
-            "level__name",
-            "level__tracked",
-            "whole_territory",
-            "start_year",
-            "start_quarter",
-            "end_year",
-            "end_quarter",
-        )
-    }
-    # Pilots of every element: an action without its own pilots has those of its nearest
-    # ancestor that has some (real plans name the pilots on the fiche, above the actions).
-    links = _by_node(
-        PlanNode.pilots.through.objects.filter(plannode__convention=convention)
-        .order_by("plannode_id")
-        .values_list("plannode_id", "organisation_id", "organisation__name")
-    )
-    pilots = {node_id: _pilots(items) for node_id, items in links.items()}
-    thematic_links = {"plannode__convention": convention, "plannode__level__tracked": True}
-    if node_ids is not None:
-        thematic_links["plannode_id__in"] = node_ids
-    thematics = _by_node(
-        PlanNode.thematics.through.objects.filter(**thematic_links)
-        .order_by("plannode_id")
-        .values_list("plannode_id", "thematic__code", "thematic__label")
-    )
+    nodes = _load_nodes(convention)
+    pilots = _load_pilots(convention)
+    thematics = _load_thematics(convention, node_ids)
     latest = latest_update_values(convention, full=full, node_ids=node_ids)
-    # Each URL reversed once, then split around the placeholder pk to be filled per row.
-    urls = {
-        name: reverse(f"monitoring:{name}", kwargs={"slug": convention.slug, "pk": _PK})
-        for name in ("update", "row")
-    }
-    urls["node"] = reverse("plans:node", kwargs={"slug": convention.slug, "pk": _PK})
-    patterns = [(name, *url.split(str(_PK), 1)) for name, url in urls.items()]
+    patterns = _url_patterns(convention)
+    lineage = _lineage_reader(nodes, pilots)
     periods: dict[tuple, str] = {}
     late: dict[tuple, bool] = {}  # by planned end and status: a few distinct ones per plan
-    # What an action takes from its parent (the path, the inherited pilots): siblings share it.
-    lineages: dict[int, tuple[str, Pilots | None, str]] = {}
-
-    def lineage(pk: int) -> tuple[str, Pilots | None, str]:
-        """Return the path down to a node (itself included) and the pilots it passes on."""
-        if pk not in lineages:
-            _, parent_id, number, title, level_name, *_ = nodes[pk]
-            label = f"{number} {title}".strip()
-            if parent_id in nodes:
-                path, inherited, source = lineage(parent_id)
-                path = f"{path} › {label}"
-            else:
-                path, inherited, source = label, None, ""
-            if pk in pilots:
-                inherited, source = pilots[pk], f"{level_name} {number}".strip()
-            lineages[pk] = (path, inherited, source)
-        return lineages[pk]
-
     rows = []
     used_pilots: set[Pilots] = set()
     for pk in _plan_order(nodes):
@@ -226,30 +173,118 @@ def load_rows(
             )
         )
     if scope is not None:
-        allowed: dict[tuple[int, ...], bool] = {}
-        for row in rows:
-            if row.pilot_ids not in allowed:
-                allowed[row.pilot_ids] = scope.allows(row.pilot_ids)
-            row.can_update = allowed[row.pilot_ids]
-    thematic_choices = sorted(
-        {code: label for items in thematics.values() for code, label in items}.items(),
-        key=lambda c: c[1].casefold(),
-    )
-    pilot_choices = sorted(
-        {
-            str(org_id): name
-            for names, ids in used_pilots
-            for org_id, name in zip(ids, names, strict=True)
-        }.items(),
-        key=lambda c: c[1].casefold(),
-    )
+        _mark_updatable(rows, scope)
     return FollowUpTable(
         rows=rows,
         total=len(rows),
-        thematic_choices=thematic_choices,
-        pilot_choices=pilot_choices,
+        thematic_choices=_sorted_choices(
+            {code: label for items in thematics.values() for code, label in items}
+        ),
+        pilot_choices=_sorted_choices(
+            {
+                str(org_id): name
+                for names, ids in used_pilots
+                for org_id, name in zip(ids, names, strict=True)
+            }
+        ),
         now=now,
     )
+
+
+def _load_nodes(convention) -> dict[int, tuple]:
+    """Return the values of every element of the plan by pk, sorted by parent and position."""
+    return {
+        values[0]: values
+        for values in PlanNode.objects.filter(convention=convention)
+        .order_by("parent_id", "position", "pk")
+        .values_list(
+            "pk",
+            "parent_id",
+            "number",
+            "title",
+            "level__name",
+            "level__tracked",
+            "whole_territory",
+            "start_year",
+            "start_quarter",
+            "end_year",
+            "end_quarter",
+        )
+    }
+
+
+def _load_pilots(convention) -> dict[int, Pilots]:
+    """Return the pilots named on each element that has some.
+
+    An action without its own pilots has those of its nearest ancestor that has some (real
+    plans name the pilots on the fiche, above the actions): see _lineage_reader.
+    """
+    links = _by_node(
+        PlanNode.pilots.through.objects.filter(plannode__convention=convention)
+        .order_by("plannode_id")
+        .values_list("plannode_id", "organisation_id", "organisation__name")
+    )
+    return {node_id: _pilots(items) for node_id, items in links.items()}
+
+
+def _load_thematics(convention, node_ids) -> dict[int, tuple[tuple, ...]]:
+    """Return the (code, label) of the thematics of each tracked element."""
+    thematic_links = {"plannode__convention": convention, "plannode__level__tracked": True}
+    if node_ids is not None:
+        thematic_links["plannode_id__in"] = node_ids
+    return _by_node(
+        PlanNode.thematics.through.objects.filter(**thematic_links)
+        .order_by("plannode_id")
+        .values_list("plannode_id", "thematic__code", "thematic__label")
+    )
+
+
+def _url_patterns(convention) -> list[tuple[str, str, str]]:
+    """Return each row URL reversed once, split around the placeholder pk to fill per row."""
+    urls = {
+        name: reverse(f"monitoring:{name}", kwargs={"slug": convention.slug, "pk": _PK})
+        for name in ("update", "row")
+    }
+    urls["node"] = reverse("plans:node", kwargs={"slug": convention.slug, "pk": _PK})
+    return [(name, *url.split(str(_PK), 1)) for name, url in urls.items()]
+
+
+def _lineage_reader(nodes: dict[int, tuple], pilots: dict[int, Pilots]):
+    """Return a function giving, for a node, its path and the pilots it passes on (memoized).
+
+    What an action takes from its parent (the path, the inherited pilots) is shared by siblings.
+    """
+    lineages: dict[int, tuple[str, Pilots | None, str]] = {}
+
+    def lineage(pk: int) -> tuple[str, Pilots | None, str]:
+        """Return the path down to a node (itself included) and the pilots it passes on."""
+        if pk not in lineages:
+            _, parent_id, number, title, level_name, *_ = nodes[pk]
+            label = f"{number} {title}".strip()
+            if parent_id in nodes:
+                path, inherited, source = lineage(parent_id)
+                path = f"{path} › {label}"
+            else:
+                path, inherited, source = label, None, ""
+            if pk in pilots:
+                inherited, source = pilots[pk], f"{level_name} {number}".strip()
+            lineages[pk] = (path, inherited, source)
+        return lineages[pk]
+
+    return lineage
+
+
+def _mark_updatable(rows: list[FollowUpRow], scope: UpdateScope) -> None:
+    """Say on each row whether the user may record its update (once per set of pilots)."""
+    allowed: dict[tuple[int, ...], bool] = {}
+    for row in rows:
+        if row.pilot_ids not in allowed:
+            allowed[row.pilot_ids] = scope.allows(row.pilot_ids)
+        row.can_update = allowed[row.pilot_ids]
+
+
+def _sorted_choices(choices: dict[str, str]) -> list[tuple[str, str]]:
+    return sorted(choices.items(), key=lambda c: c[1].casefold())
 
 
 PERIOD_FIELDS = ("start_year", "start_quarter", "end_year", "end_quarter")
@@ -347,7 +382,7 @@ def _row_html(row: FollowUpRow, timezone: tzinfo, pilots_cache: dict, *, saved: 
         status = STATUS_HTML.get(latest.status) or STATUS.format("", escape(latest.status_label))
         progress = (
             f'<progress max="100" value="{latest.progress}" aria-hidden="true"></progress> '
-            f"{latest.progress}\xa0%"
+            f"{french_percent(latest.progress)}"
         )
         day = _day(latest.created_at, timezone)
         latest_cell = f'{latest.period_label}<br><span class="fu-muted">le {day}</span>'

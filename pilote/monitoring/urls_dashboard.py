@@ -5,7 +5,6 @@ from django.urls import path
 from . import views_dashboard as views
 
 urlpatterns = [
-    path("ctg/<slug:slug>/tableau-de-bord/", views.dashboard, name="dashboard"),
     path("ctg/<slug:slug>/calendrier/", views.timeline, name="timeline"),
     path("ctg/<slug:slug>/indicateurs/", views.indicators, name="indicators"),
     path("ctg/<slug:slug>/indicateurs/ajouter/", views.indicator_add, name="indicator_add"),

@@ -1,4 +1,7 @@
-"""Pages that read the follow-up: dashboard, timeline, indicators, and the département view."""
+"""Pages that read the follow-up: timeline, indicators, and the département view.
+
+The dashboard, which also shows the next COPIL, is pilote.pages.views_dashboard.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
-from pilote.governance.queries import next_copil_date
+from pilote.core.formats import DASH, french_number
 from pilote.plans.forms import IndicatorForm
 from pilote.plans.models import Indicator
 from pilote.plans.services import IndicatorData
@@ -18,10 +21,12 @@ from pilote.plans.tree import lineages
 from pilote.territories.models import Departement
 
 from . import dashboard as figures
-from .charts import indicator_chart, number
+from .charts import indicator_chart
+from .departement import departement_rows
 from .forms_indicators import MeasurementForm
 from .indicators import IndicatorError, record_measurement, save_ctg_indicator
 from .periods import Quarter
+from .timeline import build_timeline
 
 _PK = 987654321  # a placeholder primary key, replaced in a reversed URL
 
@@ -34,7 +39,9 @@ def followup_url(convention) -> str:
         return f"/ctg/{convention.slug}/suivi/"
 
 
-def _page(request, template: str, convention, section: str, context: dict) -> HttpResponse:
+def render_followup_page(
+    request, template: str, convention, section: str, context: dict
+) -> HttpResponse:
     """Render a page of a CTG's follow-up with what the shared layout needs."""
     return render(
         request,
@@ -48,41 +55,15 @@ def _page(request, template: str, convention, section: str, context: dict) -> Ht
     )
 
 
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    convention = get_convention_for_user(request, slug)
-    board = figures.build_dashboard(convention)
-    # One reverse() per kind of link, not one per action or indicator listed.
-    node_url = _url_pattern("plans:node", convention)
-    for row in (*board.axes, *board.late, *board.not_updated):
-        row.url = node_url(row.pk)
-    indicator_url = _url_pattern("monitoring:indicator", convention)
-    for item in board.off_target:
-        item.url = indicator_url(item.pk)
-    return _page(
-        request,
-        "monitoring/dashboard/dashboard.html",
-        convention,
-        "dashboard",
-        {
-            "board": board,
-            # A planned COPIL meeting wins over the CTG's own field (pilote.governance.queries).
-            "next_copil": next_copil_date(convention),
-            "params": _followup_params(),
-            "can_edit": can_edit_convention(request.user, convention),
-            "is_caf_adviser": _is_caf_adviser(request.user, convention.departement_id),
-        },
-    )
-
-
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    plan = figures.build_timeline(convention)
+    plan = build_timeline(convention)
     # One reverse() for the page, not one per action.
-    node_url = _url_pattern("plans:node", convention)
+    node_url = url_pattern("plans:node", convention)
     for group in plan.groups:
         for row in [bar.row for bar in group.bars] + group.unplanned:
             row.url = node_url(row.pk)
-    return _page(
+    return render_followup_page(
         request,
         "monitoring/timeline/timeline.html",
         convention,
@@ -102,7 +83,7 @@ def indicators(request: HttpRequest, slug: str) -> HttpResponse:
     for item in series:
         node = item.indicator.node
         item.node_path = [*paths.get(node.pk, []), node] if node else []
-    return _page(
+    return render_followup_page(
         request,
         "monitoring/indicators/list.html",
         convention,
@@ -146,7 +127,7 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Mesure enregistrée : {number(measurement.value)} "
+                f"Mesure enregistrée : {french_number(measurement.value, empty=DASH)} "
                 f"pour {measurement.period_label}.",
             )
             return redirect(_detail_url(convention, indicator))
@@ -169,33 +150,35 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def departement(request: HttpRequest, code: str) -> HttpResponse:
     dep = get_object_or_404(Departement, code=code)
-    if not (request.user.is_superuser or _is_caf_adviser(request.user, dep.code)):
+    if not (request.user.is_superuser or is_caf_adviser(request.user, dep.code)):
         raise Http404("Département introuvable.")
     return render(
         request,
         "monitoring/dashboard/departement.html",
-        {"departement": dep, "rows": figures.departement_rows(dep), "now": Quarter.current()},
+        {"departement": dep, "rows": departement_rows(dep), "now": Quarter.current()},
     )
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _url_pattern(name: str, convention):
+def url_pattern(name: str, convention):
     """Return a function giving the URL `name` of an object of the CTG from its pk."""
     pattern = reverse(name, kwargs={"slug": convention.slug, "pk": _PK})
     placeholder = str(_PK)
     return lambda pk: pattern.replace(placeholder, str(pk))
 
 
-def _is_caf_adviser(user, departement_code: str) -> bool:
+def is_caf_adviser(user, departement_code: str) -> bool:
+    """Return whether the user advises, at the Caf, the CTGs of this département."""
     return any(
         m.role == Role.CAF_ADVISER and m.departement_id == departement_code
         for m in user.memberships.all()
     )
 
 
-def _followup_params() -> dict[str, str]:
+def followup_params() -> dict[str, str]:
+    """Return the names of the follow-up table's filters, for the links of the figures."""
     return {
         "status": figures.FOLLOWUP_STATUS,
         "late": figures.FOLLOWUP_LATE,
@@ -229,7 +212,7 @@ def _render_detail(request, convention, indicator, form, *, can_edit: bool) -> H
     lineage = []
     if indicator.node_id:
         lineage = [*lineages(convention).get(indicator.node_id, []), indicator.node]
-    return _page(
+    return render_followup_page(
         request,
         "monitoring/indicators/detail.html",
         convention,
@@ -286,7 +269,7 @@ def _indicator_form(request, convention, indicator: Indicator | None) -> HttpRes
             verb = "modifié" if indicator else "ajouté"
             messages.success(request, f"Indicateur « {saved.name} » {verb}.")
             return redirect(_detail_url(convention, saved))
-    return _page(
+    return render_followup_page(
         request,
         "monitoring/indicators/form.html",
         convention,

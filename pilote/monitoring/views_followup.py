@@ -10,16 +10,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.downloads import XLSX, download_response
+from pilote.core.table_writers import TableExport, to_xlsx
 from pilote.plans.models import PlanNode
-from pilote.reports.spreadsheets import TableExport, to_xlsx
 
 from . import exports, services
 from .followup import filter_rows, load_row, load_rows, row_html, rows_html
 from .forms import FollowUpFilterForm, UpdateForm
 from .models import ActionUpdate, UpdateAttachment
 from .perms import can_update_action, update_scope
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _table_context(request: HttpRequest, convention, *, full: bool = False) -> dict:
@@ -69,10 +68,8 @@ def followup_export(request: HttpRequest, slug: str) -> HttpResponse:
             rows=context["rows"],
         )
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = f"suivi-{convention.slug}-{context['now'].year}-T{context['now'].quarter}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename, XLSX)
 
 
 def update_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -154,7 +151,7 @@ def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileRespons
 def node_followup_context(request: HttpRequest, convention, node: PlanNode) -> dict:
     """Return what an action's page needs for its follow-up section (a fixed number of queries).
 
-    `node` must come with its level and pilots loaded (see pilote.plans.views.node_detail).
+    `node` must come with its level and pilots loaded (see pilote.pages.views_action.node_detail).
     """
     updates = list(
         ActionUpdate.objects.filter(node=node)

@@ -5,9 +5,8 @@ that can be shown as is to the user.
 """
 
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -19,91 +18,23 @@ from simple_history.utils import bulk_create_with_history
 from pilote.accounts.models import Organisation
 from pilote.territories.models import Commune
 
-from .enums import NumberingMode
 from .models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode, Thematic
-from .tree import TreeNode, build_tree, walk
+from .node_data import (
+    SCALAR_FIELDS,
+    BudgetLineData,
+    IndicatorData,
+    NodeData,
+    PlanError,
+    check_budget,
+    check_indicators,
+    sync_budget,
+    sync_indicators,
+    validation_messages,
+)
+
+__all__ = ["BudgetLineData", "IndicatorData", "NodeData", "PlanError"]
 
 logger = logging.getLogger(__name__)
-
-
-class PlanError(Exception):
-    """A change to the plan that cannot be made; the message is in French, for users."""
-
-
-@dataclass
-class BudgetLineData:
-    funder: str
-    amount: Decimal
-    year: int | None = None
-    comment: str = ""
-    pk: int | None = None
-
-
-@dataclass
-class IndicatorData:
-    name: str
-    unit: str = ""
-    baseline_value: Decimal | None = None
-    baseline_year: int | None = None
-    source: str = ""
-    frequency: str = ""
-    targets: dict[int, Decimal] = field(default_factory=dict)
-    pk: int | None = None
-
-
-@dataclass
-class NodeData:
-    """What a fiche holds; budget_lines and indicators left to None are not touched."""
-
-    level: PlanLevel
-    title: str
-    number: str = ""
-    objective: str = ""
-    description: str = ""
-    expected_result: str = ""
-    target_public: str = ""
-    whole_territory: bool = True
-    communes: list[Commune] = field(default_factory=list)
-    pilots: list[str] = field(default_factory=list)
-    partners: list[str] = field(default_factory=list)
-    thematics: list[Thematic] = field(default_factory=list)
-    new_thematics: list[str] = field(default_factory=list)
-    priority: str = ""
-    origin: str = ""
-    start_year: int | None = None
-    start_quarter: int | None = None
-    end_year: int | None = None
-    end_quarter: int | None = None
-    budget_lines: list[BudgetLineData] | None = None
-    indicators: list[IndicatorData] | None = None
-
-
-@dataclass
-class NumberChange:
-    node: PlanNode
-    old: str
-    new: str
-
-    @property
-    def changed(self) -> bool:
-        return self.old != self.new
-
-
-SCALAR_FIELDS = (
-    "number",
-    "title",
-    "objective",
-    "description",
-    "expected_result",
-    "target_public",
-    "whole_territory",
-    "priority",
-    "origin",
-    "start_year",
-    "start_quarter",
-    "end_year",
-    "end_quarter",
-)
 
 
 # Reading helpers shared by forms, filters and services.
@@ -263,80 +194,6 @@ def delete_node(node: PlanNode) -> int:
     return count
 
 
-def plan_renumbering(
-    convention,
-    *,
-    scope: PlanNode | None,
-    mode: str,
-    levels: list[PlanLevel] | None = None,
-) -> list[NumberChange]:
-    """Return the numbers the elements would get, without saving anything.
-
-    scope is the subtree to renumber (its own number is kept) or None for the whole plan;
-    levels restricts the change to the elements of these levels (default: all).
-    """
-    if mode not in NumberingMode.values:
-        raise PlanError("Mode de numérotation inconnu.")
-    nodes = list(
-        PlanNode.objects.filter(convention=convention)
-        .select_related("level")
-        .only("pk", "parent_id", "position", "number", "title", "level__name", "level_id")
-    )
-    roots = build_tree(nodes)
-    if scope is not None:
-        if scope.convention_id != convention.pk:
-            raise PlanError("Cet élément n'appartient pas à cette CTG.")
-        scope_item = next((item for item in walk(roots) if item.node.pk == scope.pk), None)
-        if scope_item is None:
-            raise PlanError("Élément introuvable.")
-        top, prefix = scope_item.children, scope_item.node.number
-    else:
-        top, prefix = roots, ""
-    level_ids = {lv.pk for lv in levels} if levels else None
-    changes: list[NumberChange] = []
-    continuous: Counter[int] = Counter()
-
-    def visit(items: list[TreeNode], parent_number: str) -> None:
-        ranks: Counter[int] = Counter()
-        for item in items:
-            node = item.node
-            ranks[node.level_id] += 1
-            number = node.number
-            if level_ids is None or node.level_id in level_ids:
-                if mode == NumberingMode.HIERARCHICAL:
-                    rank = str(ranks[node.level_id])
-                    number = f"{parent_number}.{rank}" if parent_number else rank
-                elif mode == NumberingMode.PER_LEVEL:
-                    number = str(ranks[node.level_id])
-                else:
-                    continuous[node.level_id] += 1
-                    number = str(continuous[node.level_id])
-                if len(number) > PlanNode._meta.get_field("number").max_length:
-                    raise PlanError(f"Le numéro « {number} » est trop long.")
-                changes.append(NumberChange(node=node, old=node.number, new=number))
-            visit(item.children, number)
-
-    visit(top, prefix)
-    return changes
-
-
-@transaction.atomic
-def renumber(
-    convention,
-    *,
-    scope: PlanNode | None,
-    mode: str,
-    levels: list[PlanLevel] | None = None,
-) -> list[NumberChange]:
-    """Number the elements from their positions (see plan_renumbering) and return the changes."""
-    changes = plan_renumbering(convention, scope=scope, mode=mode, levels=levels)
-    changed = [change for change in changes if change.changed]
-    for change in changed:
-        change.node.number = change.new
-    PlanNode.objects.bulk_update([change.node for change in changed], ["number"], batch_size=500)
-    return changes
-
-
 def get_or_create_organisation(name: str) -> Organisation:
     """Return the organisation of this name (whatever its case), created if needed."""
     name = " ".join(name.split())
@@ -422,7 +279,7 @@ def _apply(node: PlanNode, data: NodeData) -> None:
     try:
         node.full_clean(exclude=["convention", "parent", "position"])
     except ValidationError as error:
-        raise PlanError(" ".join(_messages(error))) from error
+        raise PlanError(" ".join(validation_messages(error))) from error
     if not data.whole_territory:
         if not data.communes:
             raise PlanError("Choisissez au moins une commune, ou « tout le territoire de la CTG ».")
@@ -434,33 +291,8 @@ def _apply(node: PlanNode, data: NodeData) -> None:
     for thematic in data.thematics:
         if thematic.convention_id not in (None, convention.pk):
             raise PlanError(f"La thématique « {thematic.label} » n'appartient pas à cette CTG.")
-    _check_budget(convention, data.budget_lines or [])
-    _check_indicators(convention, data.indicators or [])
-
-
-def _check_budget(convention, lines: list[BudgetLineData]) -> None:
-    years = convention.years
-    for line in lines:
-        if not line.funder.strip():
-            raise PlanError("Indiquez le financeur de chaque ligne budgétaire.")
-        if line.amount is None or line.amount < 0:
-            raise PlanError("Un montant ne peut pas être négatif.")
-        if line.year is not None and line.year not in years:
-            raise PlanError(_year_outside(line.year, years))
-
-
-def _check_indicators(convention, indicators: list[IndicatorData]) -> None:
-    years = convention.years
-    for indicator in indicators:
-        if not indicator.name.strip():
-            raise PlanError("Indiquez l'intitulé de chaque indicateur.")
-        for year in indicator.targets:
-            if year not in years:
-                raise PlanError(_year_outside(year, years))
-
-
-def _year_outside(year: int, years: list[int]) -> str:
-    return f"L'année {year} est hors de la période de la CTG ({years[0]}–{years[-1]})."
+    check_budget(convention, data.budget_lines or [])
+    check_indicators(convention, data.indicators or [])
 
 
 def _write_relations(node: PlanNode, data: NodeData) -> None:
@@ -474,61 +306,9 @@ def _write_relations(node: PlanNode, data: NodeData) -> None:
             thematics.append(thematic)
     node.thematics.set(thematics)
     if data.budget_lines is not None:
-        _sync_budget(node, data.budget_lines)
+        sync_budget(node, data.budget_lines)
     if data.indicators is not None:
-        _sync_indicators(node, data.indicators)
-
-
-def _sync_budget(node: PlanNode, lines: list[BudgetLineData]) -> None:
-    existing = {line.pk: line for line in node.budget_lines.all()}
-    kept = set()
-    for data in lines:
-        line = existing.get(data.pk) if data.pk else None
-        if data.pk and line is None:
-            raise PlanError("Une ligne budgétaire modifiée n'appartient pas à cet élément.")
-        line = line or BudgetLine(node=node)
-        line.funder = data.funder.strip()
-        line.amount = data.amount
-        line.year = data.year
-        line.comment = data.comment.strip()
-        line.save()
-        kept.add(line.pk)
-    node.budget_lines.exclude(pk__in=kept).delete()
-
-
-def _sync_indicators(node: PlanNode, indicators: list[IndicatorData]) -> None:
-    # Indicators are updated in place, not recreated: measurements will point at them.
-    existing = {indicator.pk: indicator for indicator in node.indicators.all()}
-    kept = set()
-    for position, data in enumerate(indicators):
-        indicator = existing.get(data.pk) if data.pk else None
-        if data.pk and indicator is None:
-            raise PlanError("Un indicateur modifié n'appartient pas à cet élément.")
-        indicator = indicator or Indicator(node=node, convention_id=node.convention_id)
-        indicator.position = position
-        indicator.name = data.name.strip()
-        indicator.unit = data.unit.strip()
-        indicator.baseline_value = data.baseline_value
-        indicator.baseline_year = data.baseline_year
-        indicator.source = data.source.strip()
-        indicator.frequency = data.frequency.strip()
-        indicator.save()
-        kept.add(indicator.pk)
-        targets = {target.year: target for target in indicator.targets.all()}
-        for year, value in data.targets.items():
-            target = targets.pop(year, None) or IndicatorTarget(indicator=indicator, year=year)
-            if target.pk is None or target.value != value:
-                target.value = value
-                target.save()
-        if targets:
-            IndicatorTarget.objects.filter(pk__in=[t.pk for t in targets.values()]).delete()
-    node.indicators.exclude(pk__in=kept).delete()
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [message for messages in error.message_dict.values() for message in messages]
-    return list(error.messages)
+        sync_indicators(node, data.indicators)
 
 
 # Bulk creation (imports).
@@ -654,7 +434,7 @@ class _BulkChecker:
         try:
             node.full_clean(exclude=exclude)
         except ValidationError as error:
-            raise PlanError(" ".join(_messages(error))) from error
+            raise PlanError(" ".join(validation_messages(error))) from error
         if not data.whole_territory:
             if not data.communes:
                 raise PlanError(
@@ -671,8 +451,8 @@ class _BulkChecker:
         for thematic in data.thematics:
             if thematic.convention_id not in (None, convention.pk):
                 raise PlanError(f"La thématique « {thematic.label} » n'appartient pas à cette CTG.")
-        _check_budget(convention, data.budget_lines or [])
-        _check_indicators(convention, data.indicators or [])
+        check_budget(convention, data.budget_lines or [])
+        check_indicators(convention, data.indicators or [])
 
     def relations(self, data: NodeData) -> dict[str, list]:
         """Return the node's many-to-many targets, as _write_relations finds or creates them."""

@@ -1,11 +1,7 @@
 """Pages of a CTG's action plan: tree, fiche, add/edit, move, delete, renumber and search."""
 
-from collections import defaultdict
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,14 +10,11 @@ from django.views.decorators.http import require_POST
 from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
-from pilote.facilities.views_register import node_facilities_context
-from pilote.governance.views_bodies import node_decisions_context
-from pilote.monitoring.views_followup import node_followup_context
 
-from . import services
+from . import numbering, services
 from .filters import PlanNodeFilter
 from .forms import FicheForms, MoveForm, RenumberForm
-from .models import Indicator, PlanNode
+from .models import PlanNode
 from .tree import ancestors, counts_by_level, find, lineages, load_plan, outline_order, walk
 
 SEARCH_PAGE_SIZE = 50
@@ -74,42 +67,6 @@ def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
             "roots": roots,
             "level_counts": counts_by_level(convention),
             "can_edit": can_edit_convention(request.user, convention),
-        },
-    )
-
-
-def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    convention = get_convention_for_user(request, slug)
-    queryset = PlanNode.objects.select_related("level").prefetch_related(
-        "communes",
-        "pilots",
-        "partners",
-        "thematics",
-        "budget_lines",
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets")),
-        Prefetch(
-            "children",
-            queryset=PlanNode.objects.select_related("level")
-            .prefetch_related("pilots")
-            .order_by("position", "pk"),
-        ),
-    )
-    node = _get_node(convention, pk, queryset)
-    lineage = lineages(convention).get(node.pk, [])
-    return render(
-        request,
-        "plans/node.html",
-        {
-            "convention": convention,
-            "node": node,
-            "lineage": lineage,
-            "budget": _budget_table(node, convention.years),
-            "indicators": _indicator_rows(node, convention.years),
-            "years": convention.years,
-            "can_edit": can_edit_convention(request.user, convention),
-            "followup": node_followup_context(request, convention, node),
-            "node_facilities": node_facilities_context(convention, node),
-            "node_decisions": node_decisions_context(convention, node),
         },
     )
 
@@ -307,7 +264,7 @@ def plan_renumber(request: HttpRequest, slug: str) -> HttpResponse:
         }
         try:
             if "confirm" in request.POST:
-                done = services.renumber(convention, **options)
+                done = numbering.renumber(convention, **options)
                 changed = sum(1 for change in done if change.changed)
                 messages.success(
                     request,
@@ -316,7 +273,7 @@ def plan_renumber(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 scope = options["scope"]
                 return redirect(_tree_url(convention, scope.pk if scope else None))
-            changes = services.plan_renumbering(convention, **options)
+            changes = numbering.plan_renumbering(convention, **options)
         except services.PlanError as error:
             form.add_error(None, str(error))
     return render(
@@ -391,48 +348,3 @@ def _organisation_names(convention) -> list[str]:
         .union(partners.values_list("name", flat=True).order_by())
     )
     return sorted(set(names), key=str.casefold)[:1000]
-
-
-def _budget_table(node: PlanNode, years: list[int]) -> dict:
-    """Return the budget lines with totals per funder and per year."""
-    lines = list(node.budget_lines.all())
-    line_years = {line.year for line in lines}
-    columns: list[int | None] = sorted({*years, *(y for y in line_years if y is not None)})
-    if None in line_years:
-        columns.append(None)
-    cells: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
-    for line in lines:
-        cells[line.funder][line.year] += line.amount
-    funders = sorted(cells, key=str.casefold)
-    rows = [
-        {
-            "funder": funder,
-            "cells": [cells[funder].get(year) for year in columns],
-            "total": sum(cells[funder].values(), Decimal(0)),
-        }
-        for funder in funders
-    ]
-    year_totals = [
-        sum((cells[f].get(year, Decimal(0)) for f in funders), Decimal(0)) for year in columns
-    ]
-    return {
-        "lines": lines,
-        "columns": columns,
-        "rows": rows,
-        "year_totals": year_totals,
-        "total": sum(year_totals, Decimal(0)),
-    }
-
-
-def _indicator_rows(node: PlanNode, years: list[int]) -> list[dict]:
-    rows = []
-    for indicator in node.indicators.all():
-        targets = {target.year: target.value for target in indicator.targets.all()}
-        rows.append(
-            {
-                "indicator": indicator,
-                "targets": [targets.get(year) for year in years],
-                "outside": sorted((y, v) for y, v in targets.items() if y not in years),
-            }
-        )
-    return rows

@@ -14,11 +14,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .plan_rows import PlanRow, french_date, french_number, read_plan
-from .spreadsheets import clean_text
+from pilote.core.formats import french_date, french_number
+from pilote.core.table_writers import clean_text
+
+from .plan_rows import PlanRow, read_plan
 
 MAX_HEADING_LEVEL = 9  # Word's "Heading 1" … "Heading 9"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def plan_document(convention, *, include_internal: bool = False) -> bytes:

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from pilote.core.table_writers import write_csv
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.queries import LATEST_ORDER
+from pilote.plans.labels import PATH_SEPARATOR, level_label
 from pilote.plans.models import PlanNode
-
-from .plan_rows import PATH_SEPARATOR, level_label
-from .spreadsheets import write_csv
 
 LIST_SEPARATOR = "|"
 STATUS_LABELS = dict(UpdateStatus.choices)
@@ -69,7 +68,6 @@ FIELDS = [
     Field("dernier_avancement", "entier", "Avancement déclaré au dernier point (0 à 100, en %)."),
 ]
 HEADER = [field.name for field in FIELDS]
-CONTENT_TYPE = "text/csv; charset=utf-8"
 
 NODE_FIELDS = (
     "pk",

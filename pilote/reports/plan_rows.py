@@ -12,47 +12,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F
-from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
-from django.utils.translation import override
 
+from pilote.core.formats import french_number
 from pilote.monitoring.dashboard import IndicatorSeries, convention_series
 from pilote.monitoring.queries import LatestUpdate, latest_update_values
 from pilote.plans.enums import Origin, Priority
+from pilote.plans.labels import PATH_SEPARATOR, level_label
 from pilote.plans.models import BudgetLine
 from pilote.plans.tree import load_plan, walk
 
 WHOLE_TERRITORY = "Tout le territoire de la CTG"
-PATH_SEPARATOR = " › "
 PRIORITY_LABELS = dict(Priority.choices)
 ORIGIN_LABELS = dict(Origin.choices)
-
-
-def level_label(level_name: str, number: str, title: str) -> str:
-    """Return how an element is named in a level path: "Fiche action 2" (see TreeNode.label)."""
-    if number:
-        return f"{level_name} {number}"
-    short = title if len(title) <= 50 else title[:49] + "…"
-    return f"{level_name} « {short} »"
-
-
-def french_number(value: Decimal | int | None) -> str:
-    """Return a number as French texts write it: "1 500", "12,5" (no trailing zeros)."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    whole = value == value.to_integral_value()
-    text = f"{int(value):,}" if whole else f"{value.normalize():,f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
-
-
-def french_date(day: date | None) -> str:
-    """Return a date as French texts write it: "1er janvier 2026", "23 novembre 2026"."""
-    if day is None:
-        return ""
-    with override("fr"):
-        text = format_date(day, "j F Y")
-    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
+from pilote.core.table_writers import FORMATS
+
 from . import views
-from .spreadsheets import FORMATS
 
 app_name = "reports"
 

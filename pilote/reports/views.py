@@ -13,17 +13,14 @@ from django.views.decorators.http import require_GET
 from pilote.accounts.perms import can_see_internal_notes
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.models import Convention
+from pilote.core import downloads
+from pilote.core.downloads import download_response
+from pilote.core.table_writers import FORMATS
 
 from . import docx_plan, opendata
-from .spreadsheets import FORMATS, followup_table, plan_table
+from .spreadsheets import followup_table, plan_table
 
 TABLES = {"plan": plan_table, "suivi": followup_table}
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _filename(slug: str, what: str, extension: str) -> str:
@@ -68,7 +65,7 @@ def table_export(request: HttpRequest, slug: str, table: str, extension: str) ->
     convention = get_convention_for_user(request, slug)
     spec = FORMATS[extension]
     content = spec.write(TABLES[table](convention))
-    return _download(content, spec.content_type, _filename(slug, table, extension))
+    return download_response(content, _filename(slug, table, extension), spec.content_type)
 
 
 @require_GET
@@ -78,15 +75,15 @@ def plan_docx(request: HttpRequest, slug: str) -> HttpResponse:
     content = docx_plan.plan_document(
         convention, include_internal=can_see_internal_notes(request.user, convention)
     )
-    return _download(content, docx_plan.CONTENT_TYPE, _filename(slug, "plan", "docx"))
+    return download_response(content, _filename(slug, "plan", "docx"), downloads.DOCX)
 
 
 @require_GET
 def opendata_convention(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the open data of one CTG."""
     convention = get_convention_for_user(request, slug)
-    return _download(
-        opendata.opendata_csv([convention]), opendata.CONTENT_TYPE, opendata.filename(slug)
+    return download_response(
+        opendata.opendata_csv([convention]), opendata.filename(slug), downloads.CSV
     )
 
 
@@ -94,4 +91,4 @@ def opendata_convention(request: HttpRequest, slug: str) -> HttpResponse:
 def opendata_all(request: HttpRequest) -> HttpResponse:
     """Send the open data of every CTG the user can see."""
     conventions = Convention.objects.visible_to(request.user)
-    return _download(opendata.opendata_csv(conventions), opendata.CONTENT_TYPE, opendata.filename())
+    return download_response(opendata.opendata_csv(conventions), opendata.filename(), downloads.CSV)

@@ -264,10 +264,34 @@ def build_dataset(
     except (KeyError, TypeError) as e:
         raise TerritoriesDataError(f"Format inattendu dans {data} : champ {e} manquant.") from e
 
-    region_codes = {r[0] for r in regions}
-    departement_codes = {d[0] for d in departements}
-    commune_departements = {c["code"]: c["departement"] for c in raw_communes}
+    epcis, members = _epci_rows(raw_epcis, raw_communes, millesimes, data)
+    communes = _commune_rows(raw_communes, regions, departements, members, millesimes)
+    return {
+        "meta": {
+            "format": FORMAT_VERSION,
+            "source": {
+                "package": PACKAGE_NAME,
+                "version": version,
+                "url": f"https://www.npmjs.com/package/{PACKAGE_NAME}/v/{version}",
+                "licence": "Licence Ouverte / Open Licence 2.0 (Etalab)",
+                "producers": "INSEE (COG, populations légales), DGCL (EPCI), La Poste",
+            },
+            "cog": cog or cog_year(package_dir, version),
+            "population_millesimes": millesimes.as_metadata(),
+            "columns": COLUMNS,
+        },
+        "regions": sorted(regions),
+        "departements": sorted(departements),
+        "epci": epcis,
+        "communes": communes,
+    }
 
+
+def _epci_rows(
+    raw_epcis: list, raw_communes: list, millesimes: PopulationMillesimes, data: Path
+) -> tuple[list[list], dict[str, tuple[str, dict[str, Any]]]]:
+    """Return the EPCI rows and, by commune code, the SIREN of its EPCI and its member entry."""
+    commune_departements = {c["code"]: c["departement"] for c in raw_communes}
     epcis = []
     members: dict[str, tuple[str, dict[str, Any]]] = {}
     try:
@@ -302,7 +326,19 @@ def build_dataset(
             f"{len(unknown)} membres d'EPCI ne sont pas des communes actuelles : "
             + ", ".join(unknown[:10])
         )
+    return epcis, members
 
+
+def _commune_rows(
+    raw_communes: list,
+    regions: list[list],
+    departements: list[list],
+    members: dict[str, tuple[str, dict[str, Any]]],
+    millesimes: PopulationMillesimes,
+) -> list[list]:
+    """Return the commune rows, each with its populations, their millésimes and its EPCI."""
+    region_codes = {r[0] for r in regions}
+    departement_codes = {d[0] for d in departements}
     communes = []
     for c in sorted(raw_communes, key=lambda c: c["code"]):
         if c["departement"] not in departement_codes or c["region"] not in region_codes:
@@ -328,26 +364,7 @@ def build_dataset(
                 epci_siren,
             ]
         )
-
-    return {
-        "meta": {
-            "format": FORMAT_VERSION,
-            "source": {
-                "package": PACKAGE_NAME,
-                "version": version,
-                "url": f"https://www.npmjs.com/package/{PACKAGE_NAME}/v/{version}",
-                "licence": "Licence Ouverte / Open Licence 2.0 (Etalab)",
-                "producers": "INSEE (COG, populations légales), DGCL (EPCI), La Poste",
-            },
-            "cog": cog or cog_year(package_dir, version),
-            "population_millesimes": millesimes.as_metadata(),
-            "columns": COLUMNS,
-        },
-        "regions": sorted(regions),
-        "departements": sorted(departements),
-        "epci": epcis,
-        "communes": communes,
-    }
+    return communes
 
 
 def write_dataset(dataset: dict[str, Any], path: Path) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .text import normalize_search
+from pilote.core.text import normalize_search
 
 
 class _SearchableQuerySet(models.QuerySet):

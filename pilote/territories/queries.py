@@ -6,8 +6,9 @@ import re
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
+from pilote.core.text import normalize_search
+
 from .models import EPCI, Commune
-from .text import normalize_search
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_RESULTS = 50

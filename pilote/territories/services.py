@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import models, transaction
 
+from pilote.core.text import normalize_search
+
 from .build import COLUMNS
 from .models import EPCI, Commune, Departement, Region
-from .text import normalize_search
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
-from pilote.conventions.brief import build_brief, key_indicators
 from pilote.conventions.models import Convention
 from pilote.governance.enums import BodyKind, MeetingKind
 from pilote.governance.models import Body, Meeting
@@ -15,6 +14,7 @@ from pilote.monitoring.dashboard import build_dashboard, convention_series
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import Measurement
 from pilote.monitoring.periods import Quarter
+from pilote.pages.brief import build_brief, key_indicators
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode
 from tests.factories import (
     ActionUpdateFactory,

@@ -1,4 +1,4 @@
-"""The export download and the import page (the format itself is tested in tests/exchange/)."""
+"""The export download and the import page of pilote.exchange (the format: tests/exchange/)."""
 
 import json
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from pilote.conventions.models import Convention
 
-pytest.importorskip("pilote.conventions.exchange")
+pytest.importorskip("pilote.exchange.services")
 
 IMPORT_URL = reverse("conventions:import")
 

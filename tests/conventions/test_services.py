@@ -6,6 +6,7 @@ from pilote.accounts.enums import Role
 from pilote.conventions import services
 from pilote.conventions.models import Convention
 from pilote.conventions.services import ConventionError
+from pilote.plans.levels import replace_levels
 from pilote.territories.models import Commune
 from tests.factories import LastLevelNodeFactory as PlanNodeFactory
 from tests.factories import SignatoryFactory, departement, paa_communes, paa_epci, user_with_role
@@ -126,4 +127,4 @@ def test_signatory_of_another_ctg_is_refused(convention, superuser):
 
 def test_replace_levels_refuses_an_empty_plan(convention, superuser):
     with pytest.raises(ConventionError, match="au moins un niveau"):
-        services.replace_levels(convention, by=superuser, levels=[])
+        replace_levels(convention, by=superuser, levels=[])

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from pilote.accounts.models import User
-from pilote.conventions.exchange import dumps, export_convention
 from pilote.conventions.models import Convention
 from pilote.demo.services import DATA_DIR, DEMO_SLUGS, load_demo_conventions, load_demo_users
+from pilote.exchange.services import dumps, export_convention
 from pilote.plans.models import PlanNode
 
 pytestmark = pytest.mark.django_db

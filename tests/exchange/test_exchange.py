@@ -8,14 +8,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from pilote.accounts.models import Organisation
-from pilote.conventions.exchange import (
+from pilote.conventions.models import Convention
+from pilote.exchange.services import (
     ExchangeError,
     dumps,
     export_convention,
     import_convention,
     loads,
 )
-from pilote.conventions.models import Convention
 from pilote.plans.models import PlanNode
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ users to try the imports; they hold the same register and figures.
 
 from typing import Any
 
-from pilote.conventions.exchange import import_convention, loads
 from pilote.demo.services import DATA_DIR
+from pilote.exchange.services import import_convention, loads
 
 PAA = "provence-alpes-agglomeration-2026-2030"
 DEMO_JSON = DATA_DIR / f"{PAA}.json"

@@ -9,10 +9,10 @@ import datetime
 
 import pytest
 
-from pilote.facilities import ao
-from pilote.facilities.ao import CommunePopulation, Holder, Level, Register, assess
 from pilote.facilities.enums import Competence, PopulationBasis
-from pilote.facilities.services_petite_enfance import assess_convention
+from pilote.facilities.petite_enfance import ao
+from pilote.facilities.petite_enfance.ao import CommunePopulation, Holder, Level, Register, assess
+from pilote.facilities.petite_enfance.overview import assess_convention
 from pilote.territories.models import Commune
 
 NEEDS, INFORM, PLAN, QUALITY = (
@@ -237,7 +237,7 @@ def test_the_labels_are_those_of_the_recapitulatif():
     assert Holder.COMMUNE.label == "Exercée par la commune"
     assert Holder.EPCI.label == "Transférée à l'EPCI"
     assert Holder.NONE.label == "Sans objet"
-    assert ao.format_int(38_193) == "38\u00a0193"
+    assert ao.format_int(38_193) == "38\u202f193"
 
 
 # ----------------------------------------------------------------------------- seed 003

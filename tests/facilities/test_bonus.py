@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from pilote.facilities.bonus import growth_percent, step_for, trajectory
+from pilote.facilities.petite_enfance.bonus import growth_percent, step_for, trajectory
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from pilote.facilities.coverage import (
-    FacilityPlaces,
-    Figure,
-    Mode,
-    build_coverage,
-    coverage_chart,
-    coverage_rate,
-    load_coverage,
-)
 from pilote.facilities.enums import (
     AreaKind,
     CapacityUnit,
@@ -24,6 +15,15 @@ from pilote.facilities.enums import (
     FacilityStatus,
     FigureKind,
     FundingMode,
+)
+from pilote.facilities.figures.coverage import (
+    FacilityPlaces,
+    Figure,
+    Mode,
+    build_coverage,
+    coverage_chart,
+    coverage_rate,
+    load_coverage,
 )
 
 PAA_SIREN = "200067437"

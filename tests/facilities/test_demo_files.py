@@ -7,11 +7,11 @@ CSV files next to it are there for users to try the imports on the register and 
 import pytest
 
 from pilote.demo.services import DATA_DIR
-from pilote.facilities.exchange_figures import export_figures
-from pilote.facilities.exchange_register import export_facilities
-from pilote.facilities.imports_register import import_register_file
+from pilote.facilities.exchange.figures import export_figures
+from pilote.facilities.exchange.register import export_facilities
+from pilote.facilities.figures.services import apply_import
 from pilote.facilities.models import Facility, Schema, TerritoryFigure
-from pilote.facilities.services_figures import apply_import
+from pilote.facilities.register.imports import import_register_file
 from tests.facilities.demo import DEMO_CSV, DEMO_FIGURES, PAA, demo_data
 
 pytestmark = pytest.mark.django_db

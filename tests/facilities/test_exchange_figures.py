@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from pilote.conventions.exchange import ExchangeError
+from pilote.core.exchange import ExchangeError
 from pilote.demo.services import DATA_DIR
 from pilote.facilities.enums import FigureKind
-from pilote.facilities.exchange_figures import export_figures, import_figures
+from pilote.facilities.exchange.figures import export_figures, import_figures
+from pilote.facilities.figures.services import apply_import
 from pilote.facilities.models import TerritoryFigure
-from pilote.facilities.services_figures import apply_import
 from tests.factories import ConventionFactory
 
 pytestmark = pytest.mark.django_db

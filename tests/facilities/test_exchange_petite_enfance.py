@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from pilote.conventions.exchange import ExchangeError
+from pilote.core.exchange import ExchangeError
 from pilote.facilities.enums import Competence, SchemaContent
-from pilote.facilities.exchange_petite_enfance import (
+from pilote.facilities.exchange.petite_enfance import (
     export_petite_enfance,
     import_petite_enfance,
 )

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from pilote.conventions.exchange import ExchangeError
+from pilote.core.exchange import ExchangeError
 from pilote.facilities.enums import CapacityUnit, FundingMode
-from pilote.facilities.exchange_register import export_facilities, import_facilities
+from pilote.facilities.exchange.register import export_facilities, import_facilities
 from pilote.facilities.models import Facility
-from pilote.facilities.services_register import FacilityData, update_facility
+from pilote.facilities.register.services import FacilityData, update_facility
 from pilote.plans.models import PlanNode
 from tests.facilities.demo import import_demo
 

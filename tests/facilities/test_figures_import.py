@@ -14,9 +14,10 @@ import pytest
 from pilote.demo.services import DATA_DIR
 from pilote.facilities.enums import AreaKind, FigureKind
 from pilote.facilities.exceptions import FacilitiesError
-from pilote.facilities.imports_figures import figures_workbook, read_figures
+from pilote.facilities.figures.imports import read_figures
+from pilote.facilities.figures.services import apply_import, plan_import
+from pilote.facilities.figures.template import figures_workbook
 from pilote.facilities.models import TerritoryFigure
-from pilote.facilities.services_figures import apply_import, plan_import
 from tests.factories import CHATEAU_ARNOUX, DIGNE, MALIJAI, ConventionFactory
 
 pytestmark = pytest.mark.django_db

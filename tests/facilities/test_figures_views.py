@@ -11,9 +11,9 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.demo.services import DATA_DIR
 from pilote.facilities.enums import AreaKind, FigureKind
+from pilote.facilities.figures.services import apply_import
+from pilote.facilities.figures.views import SESSION_KEY
 from pilote.facilities.models import TerritoryFigure
-from pilote.facilities.services_figures import apply_import
-from pilote.facilities.views_figures import SESSION_KEY
 from tests.factories import ConventionFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from pilote.facilities.models import (
     Schema,
     SchemaLine,
 )
-from pilote.facilities.services_petite_enfance import (
+from pilote.facilities.petite_enfance.services import (
     PetiteEnfanceError,
     SchemaData,
     create_schema,
@@ -152,7 +152,7 @@ def test_the_ao_page_shows_the_recapitulatif_of_seed_003(coordinator, paa):
         assert name in recap
     assert "Digne-les-Bains" not in recap  # it transferred everything
     assert "CA Provence-Alpes-Agglomération" in recap
-    assert "38\u00a0193" in recap
+    assert "38\u202f193" in recap
     assert "population totale des 43 communes ayant transféré, millésime 2022" in recap
     assert recap.count("Transférée par certaines communes à l&#x27;EPCI") == 4
     assert recap.count("Exercée par la commune") == 2 * 4 + 2
@@ -228,7 +228,7 @@ def test_an_editor_sets_the_population_basis_and_the_bonus_figures(coordinator, 
     html = coordinator.get(url("petite_enfance", paa)).content.decode()
     assert "+5,82 %" in html
     assert "+100 € par place et par an" in html
-    assert "18\u00a0900 €" in html
+    assert "18\u202f900 €" in html
     assert "population municipale" in html
     assert "millésime 2023" in html  # Château-Arnoux's population municipale
 

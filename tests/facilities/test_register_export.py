@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.facilities.enums import CapacityUnit, FacilityKind, FundingMode
-from pilote.facilities.exports_register import register_csv, register_xlsx, template_xlsx
-from pilote.facilities.imports_register import import_register_file
 from pilote.facilities.models import Facility
-from pilote.facilities.services_register import FacilityData, update_facility
+from pilote.facilities.register.exports import register_csv, register_xlsx, template_xlsx
+from pilote.facilities.register.imports import import_register_file
+from pilote.facilities.register.services import FacilityData, update_facility
 from pilote.plans.models import PlanNode
 from tests.facilities.demo import PAA, import_demo
 from tests.factories import user_with_role

@@ -9,14 +9,14 @@ import pytest
 
 from pilote.facilities.enums import CapacityUnit, FacilityKind, FundingMode
 from pilote.facilities.exceptions import FacilitiesError
-from pilote.facilities.imports_register import (
+from pilote.facilities.models import Facility
+from pilote.facilities.register.imports import (
     import_register_file,
     prepare_import,
     read_register,
     table_from_dict,
     table_to_dict,
 )
-from pilote.facilities.models import Facility
 from tests.facilities.demo import DEMO_CSV
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from pilote.facilities.enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
 from pilote.facilities.exceptions import FacilitiesError
 from pilote.facilities.models import Facility, FacilityBonus
-from pilote.facilities.services_register import (
+from pilote.facilities.register.services import (
     ActionIndex,
     FacilityData,
     bonus_years,

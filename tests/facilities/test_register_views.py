@@ -11,7 +11,7 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.facilities.enums import FacilityKind, FundingMode
 from pilote.facilities.models import Facility, FacilityBonus
-from pilote.facilities.views_register import SESSION_KEY, node_facilities_context
+from pilote.facilities.register.views import SESSION_KEY, node_facilities_context
 from pilote.plans.models import PlanNode
 from tests.factories import ConventionFactory, user_with_role
 

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pilote.accounts.enums import Role
-from pilote.facilities.exports_petite_enfance import pdf_text, winansi
 from pilote.facilities.models import Schema
+from pilote.facilities.petite_enfance.exports import pdf_text, winansi
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import datetime
 import pytest
 
 from pilote.conventions.models import Convention
-from pilote.governance.demo import SPECS, generate_demo_governance
+from pilote.demo.governance import SPECS, generate_demo_governance
+from pilote.governance.bodies.queries import next_copil_date
 from pilote.governance.enums import BodyKind
 from pilote.governance.models import Body, Decision, Meeting
-from pilote.governance.queries import next_copil_date
 
 from .demo import PAA, SALON, TARN, TODAY
 

@@ -6,10 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
-from pilote.governance.exceptions import GovernanceError
-from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting
-from pilote.governance.services_bodies import (
+from pilote.governance.bodies.services import (
     BodyData,
     DecisionData,
     MeetingData,
@@ -27,6 +24,9 @@ from pilote.governance.services_bodies import (
     update_decision,
     update_meeting,
 )
+from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
+from pilote.governance.exceptions import GovernanceError
+from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from tests.factories import ActionUpdateFactory, ConventionFactory, UserFactory, tracked_action

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.conventions.models import Convention
-from pilote.governance.demo import PAA_COPIL, generate_demo_governance
-from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
-from pilote.governance.models import Body, BodyMember, Decision, Meeting
-from pilote.governance.services_bodies import (
+from pilote.demo.governance import generate_demo_governance
+from pilote.demo.governance_paa import PAA_COPIL
+from pilote.governance.bodies.services import (
     BodyData,
     DecisionData,
     MeetingData,
@@ -24,6 +23,8 @@ from pilote.governance.services_bodies import (
     record_attendance,
     replace_members,
 )
+from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
+from pilote.governance.models import Body, BodyMember, Decision, Meeting
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.plans.models import PlanNode

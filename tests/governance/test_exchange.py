@@ -8,21 +8,21 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.models import Organisation
-from pilote.conventions.exchange import (
+from pilote.conventions.models import Convention
+from pilote.demo.governance import generate_demo_governance
+from pilote.demo.reviews import generate_demo_reviews
+from pilote.demo.services import DATA_DIR, DEMO_SLUGS
+from pilote.demo.versions import generate_demo_versions
+from pilote.exchange.services import (
     ExchangeError,
     dumps,
     export_convention,
     import_convention,
     loads,
 )
-from pilote.conventions.models import Convention
-from pilote.demo.services import DATA_DIR, DEMO_SLUGS
-from pilote.governance.demo import generate_demo_governance
-from pilote.governance.demo_reviews import generate_demo_reviews
-from pilote.governance.demo_versions import generate_demo_versions
 from pilote.governance.enums import ReviewStatus
 from pilote.governance.models import Body, BodyMember, Decision, Meeting, PlanVersion, Review
-from pilote.governance.versions import diff_rows, plan_rows, version_rows
+from pilote.governance.versions.history import diff_rows, plan_rows, version_rows
 from pilote.plans.models import PlanNode
 
 from .demo import PAA, SALON, TARN, TODAY

@@ -4,10 +4,7 @@ import pytest
 from django.urls import reverse
 
 from pilote.conventions.models import Convention
-from pilote.governance.enums import ReviewKind, ReviewStatus
-from pilote.governance.exceptions import GovernanceError
-from pilote.governance.models import Review
-from pilote.governance.services_reviews import (
+from pilote.governance.bilans.services import (
     ReviewData,
     ReviewTexts,
     close_review,
@@ -17,6 +14,9 @@ from pilote.governance.services_reviews import (
     review_content,
     update_review,
 )
+from pilote.governance.enums import ReviewKind, ReviewStatus
+from pilote.governance.exceptions import GovernanceError
+from pilote.governance.models import Review
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.services import record_update
@@ -323,7 +323,7 @@ def test_list_page_reads_a_fixed_number_of_queries(
 def test_bilan_content_is_read_in_a_bounded_number_of_queries(
     world, slug, django_assert_max_num_queries
 ):
-    from pilote.reports.bilan_data import build_bilan
+    from pilote.governance.bilans.content import build_bilan
 
     convention = Convention.objects.select_related("departement", "epci").get(slug=slug)
     with django_assert_max_num_queries(32):

@@ -1,8 +1,8 @@
-"""The plan as version rows and the changes between two versions (pilote.governance.versions)."""
+"""The plan as version rows and the changes between two versions (governance.versions.history)."""
 
 import pytest
 
-from pilote.governance.versions import (
+from pilote.governance.versions.history import (
     ChangeKind,
     VersionRow,
     diff_rows,

@@ -7,12 +7,12 @@ import pytest
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Amendment, Convention
 from pilote.conventions.services import AmendmentData, replace_amendments
-from pilote.governance.demo import generate_demo_governance
-from pilote.governance.demo_versions import generate_demo_versions
+from pilote.demo.governance import generate_demo_governance
+from pilote.demo.versions import generate_demo_versions
 from pilote.governance.exceptions import GovernanceError
 from pilote.governance.models import Decision, PlanVersion
-from pilote.governance.services_versions import freeze_signed_plan, record_amendment_plan
-from pilote.governance.versions import ChangeKind, plan_history, version_rows
+from pilote.governance.versions.history import ChangeKind, plan_history, version_rows
+from pilote.governance.versions.services import freeze_signed_plan, record_amendment_plan
 from pilote.monitoring.models import ActionUpdate
 from pilote.plans.models import PlanNode
 from pilote.plans.services import delete_node

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Amendment, Convention
-from pilote.governance.demo_versions import generate_demo_versions
+from pilote.demo.versions import generate_demo_versions
 from pilote.governance.models import PlanVersion
-from pilote.governance.services_versions import freeze_signed_plan
+from pilote.governance.versions.services import freeze_signed_plan
 from tests.factories import user_with_role
 
 from .demo import PAA, TARN

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from pilote.accounts.models import Organisation
-from pilote.conventions.exchange import export_convention
 from pilote.conventions.models import Convention
+from pilote.exchange.services import export_convention
 from pilote.imports.exceptions import ApplyError
 from pilote.imports.proposal import propose_plan
 from pilote.imports.services import apply_proposal

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
+from pilote.core.models import PendingImport
 from pilote.imports.views import SESSION_KEY
 from pilote.plans.models import PlanLevel, PlanNode
 from tests.factories import PAA_SIREN, UserFactory, departement, user_with_role
@@ -184,7 +185,7 @@ def test_a_spreadsheet_with_errors_gets_a_report_and_nothing_is_kept(client, ctg
     assert "<td>6</td>" in page
     assert "Le titre est obligatoire." in page
     assert "« l&#x27;an prochain » n&#x27;est ni une année ni un trimestre" in page
-    assert not client.session.get(SESSION_KEY)
+    assert not PendingImport.objects.filter(key=SESSION_KEY).exists()
     assert counts() == before
 
 
@@ -254,7 +255,7 @@ def test_a_document_becomes_the_plan_of_a_new_ctg(client, adviser, seed_001):
     ]
     assert PlanNode.objects.filter(convention=convention).count() == 67
     assert convention.communes.count() == 46
-    assert not client.session[SESSION_KEY]
+    assert not PendingImport.objects.filter(key=SESSION_KEY).exists()
     followed = client.get(response["Location"])
     assert "67 éléments créés" in str(next(iter(followed.context["messages"])))
 
@@ -298,7 +299,8 @@ def test_nothing_is_written_when_the_plan_does_not_fit_the_new_ctg(client, advis
     assert response.status_code == 200
     assert "l&#x27;année 2031 du budget (Caf) est hors de la période" in response.content.decode()
     assert counts() == before
-    assert client.session[SESSION_KEY]  # the review is still there, to be corrected
+    # The review is still there, to be corrected.
+    assert PendingImport.objects.filter(key=SESSION_KEY).exists()
 
 
 def test_a_spreadsheet_updates_an_existing_plan_by_number(client, ctg, coordinator):

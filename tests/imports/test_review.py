@@ -4,11 +4,13 @@ through the page, with htmx and without JavaScript."""
 
 import copy
 import json
+import zlib
 
 import pytest
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
+from pilote.core.models import PendingImport
 from pilote.imports import review
 from pilote.imports.proposal import propose_plan
 from pilote.imports.review import ReviewError
@@ -253,7 +255,8 @@ def url(ctg, name, token, **kwargs):
 
 
 def stored(client, token) -> dict:
-    return client.session[SESSION_KEY][token]["data"]["proposal"]
+    entry = PendingImport.objects.get(key=SESSION_KEY, token=token)
+    return json.loads(zlib.decompress(entry.data))["proposal"]
 
 
 def row_fields(item, action):
@@ -377,4 +380,4 @@ def test_the_reviewed_plan_is_what_gets_saved(page):
     assert not PlanNode.objects.filter(
         convention=ctg, title="Répondre aux besoins spécifiques des Familles"
     ).exists()
-    assert json.dumps(dict(client.session)).count(token) == 0
+    assert not PendingImport.objects.filter(token=token).exists()

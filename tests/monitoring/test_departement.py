@@ -6,7 +6,7 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
-from pilote.monitoring.dashboard import departement_rows
+from pilote.monitoring.departement import departement_rows
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
 from pilote.plans.models import PlanNode

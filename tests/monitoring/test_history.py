@@ -12,9 +12,10 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
 from pilote.conventions.services import update_convention
+from pilote.core.history import acting_as
 from pilote.demo.services import DEMO_SLUGS
-from pilote.monitoring.history import PAGE_SIZE, Filters, acting_as, history_page
 from pilote.monitoring.models import ActionUpdate
+from pilote.pages.history import PAGE_SIZE, Filters, history_page
 from pilote.plans import services as plan_services
 from pilote.plans.models import PlanNode
 from pilote.plans.services import NodeData
@@ -330,7 +331,7 @@ class TestPage:
 
 
 def test_every_ctg_model_is_recorded():
-    from pilote.monitoring.history import SOURCES
+    from pilote.pages.history_sources import SOURCES
 
     assert {source.model.__name__ for source in SOURCES} == {
         "Convention",

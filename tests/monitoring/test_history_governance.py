@@ -11,11 +11,17 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
+from pilote.core.history import acting_as
+from pilote.demo.governance import PAA, generate_demo_governance
 from pilote.demo.services import load_demo_conventions, load_demo_users
-from pilote.governance.demo import PAA, generate_demo_governance
-from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
-from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting, Review
-from pilote.governance.services_bodies import (
+from pilote.governance.bilans.services import (
+    ReviewData,
+    ReviewTexts,
+    close_review,
+    create_review,
+    update_review,
+)
+from pilote.governance.bodies.services import (
     BodyData,
     DecisionData,
     MeetingData,
@@ -30,14 +36,10 @@ from pilote.governance.services_bodies import (
     update_decision,
     update_meeting,
 )
-from pilote.governance.services_reviews import (
-    ReviewData,
-    ReviewTexts,
-    close_review,
-    create_review,
-    update_review,
-)
-from pilote.monitoring.history import SOURCES_BY_KEY, Filters, acting_as, history_page
+from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
+from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting, Review
+from pilote.pages.history import Filters, history_page
+from pilote.pages.history_sources import SOURCES_BY_KEY
 from tests.factories import ConventionFactory, UserFactory, tracked_action
 
 pytestmark = pytest.mark.django_db

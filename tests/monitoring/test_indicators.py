@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
-from pilote.monitoring.charts import indicator_chart, number
+from pilote.core.formats import DASH, french_number
+from pilote.monitoring.charts import indicator_chart
 from pilote.monitoring.dashboard import build_series
 from pilote.monitoring.indicators import IndicatorError, record_measurement, save_ctg_indicator
 from pilote.monitoring.models import Measurement
@@ -187,9 +188,9 @@ def test_the_chart_is_an_accessible_svg_image(coverage, coordinator):
 
 
 def test_numbers_are_written_the_french_way():
-    assert number(Decimal("1234.50")) == "1\u202f234,5"
-    assert number(Decimal("55.00")) == "55"
-    assert number(None) == "–"
+    assert french_number(Decimal("1234.50")) == "1\u202f234,5"
+    assert french_number(Decimal("55.00")) == "55"
+    assert french_number(None, empty=DASH) == "–"
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
-from pilote.monitoring.dashboard import build_timeline
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
+from pilote.monitoring.timeline import build_timeline
 from pilote.plans.models import PlanNode
 from pilote.territories.models import Departement
 from tests.factories import ActionUpdateFactory, ConventionFactory, UserFactory, user_with_role

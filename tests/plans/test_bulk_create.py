@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from pilote.accounts.models import Organisation
-from pilote.conventions.exchange import export_convention
+from pilote.exchange.services import export_convention
 from pilote.plans import services
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode, Thematic
 from pilote.plans.services import (

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from pilote.accounts.models import Organisation
-from pilote.plans import services
+from pilote.plans import numbering, services
 from pilote.plans.enums import NumberingMode
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode, Thematic
 from pilote.plans.services import BudgetLineData, IndicatorData, NodeData, PlanError
@@ -325,7 +325,7 @@ class TestRenumber:
         return dict(PlanNode.objects.values_list("title", "number"))
 
     def test_hierarchical_numbering(self, convention, plan):
-        services.renumber(convention, scope=None, mode=NumberingMode.HIERARCHICAL)
+        numbering.renumber(convention, scope=None, mode=NumberingMode.HIERARCHICAL)
         assert self.numbers() == {
             "Axe 1": "1",
             "Axe 2": "2",
@@ -340,14 +340,14 @@ class TestRenumber:
         }
 
     def test_per_level_numbering_restarts_in_each_group(self, convention, plan):
-        services.renumber(convention, scope=None, mode=NumberingMode.PER_LEVEL)
+        numbering.renumber(convention, scope=None, mode=NumberingMode.PER_LEVEL)
         numbers = self.numbers()
         assert [numbers[t] for t in ("Fiche a", "Fiche b", "Fiche c")] == ["1", "2", "1"]
         assert [numbers[t] for t in ("k1", "k2", "k3", "k4", "k5")] == ["1", "2", "1", "1", "2"]
 
     def test_continuous_numbering_of_one_level_leaves_the_others(self, convention, plan):
         action_level = levels(convention)[2]
-        changes = services.renumber(
+        changes = numbering.renumber(
             convention, scope=None, mode=NumberingMode.CONTINUOUS, levels=[action_level]
         )
         numbers = self.numbers()
@@ -357,16 +357,18 @@ class TestRenumber:
 
     def test_renumbering_a_subtree_keeps_its_own_number_as_prefix(self, convention, plan):
         PlanNode.objects.filter(pk=plan["axe2"].pk).update(number="II")
-        services.renumber(convention, scope=plan["axe2"], mode=NumberingMode.HIERARCHICAL)
+        numbering.renumber(convention, scope=plan["axe2"], mode=NumberingMode.HIERARCHICAL)
         numbers = self.numbers()
         assert (numbers["Axe 2"], numbers["Fiche c"], numbers["k4"]) == ("II", "II.1", "II.1.1")
         assert numbers["k1"] == "99"
 
     def test_preview_saves_nothing(self, convention, plan):
-        changes = services.plan_renumbering(convention, scope=None, mode=NumberingMode.HIERARCHICAL)
+        changes = numbering.plan_renumbering(
+            convention, scope=None, mode=NumberingMode.HIERARCHICAL
+        )
         assert {c.new for c in changes} >= {"1", "2.1.2"}
         assert set(self.numbers().values()) == {"99"}
 
     def test_unknown_mode_is_refused(self, convention, plan):
         with pytest.raises(PlanError, match="Mode de numérotation inconnu"):
-            services.renumber(convention, scope=None, mode="romain")
+            numbering.renumber(convention, scope=None, mode="romain")

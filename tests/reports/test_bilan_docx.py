@@ -14,8 +14,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from pilote.conventions.models import Convention
-from pilote.reports import bilan_charts
-from pilote.reports.bilan_blocks import (
+from pilote.governance.bilans.content import (
+    NEVER_UPDATED,
+    NEVER_UPDATED_LABEL,
+    STATUS_LABELS,
+    build_bilan,
+)
+from pilote.reports.bilans import charts as bilan_charts
+from pilote.reports.bilans.blocks import (
     Block,
     Bullets,
     Chart,
@@ -26,9 +32,8 @@ from pilote.reports.bilan_blocks import (
     Paragraph,
     Table,
 )
-from pilote.reports.bilan_data import NEVER_UPDATED, NEVER_UPDATED_LABEL, STATUS_LABELS, build_bilan
-from pilote.reports.bilan_docx import TOC_NOTE, write_docx
-from pilote.reports.bilan_outline import build_blocks
+from pilote.reports.bilans.docx_writer import TOC_NOTE, write_docx
+from pilote.reports.bilans.outline.document import build_blocks
 
 from .conftest import PAA, TARN_AGOUT
 

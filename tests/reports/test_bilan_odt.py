@@ -10,9 +10,9 @@ import pytest
 from lxml import etree
 from odfdo import Document
 
-from pilote.reports.bilan_blocks import Chart, Heading, KeyFigures, Table
-from pilote.reports.bilan_odt import TOC_NOTE, write_odt
-from pilote.reports.bilan_outline import build_blocks
+from pilote.reports.bilans.blocks import Chart, Heading, KeyFigures, Table
+from pilote.reports.bilans.odt_writer import TOC_NOTE, write_odt
+from pilote.reports.bilans.outline.document import build_blocks
 
 from .test_bilan_docx import (
     LONG_ROWS,

@@ -14,8 +14,9 @@ import zlib
 import pytest
 
 from pilote.conventions.models import Convention
-from pilote.reports import bilan_outline
-from pilote.reports.bilan_blocks import (
+from pilote.core.formats import french_date, french_number, shorten
+from pilote.governance.bilans.content import build_bilan
+from pilote.reports.bilans.blocks import (
     Bullets,
     Chart,
     Cover,
@@ -24,13 +25,9 @@ from pilote.reports.bilan_blocks import (
     Paragraph,
     Table,
 )
-from pilote.reports.bilan_data import build_bilan, fr_number
-from pilote.reports.bilan_outline import (
-    MAX_INDICATOR_CHARTS,
-    build_blocks,
-    french_date,
-    shorten,
-)
+from pilote.reports.bilans.outline import common as bilan_outline
+from pilote.reports.bilans.outline.common import MAX_INDICATOR_CHARTS
+from pilote.reports.bilans.outline.document import build_blocks
 
 from .conftest import PAA, TARN_AGOUT
 
@@ -431,10 +428,10 @@ def test_budget_and_decisions_when_there_are_some(paa, stub_charts):
     blocks = build_blocks(content)
     budget = section(blocks, "Budget")
     assert next(block for block in budget if isinstance(block, KeyFigures)).items == (
-        ("15\u00a0000\u00a0€", "budget total du plan d’actions"),
+        ("15\u202f000\u00a0€", "budget total du plan d’actions"),
     )
     funders = next(block for block in budget if isinstance(block, Table))
-    assert funders.rows == (("Caf", "12\u00a0000\u00a0€"), ("Commune", "3\u00a0000\u00a0€"))
+    assert funders.rows == (("Caf", "12\u202f000\u00a0€"), ("Commune", "3\u202f000\u00a0€"))
     decisions = next(b for b in section(blocks, "Décisions des instances") if isinstance(b, Table))
     assert decisions.rows == (
         (
@@ -475,4 +472,4 @@ def test_french_dates_and_shortened_texts():
     assert french_date(None) == ""
     assert shorten("Un  texte\ncourt", 50) == "Un texte court"
     assert shorten("Réunion du comité de pilotage, puis bilan", 25) == "Réunion du comité de…"
-    assert fr_number(1500) == "1\u00a0500"
+    assert french_number(1500) == "1\u202f500"

@@ -14,7 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from pilote.conventions.models import Convention
-from pilote.reports.bilan_blocks import (
+from pilote.governance.bilans.content import build_bilan
+from pilote.reports.bilans.blocks import (
     Bullets,
     Chart,
     Cover,
@@ -24,9 +25,8 @@ from pilote.reports.bilan_blocks import (
     Paragraph,
     Table,
 )
-from pilote.reports.bilan_data import build_bilan
-from pilote.reports.bilan_outline import build_blocks
-from pilote.reports.bilan_pdf import SUBJECT, write_pdf
+from pilote.reports.bilans.outline.document import build_blocks
+from pilote.reports.bilans.pdf_writer import SUBJECT, write_pdf
 
 from .conftest import PAA, TARN_AGOUT
 from .test_bilan_outline import tiny_png

@@ -19,13 +19,13 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
 from pilote.conventions.models import Convention
+from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_ORDER, build_bilan
 from pilote.governance.enums import BodyKind, DecisionKind, MeetingKind
 from pilote.governance.models import Body, Decision, Meeting
 from pilote.plans.models import PlanNode
-from pilote.reports.bilan_data import NEVER_UPDATED, STATUS_ORDER, build_bilan
-from pilote.reports.bilan_pptx import write_pptx
-from pilote.reports.bilans import render_bilan
-from pilote.reports.pptx_deck import BODY_BOTTOM, LINE_SPACING
+from pilote.reports.bilans.documents import render_bilan
+from pilote.reports.bilans.slides.deck import BODY_BOTTOM, LINE_SPACING
+from pilote.reports.bilans.slides.document import write_pptx
 
 from .conftest import PAA, TARN_AGOUT
 
@@ -185,7 +185,7 @@ def test_the_cover_gives_the_ctg_its_period_territory_and_working_status(paa_dec
     assert "Bilan annuel 2026" in text
     assert content["convention"]["name"] in text
     assert "Convention territoriale globale 2026 – 2030" in text
-    assert "CA Provence-Alpes-Agglomération · 46 communes · 50\u00a0305 habitants" in text
+    assert "CA Provence-Alpes-Agglomération · 46 communes · 50\u202f305 habitants" in text
     assert "Document de travail – bilan non figé (état au 23 novembre 2026)" in text
     # The blue band lies behind the title, not over it.
     shapes = list(cover.shapes)

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
+from pilote.core.formats import french_number
 from pilote.monitoring.models import Measurement
+from pilote.plans.labels import level_label
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode
-from pilote.reports.plan_rows import IndicatorValues, french_number, level_label, read_plan
+from pilote.reports.plan_rows import IndicatorValues, read_plan
 from tests.factories import ConventionFactory, add_updates, build_plan, user_with_role
 
 from .conftest import TARN_AGOUT
@@ -77,8 +79,8 @@ def test_specific_communes_budget_and_indicators_are_read(demo):
     assert row.territory == ", ".join(sorted(names, key=str.casefold))
     assert row.budget_total == Decimal("15000.5")
     assert [str(line) for line in row.budget_lines] == [
-        "Communauté de communes : 2\u00a0500,5 €",
-        "Caf du Tarn (2025) : 12\u00a0500 €",
+        "Communauté de communes : 2\u202f500,5 €",
+        "Caf du Tarn (2025) : 12\u202f500 €",
     ]
     assert str(row.indicators[0]) == (
         "Nombre de familles accueillies : référence 120\u00a0familles ; "
@@ -89,7 +91,7 @@ def test_specific_communes_budget_and_indicators_are_read(demo):
 def test_names_and_numbers_are_written_the_french_way():
     assert level_label("Fiche action", "2", "Accès aux droits") == "Fiche action 2"
     assert level_label("Action", "", "x" * 60) == f"Action « {'x' * 49}… »"
-    assert french_number(Decimal("1500.00")) == "1\u00a0500"
+    assert french_number(Decimal("1500.00")) == "1\u202f500"
     assert french_number(Decimal("58.50")) == "58,5"
     assert french_number(None) == ""
     without = IndicatorValues("Taux de satisfaction", "%", None, None, (), "", None)

@@ -10,19 +10,12 @@ from django.utils import timezone
 from odfdo import Document
 from openpyxl import load_workbook
 
+from pilote.core.table_writers import TableExport, clean_text, to_csv, to_ods, to_xlsx
 from pilote.monitoring.followup import NO_UPDATE_LABEL
 from pilote.monitoring.models import ActionUpdate
 from pilote.plans.models import PlanNode
 from pilote.reports.plan_rows import read_plan
-from pilote.reports.spreadsheets import (
-    PLAN_COLUMNS,
-    TableExport,
-    clean_text,
-    plan_table,
-    to_csv,
-    to_ods,
-    to_xlsx,
-)
+from pilote.reports.spreadsheets import PLAN_COLUMNS, plan_table
 
 from .conftest import PAA, SALONAIS
 

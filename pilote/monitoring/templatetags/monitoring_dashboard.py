@@ -1,18 +1,10 @@
-"""Template helpers of the dashboard, timeline and indicator pages."""
+"""Template helpers of the dashboard, timeline and indicator pages (numbers: `load formats`)."""
 
 from urllib.parse import urlencode
 
 from django import template
 
-from pilote.monitoring.charts import number
-
 register = template.Library()
-
-
-@register.filter
-def fr_number(value) -> str:
-    """Return a number as French text ("1 234,5"), or "–" when empty."""
-    return number(value)
 
 
 @register.simple_tag

@@ -3,7 +3,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pilote.conventions.models import Convention
 from pilote.demo.activity import DEFAULT_SEED, generate_activity
+from pilote.demo.governance import generate_demo_governance
+from pilote.demo.reviews import generate_demo_reviews
 from pilote.demo.services import DEMO_SLUGS
+from pilote.demo.versions import generate_demo_versions
+from pilote.governance.exceptions import GovernanceError
 
 
 class Command(BaseCommand):
@@ -49,12 +53,6 @@ class Command(BaseCommand):
 
     def _governance(self) -> None:
         """Give the demo CTGs their instances, an avenant and their bilans (once each)."""
-        # Imported here: the demo app's activity stays usable without the governance app.
-        from pilote.governance.demo import generate_demo_governance
-        from pilote.governance.demo_reviews import generate_demo_reviews
-        from pilote.governance.demo_versions import generate_demo_versions
-        from pilote.governance.exceptions import GovernanceError
-
         for result in generate_demo_governance():
             if result.created:
                 self.stdout.write(

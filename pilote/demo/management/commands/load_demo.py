@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pilote.conventions.exchange import ExchangeError
 from pilote.demo.services import DEMO_PASSWORD, load_demo_conventions, load_demo_users
+from pilote.exchange.services import ExchangeError
 from pilote.territories.models import Commune
 
 

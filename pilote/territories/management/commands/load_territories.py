@@ -6,9 +6,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pilote.core.formats import french_number
 from pilote.territories.build import TerritoriesDataError, read_dataset
 from pilote.territories.services import ModelReport, load_territories
-from pilote.territories.text import format_number
 
 
 class Command(BaseCommand):
@@ -34,10 +34,10 @@ class Command(BaseCommand):
             return
         meta = report.meta
         self.stdout.write(
-            f"{format_number(report.communes.total)} communes, "
-            f"{format_number(report.epcis.total)} EPCI, "
-            f"{format_number(report.departements.total)} départements, "
-            f"{format_number(report.regions.total)} régions "
+            f"{french_number(report.communes.total)} communes, "
+            f"{french_number(report.epcis.total)} EPCI, "
+            f"{french_number(report.departements.total)} départements, "
+            f"{french_number(report.regions.total)} régions "
             f"(COG {meta.get('cog') or '?'}, {meta['source']['package']} "
             f"{meta['source']['version']}, populations municipales "
             f"{meta['population_millesimes']['communes']}, EPCI "
@@ -75,4 +75,4 @@ def _describe(report: ModelReport) -> str:
 
 
 def _count(value: int, singular: str, plural: str) -> str:
-    return f"{format_number(value)} {singular if value <= 1 else plural}"
+    return f"{french_number(value)} {singular if value <= 1 else plural}"

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pilote.core.formats import french_number
 from pilote.territories.build import (
     PACKAGE_NAME,
     PopulationMillesimes,
@@ -19,7 +20,6 @@ from pilote.territories.build import (
     read_dataset,
     write_dataset,
 )
-from pilote.territories.text import format_number
 
 LISTED_CODES = 30
 
@@ -128,14 +128,14 @@ class Command(BaseCommand):
         for key, label in (("communes", "Communes"), ("epci", "EPCI")):
             c = changes[key]
             line = (
-                f"{label} : {format_number(c['count'])} "
-                f"(+{format_number(len(c['added']))} ajout(s), "
-                f"−{format_number(len(c['removed']))} retrait(s), "
-                f"{format_number(len(c['renamed']))} renommage(s), "
-                f"{format_number(c['populations_changed'])} population(s) modifiée(s)"
+                f"{label} : {french_number(c['count'])} "
+                f"(+{french_number(len(c['added']))} ajout(s), "
+                f"−{french_number(len(c['removed']))} retrait(s), "
+                f"{french_number(len(c['renamed']))} renommage(s), "
+                f"{french_number(c['populations_changed'])} population(s) modifiée(s)"
             )
             if "epci_changed" in c:
-                line += f", {format_number(c['epci_changed'])} changement(s) d'EPCI"
+                line += f", {french_number(c['epci_changed'])} changement(s) d'EPCI"
             self.stdout.write(line + ").")
             for verb, codes in (("ajoutés", c["added"]), ("retirés", c["removed"])):
                 if codes and previous:

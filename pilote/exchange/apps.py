@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "pilote.exchange"
+    verbose_name = "Échange JSON des CTG"

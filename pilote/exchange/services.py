@@ -1,0 +1,146 @@
+"""Full-fidelity JSON export and import of a CTG (format described in docs/json-format.md).
+
+Each app reads and writes its own section: the CTG itself (pilote.conventions.exchange), the plan
+(pilote.plans.exchange), the register, figures and petite enfance (pilote.facilities.exchange),
+the governance (pilote.governance.exchange). This module puts them in one document, in order.
+
+Export → import into an empty database → export gives the same JSON. An import is all-or-nothing:
+it validates the CTG and its plan first, then writes every section in one transaction (a section
+written later still checks itself before writing, and its refusal drops the whole CTG).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from pilote.conventions import exchange as conventions_exchange
+from pilote.conventions.models import Convention
+from pilote.core.exchange import REFUSED, ExchangeError, Reader, refused
+from pilote.facilities import exchange as facilities_exchange
+from pilote.governance import exchange as governance_exchange
+from pilote.plans import exchange as plans_exchange
+
+FORMAT_NAME = "pilote-ctg"
+FORMAT_VERSION = 1
+# The keys of the "convention" object, in the order of docs/json-format.md.
+CONVENTION_KEYS = (
+    "slug",
+    "name",
+    "departement",
+    "start_date",
+    "end_date",
+    "status",
+    "next_copil_date",
+    "epci",
+    "communes",
+    "description",
+    "internal_notes",
+    "level_names",
+    "tracked_levels",
+    "signatories",
+    "amendments",
+    "custom_thematics",
+    "indicators",
+    "organisations",
+)
+
+
+def export_convention(convention: Convention, *, include_internal: bool = True) -> dict[str, Any]:
+    """Return the whole CTG as a JSON-serialisable dict (a bounded number of queries)."""
+    fields = conventions_exchange.export_convention_fields(
+        convention, include_internal=include_internal
+    )
+    plan_fields, plan = plans_exchange.export_plan(convention)
+    fields.update(plan_fields)
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "convention": {key: fields[key] for key in CONVENTION_KEYS},
+        "plan": plan,
+        **facilities_exchange.export_sections(convention),
+        **governance_exchange.export_sections(convention, include_internal=include_internal),
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Return the canonical JSON text of an export."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def loads(raw: bytes | str) -> dict[str, Any]:
+    """Parse JSON bytes (UTF-8, with or without BOM) into a dict, or raise ExchangeError."""
+    if isinstance(raw, bytes):
+        if not raw.strip():
+            raise ExchangeError("Le fichier est vide.")
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ExchangeError(
+                "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8 et réessayez."
+            ) from exc
+    if not raw.strip():
+        raise ExchangeError("Le fichier est vide.")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ExchangeError(
+            f"Le fichier n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno})."
+        ) from exc
+    if not isinstance(data, dict):
+        raise ExchangeError(
+            "Le fichier JSON doit contenir un objet avec « convention » et « plan »."
+        )
+    return data
+
+
+def _check_envelope(data: dict[str, Any]) -> tuple[dict, list]:
+    """Return the "convention" object and the "plan" list, or raise ExchangeError."""
+    if data.get("format") != FORMAT_NAME:
+        raise ExchangeError(
+            f"{REFUSED} : ce fichier n'est pas un export Pilote CTG (champ « format » absent ou "
+            "différent)."
+        )
+    if data.get("version") != FORMAT_VERSION:
+        raise ExchangeError(
+            f"{REFUSED} : version de format non prise en charge : {data.get('version')!r} "
+            f"(attendue : {FORMAT_VERSION})."
+        )
+    meta = data.get("convention")
+    plan = data.get("plan", [])
+    if not isinstance(meta, dict):
+        raise ExchangeError(f"{REFUSED} : l'objet « convention » est absent ou invalide.")
+    if not isinstance(plan, list):
+        raise ExchangeError(f"{REFUSED} : « plan » doit être une liste d'éléments.")
+    return meta, plan
+
+
+def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None) -> Convention:
+    """Create a CTG from an exported document, all or nothing; raise ExchangeError if invalid.
+
+    `by` is the importing user: when given, he or she must be allowed to create a CTG in the
+    document's département. `slug` overrides the document's slug (import as a copy).
+    """
+    meta, plan = _check_envelope(data)
+    reader = Reader()
+    ctg = conventions_exchange.read_convention(reader, meta, slug=slug, by=by)
+    plan_draft = plans_exchange.read_plan(
+        reader, meta, plan, communes=set(ctg.communes), years=ctg.years
+    )
+    if reader.errors:
+        raise refused(reader.errors)
+    try:
+        with transaction.atomic():
+            convention = conventions_exchange.write_convention(ctg)
+            plans_exchange.write_plan(convention, plan_draft)
+            # Facilities, figures and petite enfance refer to the plan: written after it.
+            facilities_exchange.import_sections(convention, data)
+            # Governance names plan elements and avenants: written after them too.
+            governance_exchange.import_sections(convention, data)
+            return convention
+    except IntegrityError as exc:
+        raise ExchangeError(
+            f"{REFUSED} : les données entrent en conflit avec la base (identifiant déjà pris ?)."
+        ) from exc

@@ -1,0 +1,77 @@
+"""Download a CTG as JSON and create one from such a file (see docs/json-format.md).
+
+The views are thin: pilote.exchange.services reads and writes the format.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pilote.accounts.perms import can_create_convention, can_see_internal_notes
+from pilote.conventions.access import get_convention_for_user
+from pilote.conventions.forms import ImportForm, error_summary, megabytes
+from pilote.core.downloads import attachment_header
+
+from .services import ExchangeError, export_convention, import_convention, loads
+
+
+@login_required
+@require_GET
+def convention_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the CTG as a JSON file; internal notes only go to those who may read them."""
+    convention = get_convention_for_user(request, slug)
+    internal = can_see_internal_notes(request.user, convention)
+    data = export_convention(convention, include_internal=internal)
+    if not internal:
+        _strip_internal_notes(data)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = attachment_header(f"{convention.slug}.json")
+    return response
+
+
+def _strip_internal_notes(data: dict) -> None:
+    # Keep the key (empty) so that the file still follows the exchange format.
+    for holder in (data, data.get("convention")):
+        if isinstance(holder, dict) and "internal_notes" in holder:
+            holder["internal_notes"] = ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convention_import(request: HttpRequest) -> HttpResponse:
+    """Create a CTG from a JSON file; nothing is written when the file is refused."""
+    if not can_create_convention(request.user):
+        raise PermissionDenied("Vous ne pouvez pas importer de CTG.")
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = loads(form.cleaned_data["file"].read())
+            with transaction.atomic():
+                convention = import_convention(data, by=request.user)
+        except ExchangeError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, f"La CTG « {convention.name} » a été importée.")
+            return redirect(convention)
+    return render(
+        request,
+        "conventions/import.html",
+        {
+            "form": form,
+            "errors": error_summary(form),
+            "max_size": megabytes(settings.IMPORT_MAX_BYTES),
+            "breadcrumb": {
+                "links": [{"url": reverse("conventions:list"), "title": "Conventions"}],
+                "current": "Importer une CTG",
+                "root_dir": reverse("conventions:list"),
+            },
+        },
+    )

@@ -1,0 +1,114 @@
+"""Write territory figures in the import template's format: CSV, XLSX, or the empty template."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from pilote.core.tabular import FORMULA_START
+
+from ..enums import AreaKind, FigureKind
+from .imports import TEMPLATE_COLUMNS
+
+TEMPLATE_HELP = [
+    "Une ligne par chiffre. Échelle : commune, EPCI, département ou France.",
+    "Code : code INSEE de la commune (5 caractères, par exemple 04070), SIREN de l'EPCI "
+    "(9 chiffres), code du département (04, 2A…) ; laisser vide ou FR pour la France.",
+    "Territoire : facultatif, pour vous relire (le nom officiel est repris du code).",
+    "Chiffre : un libellé de la liste ci-dessous, ou tout autre libellé (« Autre chiffre »).",
+    "Millésime : l'année des données. Valeur : nombre, virgule ou point décimal (41,4).",
+]
+
+
+def template_rows(figures) -> list[list]:
+    """Return the template's rows for these figures (TerritoryFigure or FigureRow objects)."""
+    return [
+        [
+            AreaKind(figure.area_kind).label,
+            "" if figure.area_kind == AreaKind.FRANCE else figure.area_code,
+            figure.area_name,
+            figure.label or FigureKind(figure.kind).label,
+            figure.year,
+            _plain_number(figure.value),
+            figure.source,
+        ]
+        for figure in figures
+    ]
+
+
+def _plain_number(value: Decimal) -> Decimal:
+    """Return the value without trailing zeros and never in exponent notation."""
+    normalized = value.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
+def figures_csv(figures) -> bytes:
+    """Return these figures as a CSV file in the template's format (UTF-8 with BOM, `;`)."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([header for header, _, _ in TEMPLATE_COLUMNS])
+    for row in template_rows(figures):
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", ",")
+    text = str(value)
+    # A cell that looks like a formula stays text in a spreadsheet (no formula injection).
+    return "'" + text if text.startswith(("=", "+", "@")) else text
+
+
+def figures_workbook(figures, *, title: str = "Chiffres du diagnostic", example=False) -> bytes:
+    """Return an XLSX workbook in the template's format (the template itself when example)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Chiffres"
+    sheet.append([header for header, _, _ in TEMPLATE_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E3E3FD")
+        cell.alignment = Alignment(vertical="top")
+    rows = template_rows(figures)
+    if example:
+        rows = [
+            [
+                "EPCI",
+                "200067437",
+                "CA Provence-Alpes-Agglomération",
+                FigureKind.CHILDREN_UNDER_3.label,
+                2025,
+                1151,
+                "INSEE 2025",
+            ]
+        ]
+    for values in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"
+    for column, width in enumerate([14, 12, 34, 48, 11, 12, 30], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    if example:
+        notes = workbook.create_sheet("Mode d'emploi")
+        notes.column_dimensions["A"].width = 110
+        for line in TEMPLATE_HELP:
+            notes.append([line])
+        notes.append([])
+        notes.append(["Chiffres reconnus (colonne Chiffre) :"])
+        for kind in FigureKind:
+            if kind != FigureKind.OTHER:
+                notes.append([kind.label])
+    workbook.properties.title = title
+    workbook.properties.creator = "Pilote CTG"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Governance bodies (instances, COPIL, COTECH), their members, meetings and decisions."""

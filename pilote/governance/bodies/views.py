@@ -1,0 +1,538 @@
+"""Pages of a CTG's governance: bodies and members, meetings with their attendance, minutes and
+decisions (the relevé de décisions, printable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pilote.accounts.perms import can_edit_convention
+from pilote.conventions.access import get_convention_for_user
+from pilote.conventions.forms import error_summary
+from pilote.plans.models import PlanNode
+
+from ..enums import AttendanceStatus
+from ..exceptions import GovernanceError
+from ..models import Body, BodyMember, Decision, Meeting
+from .forms import (
+    AttendanceForm,
+    BodyForm,
+    DecisionForm,
+    MeetingForm,
+    MemberFormSet,
+    MinutesForm,
+    plan_choices,
+)
+from .services import (
+    SavedDecision,
+    add_decision,
+    create_body,
+    create_meeting,
+    delete_body,
+    delete_decision,
+    delete_meeting,
+    record_attendance,
+    record_minutes,
+    replace_members,
+    update_body,
+    update_decision,
+    update_meeting,
+)
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED)
+
+
+def _governance_url(convention) -> str:
+    return reverse("governance:bodies", kwargs={"slug": convention.slug})
+
+
+def _add_error(form, error: GovernanceError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --------------------------------------------------------------------------- the governance page
+
+
+@require_GET
+def bodies(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the bodies with their members, and the meetings to come and past."""
+    convention = get_convention_for_user(request, slug)
+    can_edit = can_edit_convention(request.user, convention)
+    body_list = list(
+        Body.objects.filter(convention=convention).prefetch_related(
+            Prefetch("members", queryset=BodyMember.objects.order_by("position", "pk"))
+        )
+    )
+    meetings = list(
+        Meeting.objects.filter(convention=convention)
+        .select_related("body")
+        .annotate(
+            decision_count=Count("decisions", distinct=True),
+            attended_count=Count(
+                "attendances", filter=Q(attendances__status__in=ATTENDED), distinct=True
+            ),
+        )
+        .order_by("date", "pk")
+    )
+    for meeting in meetings:
+        meeting.convention = convention  # for get_absolute_url, without a query each
+    for body in body_list:
+        members = body.members.all()
+        body.voting_count = sum(member.voting for member in members)
+        body.emails = [member.email for member in members if member.email] if can_edit else []
+    today = timezone.localdate()
+    return render(
+        request,
+        "governance/bodies.html",
+        {
+            "convention": convention,
+            "bodies": body_list,
+            "upcoming": [meeting for meeting in meetings if meeting.date >= today],
+            "past": [meeting for meeting in reversed(meetings) if meeting.date < today],
+            "can_edit": can_edit,
+            # Members' e-mails are personal data: shown to those who run the CTG only.
+            "show_emails": can_edit,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- bodies and members
+
+
+def _get_body(convention, pk: int) -> Body:
+    return get_object_or_404(Body, convention=convention, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def body_add(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    form = BodyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            body = create_body(convention, form.to_data(), by=request.user)
+        except GovernanceError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request, f"L'instance « {body.name} » a été créée : indiquez ses membres."
+            )
+            return redirect("governance:body_members", slug=convention.slug, pk=body.pk)
+    return _body_form_page(request, convention, form)
+
+
+@require_http_methods(["GET", "POST"])
+def body_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    body = _get_body(convention, pk)
+    form = BodyForm(request.POST or None, initial=BodyForm.initial_from(body))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_body(body, form.to_data(), by=request.user)
+        except GovernanceError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, f"L'instance « {body.name} » a été enregistrée.")
+            return redirect(f"{_governance_url(convention)}#instance-{body.pk}")
+    return _body_form_page(request, convention, form, body)
+
+
+def _body_form_page(request, convention, form: BodyForm, body: Body | None = None):
+    return render(
+        request,
+        "governance/body_form.html",
+        {
+            "convention": convention,
+            "form": form,
+            "body": body,
+            "errors": error_summary(form),
+            "cancel_url": _governance_url(convention),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Edit the ordered list of a body's members."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    body = _get_body(convention, pk)
+    formset = MemberFormSet(
+        request.POST or None,
+        queryset=body.members.order_by("position", "pk"),
+        prefix="membres",
+    )
+    service_error = ""
+    if request.method == "POST" and formset.is_valid():
+        try:
+            replace_members(body, [form.to_data() for form in formset.rows()], by=request.user)
+        except GovernanceError as error:
+            service_error = error.message
+        else:
+            messages.success(request, f"Les membres de « {body.name} » ont été enregistrés.")
+            return redirect(f"{_governance_url(convention)}#instance-{body.pk}")
+    return render(
+        request,
+        "governance/body_members.html",
+        {
+            "convention": convention,
+            "body": body,
+            "formset": formset,
+            "errors": error_summary(formset, extra=service_error),
+            "cancel_url": f"{_governance_url(convention)}#instance-{body.pk}",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def body_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    body = get_object_or_404(
+        Body.objects.annotate(
+            meeting_count=Count("meetings", distinct=True),
+            member_count=Count("members", distinct=True),
+        ),
+        convention=convention,
+        pk=pk,
+    )
+    error = ""
+    if request.method == "POST":
+        name = body.name
+        try:
+            delete_body(body, by=request.user)
+        except GovernanceError as refused:
+            error = refused.message
+        else:
+            messages.success(request, f"L'instance « {name} » a été supprimée.")
+            return redirect(_governance_url(convention))
+    return render(
+        request,
+        "governance/body_delete.html",
+        {"convention": convention, "body": body, "error": error},
+    )
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def _get_meeting(convention, pk: int) -> Meeting:
+    """Return the meeting of this CTG with this pk, or 404 (also when it is another CTG's)."""
+    return get_object_or_404(
+        Meeting.objects.select_related("body", "convention"), convention=convention, pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    initial = {}
+    if request.GET.get("instance", "").isdigit():
+        initial["body"] = int(request.GET["instance"])
+    form = MeetingForm(request.POST or None, convention=convention, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = create_meeting(convention, form.to_data(), by=request.user)
+        except GovernanceError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, f"La réunion du {meeting.date:%d/%m/%Y} a été planifiée.")
+            return redirect(meeting.get_absolute_url())
+    return _meeting_form_page(request, convention, form)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    meeting = _get_meeting(convention, pk)
+    form = MeetingForm(
+        request.POST or None, convention=convention, initial=MeetingForm.initial_from(meeting)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dropped = update_meeting(meeting, form.to_data(), by=request.user)
+        except GovernanceError as error:
+            _add_error(form, error)
+        else:
+            message = "La réunion a été enregistrée."
+            if dropped:
+                message += (
+                    f" Elle a changé d'instance : les {dropped} présences saisies pour les "
+                    "membres de l'ancienne instance ont été effacées."
+                )
+            messages.success(request, message)
+            return redirect(meeting.get_absolute_url())
+    return _meeting_form_page(request, convention, form, meeting)
+
+
+def _meeting_form_page(request, convention, form: MeetingForm, meeting: Meeting | None = None):
+    return render(
+        request,
+        "governance/meeting_form.html",
+        {
+            "convention": convention,
+            "form": form,
+            "meeting": meeting,
+            "errors": error_summary(form),
+            "cancel_url": meeting.get_absolute_url() if meeting else _governance_url(convention),
+        },
+    )
+
+
+@dataclass
+class AttendanceRow:
+    member: BodyMember
+    status: str
+    label: str
+
+
+def _attendance(meeting: Meeting) -> tuple[list[AttendanceRow], dict]:
+    """Return each member with his or her attendance, and the counts by status."""
+    members = list(meeting.body.members.order_by("position", "pk"))
+    statuses = {a.member_id: a.status for a in meeting.attendances.all()}
+    labels = dict(AttendanceStatus.choices)
+    rows = [
+        AttendanceRow(
+            member=member,
+            status=statuses.get(member.pk, ""),
+            label=labels.get(statuses.get(member.pk, ""), "Non renseigné"),
+        )
+        for member in members
+    ]
+    voting = [row for row in rows if row.member.voting]
+    counts = {
+        "present": sum(row.status == AttendanceStatus.PRESENT for row in rows),
+        "represented": sum(row.status == AttendanceStatus.REPRESENTED for row in rows),
+        "excused": sum(row.status == AttendanceStatus.EXCUSED for row in rows),
+        "absent": sum(row.status == AttendanceStatus.ABSENT for row in rows),
+        "unknown": sum(not row.status for row in rows),
+        "voting": len(voting),
+        "voting_attended": sum(row.status in ATTENDED for row in voting),
+        "recorded": bool(statuses),
+    }
+    return rows, counts
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Show a meeting: agenda, attendance, minutes and the relevé de décisions."""
+    convention = get_convention_for_user(request, slug)
+    meeting = _get_meeting(convention, pk)
+    can_edit = can_edit_convention(request.user, convention)
+    rows, counts = _attendance(meeting)
+    decisions = list(meeting.decisions.select_related("node__level").order_by("position", "pk"))
+    decision_form = None
+    if can_edit:
+        decision_form = DecisionForm(plan=plan_choices(convention), prefix="decision")
+    return render(
+        request,
+        "governance/meeting.html",
+        {
+            "convention": convention,
+            "meeting": meeting,
+            "attendance": rows,
+            "counts": counts,
+            "decisions": decisions,
+            "decision_form": decision_form,
+            "can_edit": can_edit,
+            "is_past": meeting.date <= timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Record the attendance of every member in one form, and the other attendees."""
+    convention = get_convention_for_user(request, slug, edit=True)
+    meeting = _get_meeting(convention, pk)
+    members = list(meeting.body.members.order_by("position", "pk"))
+    statuses = {a.member_id: a.status for a in meeting.attendances.all()}
+    form = AttendanceForm(
+        request.POST or None,
+        members=members,
+        statuses=statuses,
+        initial={"other_attendees": meeting.other_attendees},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_attendance(
+                meeting,
+                form.statuses(),
+                other_attendees=form.cleaned_data["other_attendees"],
+                by=request.user,
+            )
+        except GovernanceError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Les présences ont été enregistrées.")
+            return redirect(meeting.get_absolute_url() + "#presences")
+    return render(
+        request,
+        "governance/meeting_attendance.html",
+        {
+            "convention": convention,
+            "meeting": meeting,
+            "form": form,
+            "statuses": AttendanceStatus.choices,
+            "errors": error_summary(form),
+            "cancel_url": meeting.get_absolute_url() + "#presences",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    meeting = _get_meeting(convention, pk)
+    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    if request.method == "POST" and form.is_valid():
+        record_minutes(meeting, form.cleaned_data["minutes"], by=request.user)
+        messages.success(request, "Le compte rendu a été enregistré.")
+        return redirect(meeting.get_absolute_url() + "#compte-rendu")
+    return render(
+        request,
+        "governance/meeting_minutes.html",
+        {
+            "convention": convention,
+            "meeting": meeting,
+            "form": form,
+            "errors": error_summary(form),
+            "cancel_url": meeting.get_absolute_url() + "#compte-rendu",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    meeting = _get_meeting(convention, pk)
+    if request.method == "POST":
+        label = str(meeting)
+        count = delete_meeting(meeting, by=request.user)
+        message = f"La réunion « {label} » a été supprimée"
+        if count:
+            message += f", avec ses {count} décision{'s' if count > 1 else ''}"
+        messages.success(request, message + ".")
+        return redirect(_governance_url(convention))
+    return render(
+        request,
+        "governance/meeting_delete.html",
+        {
+            "convention": convention,
+            "meeting": meeting,
+            "decision_count": meeting.decisions.count(),
+            "attendance_count": meeting.attendances.count(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _saved_message(saved: SavedDecision, verb: str) -> str:
+    message = f"La décision a été {verb}."
+    if saved.update is not None:
+        node = saved.decision.node
+        message += (
+            f" Un point de suivi « {saved.update.get_status_display()} » "
+            f"({saved.update.period_label}) a été ajouté à « {node.number or node.title} »."
+        )
+    return message
+
+
+@require_http_methods(["GET", "POST"])
+def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    meeting = _get_meeting(convention, pk)
+    form = DecisionForm(request.POST or None, plan=plan_choices(convention), prefix="decision")
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = add_decision(meeting, form.to_data(), by=request.user)
+        except GovernanceError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _saved_message(saved, "enregistrée"))
+            return redirect(meeting.get_absolute_url() + "#decisions")
+    return _decision_form_page(request, convention, meeting, form)
+
+
+def _get_decision(convention, pk: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("meeting__body", "meeting__convention", "node__level"),
+        meeting__convention=convention,
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    decision = _get_decision(convention, pk)
+    form = DecisionForm(
+        request.POST or None,
+        plan=plan_choices(convention),
+        prefix="decision",
+        initial=DecisionForm.initial_from(decision),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = update_decision(decision, form.to_data(), by=request.user)
+        except GovernanceError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _saved_message(saved, "modifiée"))
+            return redirect(decision.meeting.get_absolute_url() + f"#decision-{decision.pk}")
+    return _decision_form_page(request, convention, decision.meeting, form, decision)
+
+
+def _decision_form_page(request, convention, meeting, form, decision=None):
+    return render(
+        request,
+        "governance/decision_form.html",
+        {
+            "convention": convention,
+            "meeting": meeting,
+            "decision": decision,
+            "form": form,
+            "errors": error_summary(form),
+            "cancel_url": meeting.get_absolute_url() + "#decisions",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    convention = get_convention_for_user(request, slug, edit=True)
+    decision = _get_decision(convention, pk)
+    meeting = decision.meeting
+    if request.method == "POST":
+        delete_decision(decision, by=request.user)
+        messages.success(request, "La décision a été supprimée.")
+        return redirect(meeting.get_absolute_url() + "#decisions")
+    return render(
+        request,
+        "governance/decision_delete.html",
+        {"convention": convention, "meeting": meeting, "decision": decision},
+    )
+
+
+# --------------------------------------------------------------------------- the action's page
+
+
+def node_decisions_context(convention, node: PlanNode) -> dict:
+    """Return what an action's page (plans:node) needs to list its decisions (one query).
+
+    Render it with governance/includes/decisions_node.html.
+    """
+    decisions = list(
+        Decision.objects.filter(node=node, meeting__convention=convention)
+        .select_related("meeting__body")
+        .order_by("-meeting__date", "-position", "-pk")
+    )
+    for decision in decisions:
+        decision.meeting.convention = convention  # for the meeting's URL, without a query each
+    return {"decisions": decisions, "governance_url": _governance_url(convention)}

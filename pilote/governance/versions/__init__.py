@@ -1,0 +1,1 @@
+"""Versions of the action plan: signed plan, avenants, comparisons."""

@@ -1,0 +1,454 @@
+"""The review of a proposed plan and its corrections (edit, levels, undo, split, source)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pilote.conventions.forms import error_summary
+from pilote.core import upload_session
+
+from .. import review
+from ..exceptions import ApplyError
+from ..forms import (
+    ACTIONS,
+    NodeActionForm,
+    SplitForm,
+)
+from ..merge import MergePlan, plan_merge
+from ..services import check_proposal
+from .common import (
+    MAX_SESSION_CHARS,
+    MAX_UNDO,
+    MAX_UNDO_CHARS,
+    SESSION_KEY,
+    SOURCE_CONTEXT,
+    base_context,
+    expired,
+    load_pending,
+    page_url,
+    plan_size,
+    target_convention,
+)
+
+# --------------------------------------------------------------------------- review
+
+
+@dataclass
+class ReviewRow:
+    """One element of the proposed tree, as the review page shows it."""
+
+    node: dict[str, Any]
+    depth: int
+    first: bool
+    last: bool
+    has_parent: bool
+    children: list[ReviewRow] = field(default_factory=list)
+    status: str = ""
+    status_label: str = ""
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.node["id"]
+
+    @property
+    def label(self) -> str:
+        return review.label(self.node)
+
+    @property
+    def count(self) -> int:
+        return sum(1 + child.count for child in self.children)
+
+    @property
+    def summary(self) -> list[str]:
+        """Return short French notes on the element's fields (pilots, period, indicators…)."""
+        node = self.node
+        notes = []
+        if node.get("pilots"):
+            notes.append("Pilotes : " + ", ".join(node["pilots"]))
+        period = _period_label(node.get("period") or {})
+        if period:
+            notes.append(period)
+        for key, one, many in (
+            ("thematics", "thématique", "thématiques"),
+            ("indicators", "indicateur", "indicateurs"),
+            ("budget_lines", "ligne de budget", "lignes de budget"),
+        ):
+            count = len(node.get(key) or [])
+            if count:
+                notes.append(f"{count} {one if count == 1 else many}")
+        return notes
+
+
+def _period_label(period: dict) -> str:
+    def point(year, quarter):
+        if not year:
+            return ""
+        return f"T{quarter} {year}" if quarter else str(year)
+
+    start = point(period.get("start_year"), period.get("start_quarter"))
+    end = point(period.get("end_year"), period.get("end_quarter"))
+    if start and end and start != end:
+        return f"{start}–{end}"
+    if start and not end:
+        return f"à partir de {start}"
+    if end and not start:
+        return f"jusqu’en {end}"
+    return start
+
+
+def _rows(items: list[dict], merge: MergePlan | None, depth: int = 0, parent=False) -> list:
+    rows = []
+    for index, item in enumerate(items):
+        item.setdefault("source", {"line": None, "page": None})
+        item.setdefault("number", None)
+        row = ReviewRow(
+            node=item,
+            depth=depth,
+            first=index == 0,
+            last=index == len(items) - 1,
+            has_parent=parent,
+        )
+        if merge is not None and item["id"] in merge.outcomes:
+            outcome = merge.outcomes[item["id"]]
+            row.status, row.status_label, row.changes = (
+                outcome.status,
+                outcome.label,
+                outcome.changes,
+            )
+        row.children = _rows(item.get("children") or [], merge, depth + 1, True)
+        rows.append(row)
+    return rows
+
+
+def review_context(request, convention, token: str, payload: dict, **extra) -> dict[str, Any]:
+    proposal = payload["proposal"]
+    merge = None
+    if payload["kind"] == "spreadsheet" and convention is not None:
+        merge = plan_merge(convention, proposal)
+    names = review.levels(proposal)
+    counts = review.level_counts(proposal)
+    tracked = set(proposal.get("convention", {}).get("tracked_levels") or [])
+    problems = []
+    try:
+        check_proposal(proposal)  # the review's ids do not matter to it
+    except ApplyError as error:
+        problems.append(error.message)
+    if merge is not None:
+        problems += merge.errors
+    existing = plan_size(convention)
+    if payload["kind"] == "document" and existing:
+        problems.append(
+            f"Le plan de la CTG contient maintenant {existing} élément"
+            f"{'s' if existing > 1 else ''} : un document ne s'importe que dans un plan vide."
+        )
+    return {
+        **base_context(convention),
+        "token": token,
+        "payload": payload,
+        "proposal": proposal,
+        "kind": payload["kind"],
+        "filename": payload["filename"],
+        "document": proposal.get("document") or {},
+        "levels": [
+            {"index": i, "name": name, "count": counts.get(name, 0), "tracked": name in tracked}
+            for i, name in enumerate(names)
+        ],
+        "level_names": names,
+        "rows": _rows(proposal.get("plan") or [], merge),
+        "node_count": sum(counts.values()),
+        "warnings": proposal.get("warnings") or [],
+        "merge": merge,
+        "problems": problems,
+        "has_source": bool(payload.get("lines")),
+        "can_undo": bool(payload.get("undo")),
+        "actions": ACTIONS,
+        "edit_url": page_url("edit", convention, token=token),
+        "levels_url": page_url("levels", convention, token=token),
+        "undo_url": page_url("undo", convention, token=token),
+        "save_url": page_url("save", convention, token=token),
+        "source_url": page_url("source", convention, token=token),
+        "review_url": page_url("review", convention, token=token),
+        "split_url": page_url("split", convention, token=token, node_id=987654321),
+        "status": "",
+        "status_error": False,
+        "focus": None,
+        "oob": False,
+        **extra,
+    }
+
+
+@require_GET
+def review_page(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+    """Show the proposed tree with its levels, warnings and the corrections at hand."""
+    convention = target_convention(request, slug)
+    payload = load_pending(request, convention, token)
+    if payload is None:
+        return expired(request, convention)
+    return render(
+        request, "imports/review.html", review_context(request, convention, token, payload)
+    )
+
+
+def _apply_edit(request, convention, token: str, payload: dict, change, focus=None, fallbacks=()):
+    """Run one correction on a copy of the proposal, keep it, and answer (htmx or redirect).
+
+    focus: the element (id) or part ("niveaux") to focus afterwards; fallbacks: the elements
+    to focus instead when it is gone (its neighbours, then its parent).
+    """
+    proposal = copy.deepcopy(payload["proposal"])
+    try:
+        status = change(proposal) or "Aucune modification."
+        error = False
+    except review.ReviewError as exc:
+        status, error = exc.message, True
+    if not error:
+        undo = [*payload.get("undo", []), json.dumps(payload["proposal"], ensure_ascii=False)]
+        undo = undo[-MAX_UNDO:]
+        while len(undo) > 1 and sum(len(state) for state in undo) > MAX_UNDO_CHARS:
+            undo = undo[1:]
+        payload = {**payload, "proposal": proposal, "undo": undo}
+        while True:
+            try:
+                upload_session.save(
+                    request, SESSION_KEY, token, payload, max_chars=MAX_SESSION_CHARS
+                )
+                break
+            except upload_session.UploadTooLarge as exc:
+                if payload["undo"]:
+                    payload["undo"] = payload["undo"][1:]  # forget the oldest states first
+                    continue
+                status, error = exc.message, True
+                payload = load_pending(request, convention, token)
+                break
+    for candidate in (focus, *fallbacks):
+        if not isinstance(candidate, int):
+            break
+        try:
+            review.find(payload["proposal"], candidate)
+        except review.ReviewError:
+            continue  # the element is gone: its neighbour takes the focus
+        focus = candidate
+        break
+    else:
+        focus = None
+    if request.htmx:
+        context = review_context(
+            request,
+            convention,
+            token,
+            payload,
+            status=status,
+            status_error=error,
+            focus=focus,
+            oob=True,
+        )
+        return render(request, "imports/includes/review_body.html", context)
+    messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
+    anchor = f"#element-{focus}" if focus else ""
+    return redirect(page_url("review", convention, token=token) + anchor)
+
+
+@require_POST
+def edit(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+    """Apply one element's corrections (number, title, level) and the button pressed."""
+    convention = target_convention(request, slug)
+    payload = load_pending(request, convention, token)
+    if payload is None:
+        return expired(request, convention)
+    form = NodeActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Cette correction n'a pas été comprise : rien n'a été modifié.")
+        return redirect(page_url("review", convention, token=token))
+    data = form.cleaned_data
+    node_id, action = data["node"], data["action"]
+
+    def change(proposal: dict) -> str:
+        node = review.find(proposal, node_id).node
+        said = []
+        if "title" in request.POST:
+            said.append(
+                review.edit(
+                    proposal,
+                    node_id,
+                    number=data["number"],
+                    title=data["title"],
+                    kind=data["kind"] or node.get("kind"),
+                )
+            )
+        operations = {
+            "up": lambda: review.move(proposal, node_id, offset=-1),
+            "down": lambda: review.move(proposal, node_id, offset=1),
+            "indent": lambda: review.indent(proposal, node_id),
+            "outdent": lambda: review.outdent(proposal, node_id),
+            "merge": lambda: review.merge_previous(proposal, node_id),
+            "drop": lambda: review.drop(proposal, node_id, keep_children=False),
+            "drop_keep": lambda: review.drop(proposal, node_id, keep_children=True),
+        }
+        if action in operations:
+            said.append(operations[action]())
+        return " ".join(text for text in said if text)
+
+    return _apply_edit(
+        request,
+        convention,
+        token,
+        payload,
+        change,
+        focus=node_id,
+        fallbacks=_neighbours(payload["proposal"], node_id),
+    )
+
+
+def _neighbours(proposal: dict, node_id: int) -> list[int]:
+    """Return the ids of an element's previous and next siblings, then of its parent."""
+    try:
+        found = review.find(proposal, node_id)
+    except review.ReviewError:
+        return []
+    siblings = found.siblings
+    ids = [siblings[i]["id"] for i in (found.index - 1, found.index + 1) if 0 <= i < len(siblings)]
+    return ids + ([found.parent["id"]] if found.parent else [])
+
+
+@require_POST
+def levels(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+    """Rename, follow or drop the proposed levels, or add one under the last."""
+    convention = target_convention(request, slug)
+    payload = load_pending(request, convention, token)
+    if payload is None:
+        return expired(request, convention)
+    count = len(review.levels(payload["proposal"]))
+
+    def change(proposal: dict) -> str:
+        if request.POST.get("action") == "add":
+            return review.add_level(proposal, request.POST.get("new_level", ""))
+        names = review.levels(proposal)
+        return review.update_levels(
+            proposal,
+            [request.POST.get(f"level-{index}", names[index]) for index in range(len(names))],
+            tracked={
+                names[int(i)]
+                for i in request.POST.getlist("tracked")
+                if i.isdigit() and int(i) < count
+            },
+            removed={
+                names[int(i)]
+                for i in request.POST.getlist("remove")
+                if i.isdigit() and int(i) < count
+            },
+        )
+
+    return _apply_edit(request, convention, token, payload, change, focus="niveaux")
+
+
+@require_POST
+def undo(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+    """Go back to the proposal as it was before the last correction."""
+    convention = target_convention(request, slug)
+    payload = load_pending(request, convention, token)
+    if payload is None:
+        return expired(request, convention)
+    if payload.get("undo"):
+        payload = {
+            **payload,
+            "proposal": json.loads(payload["undo"][-1]),
+            "undo": payload["undo"][:-1],
+        }
+        upload_session.save(request, SESSION_KEY, token, payload, max_chars=MAX_SESSION_CHARS)
+        status, error = "La dernière modification a été annulée.", False
+    else:
+        status, error = "Il n'y a aucune modification à annuler.", True
+    if request.htmx:
+        context = review_context(
+            request, convention, token, payload, status=status, status_error=error, oob=True
+        )
+        return render(request, "imports/includes/review_body.html", context)
+    messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
+    return redirect(page_url("review", convention, token=token))
+
+
+@require_http_methods(["GET", "POST"])
+def split(request: HttpRequest, token: str, node_id: int, slug: str | None = None):
+    """Cut an element in two, at the point the user chooses."""
+    convention = target_convention(request, slug)
+    payload = load_pending(request, convention, token)
+    if payload is None:
+        return expired(request, convention)
+    try:
+        node = review.find(payload["proposal"], node_id).node
+    except review.ReviewError as error:
+        messages.error(request, error.message)
+        return redirect(page_url("review", convention, token=token))
+    first, second = review.suggest_cut(node.get("title") or "")
+    form = SplitForm(request.POST or None, initial={"first": first, "second": second})
+    if request.method == "POST" and form.is_valid():
+        return _apply_edit(
+            request,
+            convention,
+            token,
+            payload,
+            lambda proposal: review.split(
+                proposal,
+                node_id,
+                first=form.cleaned_data["first"],
+                second=form.cleaned_data["second"],
+            ),
+            focus=node_id,
+        )
+    return render(
+        request,
+        "imports/split.html",
+        {
+            **base_context(convention),
+            "form": form,
+            "errors": error_summary(form),
+            "node": node,
+            "label": review.label(node),
+            "review_url": page_url("review", convention, token=token) + f"#element-{node_id}",
+        },
+    )
+
+
+@require_GET
+def source(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+    """Show the lines of the document around the one an element was read from."""
+    convention = target_convention(request, slug)
+    payload = load_pending(request, convention, token)
+    if payload is None:
+        return expired(request, convention)
+    lines = payload.get("lines")
+    if not lines:
+        raise Http404("Le texte du document n'a pas été gardé.")
+    try:
+        line = int(request.GET.get("ligne", ""))
+        page = int(request.GET.get("page") or 0)
+    except ValueError:
+        raise Http404("Ligne inconnue.") from None
+    shown = [
+        {"line": number, "page": on_page, "text": text, "current": number == line}
+        for number, on_page, text in lines
+        if abs(number - line) <= SOURCE_CONTEXT and (not page or on_page == page)
+    ]
+    if not shown:
+        raise Http404("Ligne inconnue.")
+    return render(
+        request,
+        "imports/source.html",
+        {
+            **base_context(convention),
+            "lines": shown,
+            "line": line,
+            "page": page,
+            "filename": payload["filename"],
+            "review_url": page_url("review", convention, token=token),
+        },
+    )

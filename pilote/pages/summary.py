@@ -1,0 +1,112 @@
+"""What the summary page of a CTG shows, read in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from pilote.conventions.models import Amendment, Convention, Signatory
+from pilote.governance.bodies.queries import next_copil_date
+from pilote.plans import tree
+from pilote.plans.enums import REQUIRED_THEMATICS
+from pilote.plans.models import PlanLevel, PlanNode, Thematic
+from pilote.territories.models import Commune
+
+# The summary shows the plan down to this depth (0 = the top level); the plan page shows it all.
+SUMMARY_MAX_DEPTH = 1
+# Longer lists of communes are folded.
+COMMUNES_FOLD_AFTER = 12
+
+
+@dataclass
+class SummaryNode:
+    node: PlanNode
+    depth: int
+    children: list[SummaryNode] = field(default_factory=list)
+    hidden_count: int = 0  # elements under this one, deeper than the summary shows
+
+
+@dataclass
+class Summary:
+    signatories: list[Signatory]
+    amendments: list[Amendment]
+    communes: list[Commune]
+    population_total: int
+    population_millesimes: list[int]
+    communes_without_population: int
+    plan: list[SummaryNode]
+    node_count: int
+    level_counts: list[tuple[PlanLevel, int]]
+    thematics: list[Thematic]
+    missing_thematics: list[Thematic]
+    warnings: list[str]
+    next_copil: datetime.date | None = None  # a planned COPIL meeting, else the CTG's field
+
+    @property
+    def fold_communes(self) -> bool:
+        return len(self.communes) > COMMUNES_FOLD_AFTER
+
+
+def build_summary(convention: Convention) -> Summary:
+    """Return everything the summary page shows about the CTG."""
+    signatories = list(convention.signatories.all())
+    amendments = list(convention.amendments.all())
+    communes = list(convention.communes.order_by("name", "code"))
+    populations = [c.population for c in communes if c.population is not None]
+    millesimes = sorted({c.population_millesime for c in communes if c.population_millesime})
+
+    roots = tree.load_plan(convention, full=False)
+    node_count = sum(1 for _ in tree.walk(roots))
+    level_counts = tree.counts_by_level(convention)
+    thematics = list(
+        Thematic.objects.for_convention(convention)
+        .annotate(node_count=Count("nodes", filter=Q(nodes__convention=convention)))
+        .order_by("convention_id", "label")
+    )
+    missing = [
+        t
+        for t in thematics
+        if t.convention_id is None and t.code in REQUIRED_THEMATICS and not t.node_count
+    ]
+
+    warnings = []
+    if missing:
+        labels = ", ".join(t.label.lower() for t in missing)
+        warnings.append(
+            f"Le plan d'actions ne couvre pas ces thématiques attendues dans toute CTG : {labels}."
+        )
+    if convention.is_longer_than_allowed:
+        warnings.append("La CTG dure plus de 5 ans : la Cnaf prévoit une durée de 1 à 5 ans.")
+    if not signatories:
+        warnings.append("Aucun signataire n'est renseigné.")
+    if not communes:
+        warnings.append("Le territoire ne compte aucune commune.")
+    if not node_count:
+        warnings.append("Le plan d'actions est vide.")
+
+    return Summary(
+        signatories=signatories,
+        amendments=amendments,
+        communes=communes,
+        population_total=sum(populations),
+        population_millesimes=millesimes,
+        communes_without_population=len(communes) - len(populations),
+        plan=[_summary_node(root) for root in roots],
+        node_count=node_count,
+        level_counts=level_counts,
+        thematics=thematics,
+        missing_thematics=missing,
+        warnings=warnings,
+        next_copil=next_copil_date(convention),
+    )
+
+
+def _summary_node(item: tree.TreeNode) -> SummaryNode:
+    result = SummaryNode(node=item.node, depth=item.depth)
+    if item.depth < SUMMARY_MAX_DEPTH:
+        result.children = [_summary_node(child) for child in item.children]
+    else:
+        result.hidden_count = sum(1 for _ in tree.walk(item.children))
+    return result
