@@ -47,8 +47,10 @@ quality: lint
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH ALLOWED_HOSTS=pilote.example.fr \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Two workers or more (pytest-xdist), each with its own test database.
+PYTEST_WORKERS ?= auto
 test: install-dev quality
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 bench: install-dev
 	$(BIN)/python bench/run.py

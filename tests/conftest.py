@@ -1,13 +1,68 @@
-"""Shared fixtures: the real territories are loaded once per test session."""
+"""Shared fixtures: the territories, loaded with the test database, and the demo CTGs, loaded once.
+
+See tests/demo_data.py for how a demo is kept for the tests that ask for it.
+"""
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from pilote.conventions.models import Convention
+from tests.demo_data import DEMOS, DemoData
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped COG (régions, départements, EPCI, communes) once for the whole run."""
+    DemoData.blocker = django_db_blocker
     with django_db_blocker.unblock():
         if settings.TERRITORIES_DATA_FILE.exists():
             call_command("load_territories", verbosity=0)
+    yield
+    DemoData.switch_to(None)
+
+
+@pytest.fixture(scope="session")
+def session_demo_paa(django_db_setup):
+    """The demo CTG of seed 003 alone (tests/facilities/demo.py), imported once."""
+    DemoData.switch_to(DEMOS["session_demo_paa"])
+
+
+@pytest.fixture(scope="session")
+def session_demo_ctgs(django_db_setup):
+    """The three demo CTGs (plans, registers, figures), loaded once."""
+    DemoData.switch_to(DEMOS["session_demo_ctgs"])
+
+
+@pytest.fixture(scope="session")
+def session_demo_world(django_db_setup):
+    """The demo CTGs with their users and follow-up (generated as of DEMO_TODAY), loaded once."""
+    DemoData.switch_to(DEMOS["session_demo_world"])
+
+
+@pytest.fixture(scope="session")
+def demo_savepoint():
+    """Return a context manager that keeps a module's additions to the open demo until it ends."""
+    return DemoData.savepoint
+
+
+@pytest.fixture
+def demo_ctgs(db, session_demo_ctgs) -> dict[str, Convention]:
+    """Return the three demo CTGs by slug, read as the pages read them."""
+    return {
+        convention.slug: convention
+        for convention in Convention.objects.select_related("departement", "epci")
+    }
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Open the demo this test asks for, or close the open one, before its transaction starts."""
+    if DemoData.blocker is not None:
+        DemoData.switch_to(DemoData.wanted_by(item))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests without demo first, then those of each demo (a stable sort)."""
+    items.sort(key=lambda item: getattr(DemoData.wanted_by(item), "rank", 0))

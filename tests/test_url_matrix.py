@@ -1,7 +1,8 @@
 """Every page of a CTG, found by walking the URL configuration, is closed to strangers.
 
 New pages are covered as soon as they are routed: anonymous visitors go to the login page, and
-a user of another CTG gets a 404 (or 405 on POST-only URLs), never the page.
+a user of another CTG gets a 404 (or 405 on POST-only URLs), never the page. The demo CTGs
+(`demo_ctgs`, tests/conftest.py) are loaded once for all of them.
 """
 
 import re
@@ -12,7 +13,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership, User
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.plans.models import Indicator, PlanNode
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +53,6 @@ def _fill(route: str, slug: str, ids: dict[str, int]) -> str:
         return "x"
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route).lstrip("^").rstrip("$")
-
-
-@pytest.fixture
-def demo_ctgs():
-    load_demo_conventions()
-    return {c.slug: c for c in Convention.objects.all()}
 
 
 def test_the_walk_finds_the_ctg_pages():

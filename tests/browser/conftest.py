@@ -1,6 +1,7 @@
 """Browser tests: a real server on a scratch SQLite database with the demo data, driven by
 Debian's Chromium through Playwright. They skip, saying why, when Chromium is absent."""
 
+import fcntl
 import os
 import shutil
 import socket
@@ -22,6 +23,47 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _server_env(database: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def _demo_database(tmp_path_factory) -> Path:
+    """Return a SQLite database with the territories and the demo, built once per test run.
+
+    The xdist workers of a run share it (each serves a copy): the first one builds it while
+    the others wait on a lock.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    template = shared / "browser-demo.sqlite3"
+    with (shared / "browser-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            building = shared / "browser-demo.building.sqlite3"
+            building.unlink(missing_ok=True)
+            manage = [sys.executable, str(ROOT / "manage.py")]
+            for command in (
+                ["migrate", "--noinput", "-v0"],
+                ["load_territories", "-v0"],
+                ["load_demo"],
+            ):
+                subprocess.run(
+                    [*manage, *command],
+                    env=_server_env(building),
+                    check=True,
+                    cwd=ROOT,
+                    capture_output=True,
+                )
+            building.rename(template)
+    return template
+
+
 @pytest.fixture(scope="session")
 def live_demo_server(tmp_path_factory):
     """Serve the app with the three demo CTGs; yield its base URL."""
@@ -29,16 +71,9 @@ def live_demo_server(tmp_path_factory):
         pytest.skip(f"Chromium absent ({CHROMIUM}) : installez les paquets Debian chromium.")
     pytest.importorskip("playwright.sync_api", reason="Playwright (Python) n'est pas installé.")
     database = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DEBUG": "1",
-        "PYTHONWARNINGS": "ignore",
-    }
+    shutil.copyfile(_demo_database(tmp_path_factory), database)
+    env = _server_env(database)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_territories", "-v0"], ["load_demo"]):
-        subprocess.run([*manage, *command], env=env, check=True, cwd=ROOT, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -62,8 +97,10 @@ def live_demo_server(tmp_path_factory):
     server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(live_demo_server):
+    """Chromium, for the browser tests only: Playwright's event loop, which Django's database
+    calls refuse to run under, ends with them (the other tests run on the same xdist worker)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -22,7 +22,7 @@ def test_a_reader_sees_the_recapitulatif_of_the_autorites_organisatrices(login):
     assert rows.count() == 4
     assert rows.nth(0).locator("th").inner_text().startswith("Château-Arnoux-Saint-Auban")
     epci = page.locator("#ao-epci")
-    assert "38\u00a0193" in epci.inner_text()
+    assert "38\u202f193" in epci.inner_text()
     assert epci.get_by_text("Transférée par certaines communes à l'EPCI").count() == 4
     assert page.get_by_role("link", name="Créer un schéma").count() == 0
     page.locator("#recapitulatif").scroll_into_view_if_needed()
@@ -98,6 +98,6 @@ def test_the_coordinator_fills_in_the_bonus_trajectoire(login):
     bonus = page.locator("#bonus-trajectoire")
     assert "+4,62 %" in bonus.inner_text()
     assert "+100 € par place et par an" in bonus.inner_text()
-    assert "23\u00a0800 €" in bonus.inner_text()
+    assert "23\u202f800 €" in bonus.inner_text()
     bonus.scroll_into_view_if_needed()
     screenshot(page, "petite_enfance_bonus", full_page=False)

@@ -1,8 +1,8 @@
 import pytest
 
 from pilote.accounts.enums import Role
-
-from .factories import ConventionFactory, UserFactory, user_with_role
+from tests.factories import SignedConventionFactory as ConventionFactory
+from tests.factories import UserFactory, user_with_role
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.governance.enums import BodyKind, MeetingKind
 from pilote.governance.models import Body, Meeting
 from pilote.monitoring.dashboard import build_dashboard, convention_series
@@ -17,8 +16,15 @@ from pilote.monitoring.models import Measurement
 from pilote.monitoring.periods import Quarter
 from pilote.pages.brief import build_brief, key_indicators
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode
-from tests.monitoring.factories import ActionUpdateFactory, build_tracked_ctg, tracked_action
-from tests.plans.factories import ConventionFactory, UserFactory, departement, user_with_role
+from tests.factories import (
+    ActionUpdateFactory,
+    ConventionFactory,
+    UserFactory,
+    build_tracked_ctg,
+    departement,
+    tracked_action,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +36,8 @@ def brief_url(convention) -> str:
 
 
 @pytest.fixture
-def tarn_agout():
+def tarn_agout(session_demo_ctgs):
     """Seed 001's plan with a few updates: one done, one blocked and late, one in progress."""
-    load_demo_conventions()
     convention = Convention.objects.get(slug=TARN_AGOUT)
     actions = PlanNode.objects.filter(convention=convention, level__tracked=True)
     survey = actions.get(title__startswith="Recenser les besoins spécifiques")

@@ -7,8 +7,9 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
 from pilote.plans.models import PlanNode
-
-from .factories import PAA_SIREN, ConventionFactory, PlanNodeFactory, user_with_role
+from tests.factories import PAA_SIREN, user_with_role
+from tests.factories import LastLevelNodeFactory as PlanNodeFactory
+from tests.factories import SignedConventionFactory as ConventionFactory
 
 CREATE_URL = reverse("conventions:create")
 
@@ -37,7 +38,7 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def adviser(db):
-    from .factories import paa_communes
+    from tests.factories import paa_communes
 
     paa_communes()  # the EPCI and its communes exist even without the COG
     return user_with_role(Role.CAF_ADVISER)
@@ -164,7 +165,7 @@ def test_adviser_cannot_create_a_ctg_for_another_departement(client, adviser):
 
 
 def test_epci_without_commune_in_the_departement_is_refused(client, superuser):
-    from .factories import gap
+    from tests.factories import gap
 
     gap()
     client.force_login(superuser)

@@ -6,14 +6,9 @@ from django.urls import reverse
 from pilote.plans.enums import REQUIRED_THEMATICS
 from pilote.plans.models import PlanNode, Thematic
 from pilote.territories.models import Commune
-
-from .factories import (
-    PAA_SIREN,
-    ConventionFactory,
-    PlanNodeFactory,
-    SignatoryFactory,
-    bulk_plan,
-)
+from tests.factories import PAA_SIREN, SignatoryFactory, bulk_plan
+from tests.factories import LastLevelNodeFactory as PlanNodeFactory
+from tests.factories import SignedConventionFactory as ConventionFactory
 
 
 def detail(client, convention):
@@ -166,8 +161,7 @@ def test_summary_of_a_500_element_plan_runs_a_constant_number_of_queries(
         client.force_login(superuser)
     else:
         from pilote.accounts.enums import Role
-
-        from .factories import user_with_role
+        from tests.factories import user_with_role
 
         client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.conventions.enums import ConventionStatus
-
-from .factories import ConventionFactory, paa_communes, user_with_role
+from tests.factories import SignedConventionFactory as ConventionFactory
+from tests.factories import paa_communes, user_with_role
 
 LIST_URL = reverse("conventions:list")
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from pilote.plans.models import PlanLevel, PlanNode
-
-from .factories import AmendmentFactory, PlanNodeFactory, SignatoryFactory
+from tests.factories import AmendmentFactory, SignatoryFactory
+from tests.factories import LastLevelNodeFactory as PlanNodeFactory
 
 
 def formset_data(prefix: str, rows: list[dict], *, initial: int) -> dict:

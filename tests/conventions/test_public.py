@@ -11,14 +11,19 @@ from django.utils.html import escape
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
 from pilote.conventions.models import Convention, Signatory
-from pilote.demo.services import load_demo_conventions
 from pilote.governance.enums import BodyKind, DecisionKind, MeetingKind
 from pilote.governance.models import Body, BodyMember, Decision, Meeting
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import Measurement
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode
-from tests.monitoring.factories import ActionUpdateFactory, build_tracked_ctg
-from tests.plans.factories import ConventionFactory, PlanNodeFactory, UserFactory, user_with_role
+from tests.factories import (
+    ActionUpdateFactory,
+    ConventionFactory,
+    PlanNodeFactory,
+    UserFactory,
+    build_tracked_ctg,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +52,7 @@ def test_an_unpublished_ctg_answers_like_an_unknown_one(client):
     assert convention.name.encode() not in unpublished.content
 
 
-def test_a_published_ctg_is_open_to_anonymous_visitors(client):
-    load_demo_conventions()
+def test_a_published_ctg_is_open_to_anonymous_visitors(client, session_demo_ctgs):
     convention = published(Convention.objects.get(slug=PAA))
 
     response = client.get(public_url(convention))

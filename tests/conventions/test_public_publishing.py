@@ -7,7 +7,7 @@ from pilote.accounts.enums import Role
 from pilote.conventions import publishing
 from pilote.conventions.models import Convention
 from pilote.conventions.services import ConventionError
-from tests.plans.factories import ConventionFactory, UserFactory, departement, user_with_role
+from tests.factories import ConventionFactory, UserFactory, departement, user_with_role
 
 pytestmark = pytest.mark.django_db
 

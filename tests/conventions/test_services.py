@@ -8,16 +8,9 @@ from pilote.conventions.models import Convention
 from pilote.conventions.services import ConventionError
 from pilote.plans.levels import replace_levels
 from pilote.territories.models import Commune
-
-from .factories import (
-    ConventionFactory,
-    PlanNodeFactory,
-    SignatoryFactory,
-    departement,
-    paa_communes,
-    paa_epci,
-    user_with_role,
-)
+from tests.factories import LastLevelNodeFactory as PlanNodeFactory
+from tests.factories import SignatoryFactory, departement, paa_communes, paa_epci, user_with_role
+from tests.factories import SignedConventionFactory as ConventionFactory
 
 
 def create(by, **overrides):

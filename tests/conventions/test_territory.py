@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from pilote.territories.models import Commune
-
-from .factories import PAA_SIREN, PlanNodeFactory, gap
+from tests.factories import PAA_SIREN, gap
+from tests.factories import LastLevelNodeFactory as PlanNodeFactory
 
 
 def territory_url(convention) -> str:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.facilities.enums import FacilityKind, FacilityStatus, FundingMode
 from pilote.facilities.models import Facility
-from tests.plans.factories import ConventionFactory, user_with_role
+from tests.factories import ConventionFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

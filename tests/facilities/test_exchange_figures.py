@@ -11,7 +11,7 @@ from pilote.facilities.enums import FigureKind
 from pilote.facilities.exchange.figures import export_figures, import_figures
 from pilote.facilities.figures.services import apply_import
 from pilote.facilities.models import TerritoryFigure
-from tests.plans.factories import ConventionFactory
+from tests.factories import ConventionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from pilote.facilities.models import (
     SchemaLineYear,
 )
 from tests.facilities.demo import demo_data
-from tests.plans.factories import ConventionFactory
+from tests.factories import ConventionFactory
 
 pytestmark = pytest.mark.django_db
 

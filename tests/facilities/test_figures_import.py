@@ -18,7 +18,7 @@ from pilote.facilities.figures.imports import read_figures
 from pilote.facilities.figures.services import apply_import, plan_import
 from pilote.facilities.figures.template import figures_workbook
 from pilote.facilities.models import TerritoryFigure
-from tests.plans.factories import CHATEAU_ARNOUX, DIGNE, MALIJAI, ConventionFactory
+from tests.factories import CHATEAU_ARNOUX, DIGNE, MALIJAI, ConventionFactory
 
 pytestmark = pytest.mark.django_db
 

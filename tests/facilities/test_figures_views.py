@@ -14,7 +14,7 @@ from pilote.facilities.enums import AreaKind, FigureKind
 from pilote.facilities.figures.services import apply_import
 from pilote.facilities.figures.views import SESSION_KEY
 from pilote.facilities.models import TerritoryFigure
-from tests.plans.factories import ConventionFactory, user_with_role
+from tests.factories import ConventionFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

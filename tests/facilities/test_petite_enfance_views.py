@@ -28,7 +28,7 @@ from pilote.facilities.petite_enfance.services import (
     create_schema,
     set_transfers,
 )
-from tests.plans.factories import ConventionFactory, UserFactory, user_with_role
+from tests.factories import ConventionFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from pilote.facilities.register.imports import import_register_file
 from pilote.facilities.register.services import FacilityData, update_facility
 from pilote.plans.models import PlanNode
 from tests.facilities.demo import PAA, import_demo
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from pilote.facilities.register.services import (
 )
 from pilote.plans.models import PlanNode
 from pilote.territories.models import Commune
-from tests.plans.factories import ConventionFactory, PlanNodeFactory
+from tests.factories import ConventionFactory, PlanNodeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from pilote.facilities.enums import FacilityKind, FundingMode
 from pilote.facilities.models import Facility, FacilityBonus
 from pilote.facilities.register.views import SESSION_KEY, node_facilities_context
 from pilote.plans.models import PlanNode
-from tests.plans.factories import ConventionFactory, user_with_role
+from tests.factories import ConventionFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

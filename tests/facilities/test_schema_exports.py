@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from pilote.accounts.enums import Role
 from pilote.facilities.models import Schema
 from pilote.facilities.petite_enfance.exports import pdf_text, winansi
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

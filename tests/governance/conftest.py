@@ -1,29 +1,19 @@
-"""Fixtures of the governance tests: the demo world (three CTGs, users, follow-up) per module."""
+"""Fixtures of the governance tests: the demo world (three CTGs, users, follow-up).
+
+The world is loaded once per test session (see tests/conftest.py); what a module adds to it in its
+own module-scoped fixtures is rolled back when the module ends.
+"""
 
 import pytest
-from django.db import transaction
 
 from pilote.accounts.models import User
 
-from .demo import load_world
-
 
 @pytest.fixture(scope="module")
-def demo_world(django_db_setup, django_db_blocker):
-    """Load the demo CTGs, users and follow-up once for the module, rolled back at its end."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            load_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
+def demo_world(session_demo_world, demo_savepoint):
+    """The demo CTGs, users and follow-up, with the module's additions kept until its end."""
+    with demo_savepoint():
+        yield
 
 
 @pytest.fixture

@@ -29,8 +29,7 @@ from pilote.governance.exceptions import GovernanceError
 from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
-from tests.monitoring.factories import ActionUpdateFactory, tracked_action
-from tests.plans.factories import ConventionFactory, UserFactory
+from tests.factories import ActionUpdateFactory, ConventionFactory, UserFactory, tracked_action
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from pilote.governance.renewal import (
 from pilote.monitoring.enums import CLOSED_STATUSES
 from pilote.monitoring.models import ActionUpdate
 from pilote.plans.models import Indicator, IndicatorTarget, PlanLevel, PlanNode, Thematic
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 from .demo import TARN
 

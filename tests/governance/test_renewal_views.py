@@ -11,7 +11,7 @@ from django.utils import timezone
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
 from pilote.plans.models import PlanNode
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 from .demo import PAA, TARN
 

@@ -16,7 +16,7 @@ from pilote.governance.versions.services import freeze_signed_plan, record_amend
 from pilote.monitoring.models import ActionUpdate
 from pilote.plans.models import PlanNode
 from pilote.plans.services import delete_node
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 from .demo import TARN, TODAY
 

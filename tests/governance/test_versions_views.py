@@ -11,7 +11,7 @@ from pilote.conventions.models import Amendment, Convention
 from pilote.demo.versions import generate_demo_versions
 from pilote.governance.models import PlanVersion
 from pilote.governance.versions.services import freeze_signed_plan
-from tests.plans.factories import user_with_role
+from tests.factories import user_with_role
 
 from .demo import PAA, TARN
 

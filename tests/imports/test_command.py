@@ -16,7 +16,9 @@ from pilote.imports.proposal import propose_plan
 from pilote.imports.services import apply_proposal
 from pilote.plans.models import Indicator, PlanLevel, PlanNode, Thematic
 from pilote.plans.services import IndicatorData, NodeData, create_node
-from tests.conventions.factories import ConventionFactory, PlanNodeFactory, UserFactory
+from tests.factories import LastLevelNodeFactory as PlanNodeFactory
+from tests.factories import SignedConventionFactory as ConventionFactory
+from tests.factories import UserFactory
 
 from .builders import SEED_001, SEED_003, docx_bytes, walk
 

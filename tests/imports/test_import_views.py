@@ -14,14 +14,9 @@ from pilote.conventions.models import Convention
 from pilote.core.models import PendingImport
 from pilote.imports.views import SESSION_KEY
 from pilote.plans.models import PlanLevel, PlanNode
-from tests.conventions.factories import (
-    PAA_SIREN,
-    ConventionFactory,
-    PlanNodeFactory,
-    UserFactory,
-    departement,
-    user_with_role,
-)
+from tests.factories import PAA_SIREN, UserFactory, departement, user_with_role
+from tests.factories import LastLevelNodeFactory as PlanNodeFactory
+from tests.factories import SignedConventionFactory as ConventionFactory
 
 from .builders import SEED_001
 

@@ -17,7 +17,8 @@ from pilote.imports.review import ReviewError
 from pilote.imports.services import check_proposal
 from pilote.imports.views import SESSION_KEY
 from pilote.plans.models import PlanNode
-from tests.conventions.factories import ConventionFactory, user_with_role
+from tests.factories import SignedConventionFactory as ConventionFactory
+from tests.factories import user_with_role
 
 from .builders import SEED_001
 

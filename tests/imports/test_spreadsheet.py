@@ -14,7 +14,7 @@ from pilote.imports.merge import NEW, UNCHANGED, UPDATED, apply_merge, plan_merg
 from pilote.imports.spreadsheet import is_spreadsheet, read_spreadsheet
 from pilote.imports.template import EXAMPLE_ROWS, TEMPLATE_FIELDS, template_xlsx
 from pilote.plans.models import BudgetLine, Indicator, PlanLevel, PlanNode, Thematic
-from tests.conventions.factories import ConventionFactory
+from tests.factories import SignedConventionFactory as ConventionFactory
 
 from .builders import docx_bytes
 

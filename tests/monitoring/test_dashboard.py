@@ -11,14 +11,20 @@ from django.utils.html import escape
 from pilote.accounts.enums import Role
 from pilote.conventions.models import Convention
 from pilote.conventions.templatetags.conventions_tags import long_date
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.dashboard import build_dashboard, convention_series
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.monitoring.periods import Quarter
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode
-from tests.monitoring.factories import ActionUpdateFactory, build_tracked_ctg, tracked_action
-from tests.plans.factories import ConventionFactory, UserFactory, departement, user_with_role
+from tests.factories import (
+    ActionUpdateFactory,
+    ConventionFactory,
+    UserFactory,
+    build_tracked_ctg,
+    departement,
+    tracked_action,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +32,7 @@ TARN_AGOUT = "tarn-agout-2023-2026"
 
 
 @pytest.fixture
-def tarn_agout():
-    load_demo_conventions()
+def tarn_agout(session_demo_ctgs):
     return Convention.objects.get(slug=TARN_AGOUT)
 
 

@@ -6,14 +6,19 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.departement import departement_rows
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
 from pilote.plans.models import PlanNode
 from pilote.territories.models import Departement
-from tests.monitoring.factories import ActionUpdateFactory, add_updates, build_tracked_ctg
-from tests.plans.factories import ConventionFactory, UserFactory, user_with_role
+from tests.factories import (
+    ActionUpdateFactory,
+    ConventionFactory,
+    UserFactory,
+    add_updates,
+    build_tracked_ctg,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +71,7 @@ def test_a_never_updated_ctg_comes_before_an_updated_one(two_ctgs_of_04):
     assert rows[1].last_update is None
 
 
-def test_demo_departements_list_their_ctg(client):
-    load_demo_conventions()
+def test_demo_departements_list_their_ctg(client, session_demo_ctgs):
     adviser = _tarn_adviser()
     client.force_login(adviser)
     response = client.get(_url("81"))

@@ -10,9 +10,13 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
-from tests.plans.factories import PlanNodeFactory, UserFactory, user_with_role
-
-from .factories import ActionUpdateFactory, tracked_action
+from tests.factories import (
+    ActionUpdateFactory,
+    PlanNodeFactory,
+    UserFactory,
+    tracked_action,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,13 @@ from pilote.accounts.models import Membership, Organisation
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
 from pilote.monitoring.perms import can_update_action
-from tests.plans.factories import ConventionFactory, PlanNodeFactory, UserFactory, user_with_role
-
-from .factories import tracked_action
+from tests.factories import (
+    ConventionFactory,
+    PlanNodeFactory,
+    UserFactory,
+    tracked_action,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,22 +8,23 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
 from pilote.monitoring.queries import LatestUpdate, latest_update_values, latest_updates
 from pilote.plans.models import PlanNode
-from tests.plans.factories import (
+from tests.factories import (
     CHATEAU_ARNOUX,
     DIGNE,
+    ActionUpdateFactory,
     PlanNodeFactory,
+    aware,
+    build_tracked_ctg,
     commune,
     thematic,
+    tracked_action,
     user_with_role,
 )
-
-from .factories import ActionUpdateFactory, aware, build_tracked_ctg, tracked_action
 
 pytestmark = pytest.mark.django_db
 
@@ -302,8 +303,7 @@ def test_cancel_gets_the_row_back(coordinator_client, round_plan):
     assert client.get(url).status_code == 302
 
 
-def test_the_demo_ctgs_have_a_follow_up_table(coordinator_client):
-    load_demo_conventions()
+def test_the_demo_ctgs_have_a_follow_up_table(coordinator_client, session_demo_ctgs):
     convention = Convention.objects.get(slug="tarn-agout-2023-2026")
     response = coordinator_client(convention).get(table_url(convention))
     assert response.status_code == 200

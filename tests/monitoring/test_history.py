@@ -13,13 +13,13 @@ from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
 from pilote.conventions.services import update_convention
 from pilote.core.history import acting_as
-from pilote.demo.services import load_demo_conventions
+from pilote.demo.services import DEMO_SLUGS
 from pilote.monitoring.models import ActionUpdate
 from pilote.pages.history import PAGE_SIZE, Filters, history_page
 from pilote.plans import services as plan_services
 from pilote.plans.models import PlanNode
 from pilote.plans.services import NodeData
-from tests.plans.factories import ConventionFactory, PlanNodeFactory, UserFactory, departement
+from tests.factories import ConventionFactory, PlanNodeFactory, UserFactory, departement
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +189,8 @@ class TestTimeline:
             PlanNode.history.get(id=pk, history_type="-").target_public == "Familles allocataires"
         )
 
-    def test_an_imported_ctg_has_its_creation_entry(self):
-        convention = load_demo_conventions()[0][0]
+    def test_an_imported_ctg_has_its_creation_entry(self, session_demo_ctgs):
+        convention = Convention.objects.get(slug=DEMO_SLUGS[0])
 
         entries = history_page(convention).entries
         assert [e.sentence.split(" le ")[0] for e in entries if e.source.key == "ctg"] == [

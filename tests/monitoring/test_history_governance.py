@@ -40,8 +40,7 @@ from pilote.governance.enums import AttendanceStatus, BodyKind, DecisionKind, Me
 from pilote.governance.models import Attendance, Body, BodyMember, Decision, Meeting, Review
 from pilote.pages.history import Filters, history_page
 from pilote.pages.history_sources import SOURCES_BY_KEY
-from tests.monitoring.factories import tracked_action
-from tests.plans.factories import ConventionFactory, UserFactory
+from tests.factories import ConventionFactory, UserFactory, tracked_action
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,13 @@ from pilote.monitoring.indicators import IndicatorError, record_measurement, sav
 from pilote.monitoring.models import Measurement
 from pilote.plans.models import Indicator, IndicatorTarget
 from pilote.plans.services import IndicatorData
-from tests.monitoring.factories import tracked_action
-from tests.plans.factories import ConventionFactory, UserFactory, departement, user_with_role
+from tests.factories import (
+    ConventionFactory,
+    UserFactory,
+    departement,
+    tracked_action,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from pilote.conventions.enums import ConventionStatus
 from pilote.monitoring.models import ActionUpdate, ReminderLog
 from pilote.monitoring.periods import Quarter
 from pilote.monitoring.reminders import pending_reminders
-from tests.plans.factories import ConventionFactory, PlanNodeFactory, UserFactory
+from tests.factories import ConventionFactory, PlanNodeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,21 +6,18 @@ from django.urls import reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.models import Convention
-from pilote.demo.services import load_demo_conventions
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
 from pilote.monitoring.timeline import build_timeline
 from pilote.plans.models import PlanNode
 from pilote.territories.models import Departement
-from tests.monitoring.factories import ActionUpdateFactory
-from tests.plans.factories import ConventionFactory, UserFactory, user_with_role
+from tests.factories import ActionUpdateFactory, ConventionFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tarn_agout():
-    load_demo_conventions()
+def tarn_agout(session_demo_ctgs):
     return Convention.objects.get(slug="tarn-agout-2023-2026")
 
 

@@ -8,9 +8,7 @@ from pilote.accounts.enums import Role
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
 from pilote.monitoring.periods import Quarter
-from tests.plans.factories import UserFactory, user_with_role
-
-from .factories import ActionUpdateFactory, tracked_action
+from tests.factories import ActionUpdateFactory, UserFactory, tracked_action, user_with_role
 
 pytestmark = pytest.mark.django_db
 

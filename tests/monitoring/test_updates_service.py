@@ -8,9 +8,7 @@ from pilote.monitoring.models import ActionUpdate, UpdateAttachment
 from pilote.monitoring.periods import Quarter
 from pilote.monitoring.queries import latest_updates
 from pilote.monitoring.services import FollowUpError, record_update
-from tests.plans.factories import UserFactory
-
-from .factories import tracked_action
+from tests.factories import UserFactory, tracked_action
 
 pytestmark = pytest.mark.django_db
 

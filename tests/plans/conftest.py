@@ -1,8 +1,7 @@
 import pytest
 
 from pilote.accounts.enums import Role
-
-from .factories import ConventionFactory, UserFactory, user_with_role
+from tests.factories import ConventionFactory, UserFactory, user_with_role
 
 
 @pytest.fixture

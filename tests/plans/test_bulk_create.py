@@ -17,8 +17,7 @@ from pilote.plans.services import (
     NodeSpec,
     PlanError,
 )
-
-from .factories import DIGNE, MALIJAI, ConventionFactory, PlanNodeFactory, UserFactory, commune
+from tests.factories import DIGNE, MALIJAI, ConventionFactory, PlanNodeFactory, UserFactory, commune
 
 pytestmark = pytest.mark.django_db
 

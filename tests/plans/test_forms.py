@@ -4,8 +4,7 @@ import pytest
 
 from pilote.plans.forms import FicheForms, NodeForm
 from pilote.plans.models import PlanNode
-
-from .factories import CHATEAU_ARNOUX, DIGNE, MANOSQUE, PlanNodeFactory, commune, thematic
+from tests.factories import CHATEAU_ARNOUX, DIGNE, MANOSQUE, PlanNodeFactory, commune, thematic
 
 pytestmark = pytest.mark.django_db
 

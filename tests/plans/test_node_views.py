@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from pilote.accounts.models import Organisation
 from pilote.plans.models import PlanNode
+from tests.factories import DIGNE, MANOSQUE, ConventionFactory, PlanNodeFactory, commune
 
-from .factories import DIGNE, MANOSQUE, ConventionFactory, PlanNodeFactory, commune
 from .test_forms import post_data
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
-
-from .factories import ConventionFactory, PlanNodeFactory, UserFactory, user_with_role
+from tests.factories import ConventionFactory, PlanNodeFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

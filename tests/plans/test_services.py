@@ -9,8 +9,7 @@ from pilote.plans import numbering, services
 from pilote.plans.enums import NumberingMode
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode, Thematic
 from pilote.plans.services import BudgetLineData, IndicatorData, NodeData, PlanError
-
-from .factories import DIGNE, MANOSQUE, PlanNodeFactory, commune, thematic
+from tests.factories import DIGNE, MANOSQUE, PlanNodeFactory, commune, thematic
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from pilote.accounts.models import Organisation
 from pilote.plans.models import PlanNode
-
-from .factories import CHATEAU_ARNOUX, DIGNE, PlanNodeFactory, build_plan, commune, thematic
+from tests.factories import CHATEAU_ARNOUX, DIGNE, PlanNodeFactory, build_plan, commune, thematic
 
 pytestmark = pytest.mark.django_db
 

@@ -1,43 +1,25 @@
-"""The three demo CTGs, their users and their follow-up, loaded once per test module.
+"""The three demo CTGs, their users and their follow-up (2025–2026), loaded once per session.
 
-As in tests/facilities/conftest.py: loaded inside a transaction rolled back when the module ends,
-each test running in a savepoint of it, so that every test sees the demo as loaded.
+See tests/demo_data.py: every test runs in a savepoint of the demo as loaded; what a module adds in
+its module-scoped fixtures is rolled back when the module ends.
 """
 
-import datetime
-
 import pytest
-from django.db import transaction
 
 from pilote.accounts.models import User
 from pilote.conventions.models import Convention
-from pilote.demo.activity import generate_activity
-from pilote.demo.services import DEMO_USERS, load_demo_conventions, load_demo_users
+from pilote.demo.services import DEMO_USERS
 
-TODAY = datetime.date(2026, 11, 23)
 PAA = "provence-alpes-agglomeration-2026-2030"
 TARN_AGOUT = "tarn-agout-2023-2026"
 SALONAIS = "pays-salonais-2025-2028"
 
 
 @pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    """Load the demo CTGs, users and follow-up (updates of 2025–2026) for the whole module."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            load_demo_conventions()
-            load_demo_users()
-            generate_activity(today=TODAY)
-        except BaseException:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
+def demo_loaded(session_demo_world, demo_savepoint):
+    """The demo CTGs, users and follow-up, with the module's additions kept until its end."""
+    with demo_savepoint():
+        yield
 
 
 @pytest.fixture

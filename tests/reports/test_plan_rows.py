@@ -11,8 +11,7 @@ from pilote.monitoring.models import Measurement
 from pilote.plans.labels import level_label
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode
 from pilote.reports.plan_rows import IndicatorValues, read_plan
-from tests.monitoring.factories import add_updates
-from tests.plans.factories import ConventionFactory, build_plan, user_with_role
+from tests.factories import ConventionFactory, add_updates, build_plan, user_with_role
 
 from .conftest import TARN_AGOUT
 
