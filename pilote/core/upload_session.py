@@ -71,6 +71,11 @@ def discard(request: HttpRequest, key: str, token: str) -> None:
     _entries(request, key).filter(token=token).delete()
 
 
+def discard_all(request: HttpRequest, key: str) -> None:
+    """Forget every entry of this kind kept for the user (an import cancelled as a whole)."""
+    _entries(request, key).delete()
+
+
 def purge_expired() -> int:
     """Delete the expired entries of every user; return how many were deleted."""
     deleted, _ = PendingImport.objects.filter(expires_at__lte=timezone.now()).delete()

@@ -85,3 +85,13 @@ def test_an_entry_lives_a_day_and_is_stored_compressed(alice):
     entry = PendingImport.objects.get()
     assert entry.expires_at - before >= upload_session.PENDING_LIFETIME
     assert len(entry.data) < 1000
+
+
+def test_cancelling_a_kind_forgets_only_that_users_entries_of_that_kind(alice, bob):
+    mine = [upload_session.store(alice, KEY, {"n": n}) for n in range(2)]
+    other_kind = upload_session.store(alice, "other", {"n": "other"})
+    theirs = upload_session.store(bob, KEY, {"n": "bob"})
+    upload_session.discard_all(alice, KEY)
+    assert all(upload_session.load(alice, KEY, token) is None for token in mine)
+    assert upload_session.load(alice, "other", other_kind) == {"n": "other"}
+    assert upload_session.load(bob, KEY, theirs) == {"n": "bob"}

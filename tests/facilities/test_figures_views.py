@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
+from pilote.core.models import PendingImport
 from pilote.demo.services import DATA_DIR
 from pilote.facilities.enums import AreaKind, FigureKind
 from pilote.facilities.figures.services import apply_import
@@ -292,7 +293,7 @@ def test_import_shows_a_preview_then_writes_on_confirmation(client, paa):
     assert TerritoryFigure.objects.get(convention=paa, area_code="04070").value == 318
     births = TerritoryFigure.objects.get(convention=paa, kind=FigureKind.BIRTHS)
     assert births.value == 380
-    assert SESSION_KEY.format(pk=paa.pk) not in client.session
+    assert not PendingImport.objects.filter(key=SESSION_KEY).exists()
     followed = client.get(response["Location"])
     assert "1 chiffre créé, 1 mis à jour, 1 inchangé" in followed.content.decode()
 
@@ -304,7 +305,7 @@ def test_a_file_with_bad_rows_is_listed_and_nothing_waits_for_confirmation(clien
     html = response.content.decode()
     assert "1 ligne incorrecte" in html
     assert "Ligne 2 : Code INSEE de commune « 04999 » inconnu" in html
-    assert SESSION_KEY.format(pk=paa.pk) not in client.session
+    assert not PendingImport.objects.filter(key=SESSION_KEY).exists()
 
 
 @pytest.mark.parametrize(
@@ -331,7 +332,7 @@ def test_a_stale_or_forged_confirmation_writes_nothing(client, paa):
     assert not TerritoryFigure.objects.filter(area_code="04070").exists()
     cancel = client.post(url("figures_import_confirm", paa), {"annuler": "1"})
     assert cancel.status_code == 302
-    assert SESSION_KEY.format(pk=paa.pk) not in client.session
+    assert not PendingImport.objects.filter(key=SESSION_KEY).exists()
 
 
 # --------------------------------------------------------------------------- exports

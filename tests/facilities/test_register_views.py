@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
+from pilote.core.models import PendingImport
 from pilote.facilities.enums import FacilityKind, FundingMode
 from pilote.facilities.models import Facility, FacilityBonus
 from pilote.facilities.register.views import SESSION_KEY, node_facilities_context
@@ -239,18 +240,21 @@ def test_importing_shows_errors_first_then_a_preview_then_writes_on_confirmation
     content = text(bad)
     assert "contient 1 erreur : rien n’a été enregistré" in content
     assert "« MANOSQUE » ne correspond à aucune commune de la CTG." in content
-    assert SESSION_KEY not in client.session
+    assert not PendingImport.objects.filter(key=SESSION_KEY).exists()
 
     preview = client.post(page, {"file": upload(GOOD)})
     report = preview.context["report"]
     assert (report.created, report.updated) == (1, 1)
+    # The file waits in the database for this user, not in the session sent with every request.
+    assert PendingImport.objects.filter(key=SESSION_KEY, user__username="coordinator").count() == 1
+    assert not any("import" in key for key in client.session)
     assert not Facility.objects.filter(name="MAM Les P'tits Loups").exists()
 
     done = client.post(page, {"confirm": "1", "token": preview.context["token"]}, follow=True)
     assert "1 équipement créé, 1 mis à jour, 0 inchangé" in text(done)
     assert Facility.objects.get(name="Les Premiers Pas").capacity == 40
     assert Facility.objects.filter(convention=paa).count() == 77
-    assert SESSION_KEY not in client.session
+    assert not PendingImport.objects.filter(key=SESSION_KEY).exists()
 
 
 def test_a_confirmation_without_its_preview_writes_nothing(client, paa):

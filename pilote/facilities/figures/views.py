@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import megabytes
+from pilote.core import upload_session
 from pilote.core.downloads import CSV, XLSX, download_response
 
 from ..enums import AreaKind, FigureKind
@@ -26,7 +26,7 @@ from .coverage import coverage_chart, load_coverage
 from .forms import FigureFilterForm, FigureForm, FigureImportForm
 from .template import figures_csv, figures_workbook
 
-SESSION_KEY = "facilities-figures-import-{pk}"
+SESSION_KEY = "facilities-figures-import"
 
 # Themes of the diagnostic, in the order of seed 003's annexe 1.
 THEMES = [
@@ -261,7 +261,7 @@ def figure_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def figures_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload a file and see what it holds; its content waits in the session for confirmation."""
+    """Upload a file and see what it holds; its content waits for confirmation (upload_session)."""
     convention = get_convention_for_user(request, slug, edit=True)
     form = FigureImportForm(request.POST or None, request.FILES or None)
     context = {
@@ -282,13 +282,13 @@ def figures_import(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             context["plan"] = plan
             if plan.parsed.ok:
-                token = secrets.token_urlsafe(16)
-                request.session[SESSION_KEY.format(pk=convention.pk)] = {
-                    "token": token,
-                    "filename": upload.name,
-                    "content": base64.b64encode(content).decode("ascii"),
-                }
-                context["token"] = token
+                pending = {"slug": convention.slug, "filename": upload.name}
+                pending["content"] = base64.b64encode(content).decode("ascii")
+                try:
+                    context["token"] = upload_session.store(request, SESSION_KEY, pending)
+                except upload_session.UploadTooLarge as error:
+                    context["file_error"] = error.message
+                    context["plan"] = None
     return render(request, "facilities/figures/import.html", context)
 
 
@@ -296,16 +296,14 @@ def figures_import(request: HttpRequest, slug: str) -> HttpResponse:
 def figures_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Write the file seen in the preview, in one transaction, or drop it (cancel)."""
     convention = get_convention_for_user(request, slug, edit=True)
-    key = SESSION_KEY.format(pk=convention.pk)
-    pending = request.session.get(key)
+    token = request.POST.get("token", "")
+    pending = upload_session.load(request, SESSION_KEY, token)
     import_url = reverse("facilities:figures_import", kwargs={"slug": convention.slug})
     if "annuler" in request.POST:
-        request.session.pop(key, None)
+        upload_session.discard_all(request, SESSION_KEY)
         messages.info(request, "Import annulé : rien n'a été enregistré.")
         return redirect(_figures_url(convention))
-    if not pending or not secrets.compare_digest(
-        str(pending.get("token", "")), request.POST.get("token", "")
-    ):
+    if not pending or pending.get("slug") != convention.slug:
         messages.error(
             request,
             "Cet aperçu n'est plus disponible (délai dépassé ou autre import lancé depuis) : "
@@ -319,7 +317,7 @@ def figures_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(import_url)
     finally:
-        request.session.pop(key, None)
+        upload_session.discard(request, SESSION_KEY, token)
     messages.success(request, f"Import de « {pending['filename']} » terminé : {result.summary}.")
     return redirect(_figures_url(convention))
 

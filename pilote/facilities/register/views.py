@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary, megabytes
+from pilote.core import upload_session
 from pilote.core.downloads import CSV, XLSX, download_response
 from pilote.core.formats import french_number
 from pilote.plans.models import PlanNode
@@ -364,8 +364,6 @@ def register_import(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm_import(request, convention)
-    if request.method == "GET":
-        request.session.pop(SESSION_KEY, None)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     report = None
     token = ""
@@ -378,26 +376,22 @@ def register_import(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             report = prepare_import(convention, table, filename=upload.name)
             if report.ok:
-                token = secrets.token_urlsafe(16)
-                request.session[SESSION_KEY] = {
-                    "slug": convention.slug,
-                    "token": token,
-                    "filename": upload.name,
-                    "table": table_to_dict(table),
-                }
+                pending = {"slug": convention.slug, "filename": upload.name}
+                pending["table"] = table_to_dict(table)
+                try:
+                    token = upload_session.store(request, SESSION_KEY, pending)
+                except upload_session.UploadTooLarge as error:
+                    form.add_error("file", error.message)
+                    report = None
             else:
-                request.session.pop(SESSION_KEY, None)
                 form = ImportUploadForm()  # ready for the corrected file
     return _import_page(request, convention, form, report, token)
 
 
 def _confirm_import(request: HttpRequest, convention) -> HttpResponse:
-    stored = request.session.get(SESSION_KEY)
-    if (
-        not stored
-        or stored.get("slug") != convention.slug
-        or stored.get("token") != request.POST.get("token")
-    ):
+    token = request.POST.get("token", "")
+    stored = upload_session.load(request, SESSION_KEY, token)
+    if not stored or stored.get("slug") != convention.slug:
         messages.error(
             request,
             "L'aperçu de l'import a expiré : envoyez à nouveau le fichier, rien n'a été "
@@ -409,14 +403,14 @@ def _confirm_import(request: HttpRequest, convention) -> HttpResponse:
     )
     if not report.ok:
         # The register or the plan changed since the preview.
-        request.session.pop(SESSION_KEY, None)
+        upload_session.discard(request, SESSION_KEY, token)
         return _import_page(request, convention, ImportUploadForm(), report, "")
     try:
         apply_import(convention, report)
     except FacilitiesError as error:
         messages.error(request, f"Rien n'a été enregistré : {error.message}")
         return redirect("facilities:register_import", slug=convention.slug)
-    request.session.pop(SESSION_KEY, None)
+    upload_session.discard(request, SESSION_KEY, token)
     messages.success(request, _done_message(report))
     return redirect(_register_url(convention))
 
