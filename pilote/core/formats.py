@@ -57,6 +57,12 @@ def french_percent(value: Number | None, *, decimals: int | None = None, empty: 
     return f"{text}{NBSP}%" if text else empty
 
 
+def french_euros(value: Number | None, *, decimals: int | None = None, empty: str = "") -> str:
+    """Return an amount as French texts write it: "12 500 €", "2 500,5 €" (no-break space)."""
+    text = french_number(value, decimals=decimals)
+    return f"{text}{NBSP}€" if text else empty
+
+
 def french_date(day: datetime.date | str | None, *, empty: str = "") -> str:
     """Return a date as French texts write it: "1er janvier 2026"; also takes an ISO string."""
     if not day:

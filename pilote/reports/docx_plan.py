@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from pilote.core.formats import french_date, french_number
+from pilote.core.formats import french_date, french_euros
 from pilote.core.table_writers import clean_text
 
 from .plan_rows import PlanRow, read_plan
@@ -181,7 +181,7 @@ def _section(document, styles: _Styles, row: PlanRow) -> None:
     _labelled(document, "Origine", row.origin)
     _labelled(document, "Période prévue", row.period)
     if row.budget_lines:
-        _labelled(document, "Budget", f"{french_number(row.budget_total)} € au total")
+        _labelled(document, "Budget", f"{french_euros(row.budget_total)} au total")
         for line in row.budget_lines:
             styles.add(str(line), "List Bullet")
     if row.indicators:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils.timezone import localtime
 
-from pilote.core.formats import french_number
+from pilote.core.formats import french_euros, french_number
 from pilote.monitoring.dashboard import IndicatorSeries, convention_series
 from pilote.monitoring.queries import LatestUpdate, latest_update_values
 from pilote.plans.enums import Origin, Priority
@@ -38,7 +38,7 @@ class BudgetValues:
         text = self.funder
         if self.year:
             text += f" ({self.year})"
-        text += f" : {french_number(self.amount)} €"
+        text += f" : {french_euros(self.amount)}"
         if self.comment:
             text += f" – {self.comment}"
         return text

@@ -125,7 +125,7 @@ def test_a_coordinator_adds_a_facility_linked_to_an_action(login):
     row = page.locator("#registre tbody tr").first
     assert "Thoard" in row.inner_text()
     assert "EN PROJET" in row.inner_text().upper()
-    assert "2 600 €" in row.inner_text().replace("\u202f", " ")
+    assert "2 600 €" in row.inner_text().replace("\u202f", " ").replace("\u00a0", " ")
     row.get_by_role("link", name=re.compile(r"^3\.7")).click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().startswith("Créer de nouvelles places AVIP")

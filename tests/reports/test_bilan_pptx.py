@@ -8,7 +8,6 @@ one, and edge cases made from them (long titles, empty sections, a frozen bilan)
 import copy
 import datetime
 import io
-import time
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -585,12 +584,10 @@ def test_empty_sections_say_so_and_pasted_control_characters_are_dropped(paa_dec
 
 
 @pytest.mark.django_db
-def test_the_largest_demo_bilan_is_built_and_written_in_under_three_seconds(
+def test_the_largest_demo_bilan_is_built_and_written_again_with_the_same_slides(
     paa_deck, django_db_blocker
 ):
-    start = time.perf_counter()
+    # Its speed (under 3 s) is measured by bench/bilan.py, not asserted here.
     content = demo_content(django_db_blocker, PAA, kind="annuel", year=2026, texts=TEXTS)
     data = render_bilan(content, "pptx")
-    elapsed = time.perf_counter() - start
-    assert elapsed < 3, f"{elapsed:.2f} s"
     assert titles(read(data)) == titles(paa_deck[1])

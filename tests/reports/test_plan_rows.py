@@ -79,8 +79,8 @@ def test_specific_communes_budget_and_indicators_are_read(demo):
     assert row.territory == ", ".join(sorted(names, key=str.casefold))
     assert row.budget_total == Decimal("15000.5")
     assert [str(line) for line in row.budget_lines] == [
-        "Communauté de communes : 2\u202f500,5 €",
-        "Caf du Tarn (2025) : 12\u202f500 €",
+        "Communauté de communes : 2\u202f500,5\u00a0€",
+        "Caf du Tarn (2025) : 12\u202f500\u00a0€",
     ]
     assert str(row.indicators[0]) == (
         "Nombre de familles accueillies : référence 120\u00a0familles ; "

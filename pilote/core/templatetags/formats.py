@@ -20,6 +20,12 @@ def fr_percent(value, decimals=None) -> str:
 
 
 @register.filter
+def fr_euros(value, decimals=None) -> str:
+    """Return "12 500 €", or "–" when empty."""
+    return formats.french_euros(value, decimals=decimals, empty=formats.DASH)
+
+
+@register.filter
 def fr_date(value) -> str:
     """Return "1er janvier 2026", or "" when empty."""
     return formats.french_date(value)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pilote.core.formats import french_number
+from pilote.core.formats import french_euros
 
 # (minimum growth in %, yearly amount per PSU place with bonus territoire, in €), highest first.
 STEPS: tuple[tuple[Decimal, int], ...] = (
@@ -57,7 +57,7 @@ class BonusTrajectory:
     @property
     def yearly_amount_text(self) -> str:
         amount = self.yearly_amount
-        return "" if amount is None else f"{french_number(int(amount))} €"
+        return "" if amount is None else french_euros(int(amount))
 
     @property
     def growth_display(self) -> str:

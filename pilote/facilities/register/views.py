@@ -20,7 +20,7 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary, megabytes
 from pilote.core import upload_session
 from pilote.core.downloads import CSV, XLSX, download_response
-from pilote.core.formats import french_number
+from pilote.core.formats import french_euros, french_number
 from pilote.plans.models import PlanNode
 
 from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
@@ -103,7 +103,7 @@ class RegisterRow:
 
     @property
     def bonus_text(self) -> str:
-        return f"{french_number(self.bonus)} €" if self.bonus is not None else ""
+        return french_euros(self.bonus)
 
     @property
     def funding(self) -> tuple[str, str]:
@@ -251,7 +251,7 @@ def _totals(facilities: QuerySet[Facility], year: int) -> dict:
         "kinds": kinds,
         "count": sum(entry["count"] for entry in kinds),
         "capacity_summary": summary,
-        "bonus_text": f"{french_number(bonus['total'])} €" if bonus["total"] is not None else "",
+        "bonus_text": french_euros(bonus["total"]),
         "bonus_count": bonus["count"],
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilote.core.formats import french_date, french_number, plural
+from pilote.core.formats import french_date, french_euros, plural
 
 from ..blocks import (
     Block,
@@ -53,7 +53,7 @@ def decisions_section(content: dict) -> list[Block]:
 
 
 def money(value: str | None) -> str:
-    return NO_VALUE if value is None else f"{french_number(value, decimals=0)}\u00a0€"
+    return french_euros(value, decimals=0, empty=NO_VALUE)
 
 
 def budget_section(content: dict) -> list[Block]:
