@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from django import forms
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 VERSION_FIELD = "version"
@@ -179,3 +179,23 @@ def page_context(request: HttpRequest, *shown, conflict: Conflict | None = None)
         version = submitted_version(request.POST if request.method == "POST" else None)
         version = version or version_of(*shown)
     return {"edit_version": version, "edit_conflict": conflict}
+
+
+def save_if_current(data, submitted, *, lock, fresh, save, changed=None):
+    """Lock the edited rows, refuse a stale input (StaleEdit), then save; return what save does.
+
+    lock() reads the edited object under select_for_update, fresh(locked) builds the page's
+    forms unbound from it, changed(locked) lists whose history tells who changed it (default:
+    the locked object itself) and save() calls the service, in the same transaction.
+    """
+    with transaction.atomic():
+        locked = lock()
+        sources = changed(locked) if changed is not None else [locked]
+        ensure_current(
+            data, submitted=as_list(submitted), fresh=as_list(fresh(locked)), changed=sources
+        )
+        return save()
+
+
+def as_list(parts) -> list:
+    return list(parts) if isinstance(parts, list | tuple) else [parts]
