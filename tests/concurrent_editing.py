@@ -3,6 +3,27 @@
 import lxml.html
 from django.test import Client
 
+SKIPPED_TYPES = {"submit", "button", "image", "reset", "file"}
+
+
+def _values(element) -> list[str]:
+    """Return what a browser sends for one control of a form (HTML's form data set)."""
+    kind = element.get("type", "text").lower() if element.tag == "input" else element.tag
+    if kind in SKIPPED_TYPES:
+        return []
+    if kind in ("checkbox", "radio"):
+        return [element.get("value", "on")] if element.checked else []
+    if kind == "select":
+        options = element.xpath(".//option[@selected]") or element.xpath(".//option")[:1]
+        if element.multiple:
+            options = element.xpath(".//option[@selected]")
+        return [option.get("value", option.text or "") for option in options]
+    if kind == "textarea":
+        # Browsers drop the newline that opens a textarea's content.
+        text = element.text or ""
+        return [text[1:] if text.startswith("\n") else text]
+    return [element.get("value", "")]
+
 
 def form_data(response, *, has_field: str = "version") -> dict[str, list[str]]:
     """Return the values the page's form holding has_field would post, as a browser sends them."""
@@ -10,12 +31,10 @@ def form_data(response, *, has_field: str = "version") -> dict[str, list[str]]:
     for form in document.forms:
         if form.xpath(f'.//*[@name="{has_field}"]'):
             data: dict[str, list[str]] = {}
-            # Browsers drop the newline that opens a textarea's content; lxml keeps it.
-            textareas = {area.name for area in form.xpath(".//textarea")}
-            for name, value in form.form_values():
-                if name in textareas and value.startswith("\n"):
-                    value = value[1:]
-                data.setdefault(name, []).append(value)
+            for element in form.inputs:
+                if element.name and element.get("disabled") is None:
+                    for value in _values(element):
+                        data.setdefault(element.name, []).append(value)
             return data
     raise AssertionError(f"no form with a field named {has_field} on this page")
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from django import forms
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.shortcuts import render
 
 VERSION_FIELD = "version"
 EMPTY = "(vide)"
@@ -199,3 +200,20 @@ def save_if_current(data, submitted, *, lock, fresh, save, changed=None):
 
 def as_list(parts) -> list:
     return list(parts) if isinstance(parts, list | tuple) else [parts]
+
+
+def lock_row(model: type[models.Model], pk) -> None:
+    """Take the row lock of one object (select_for_update) before reading it again."""
+    list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
+def relock(model: type[models.Model], pk, read):
+    """Lock the row of the object edited, then read it again (read()) as its page does."""
+    lock_row(model, pk)
+    return read()
+
+
+def render_edit(request: HttpRequest, template: str, context: dict, shown, conflict):
+    """Render an edit page with the version it carries (and a stale save's conflict: 409)."""
+    context = context | page_context(request, shown, conflict=conflict)
+    return render(request, template, context, status=409 if conflict else 200)
