@@ -50,3 +50,12 @@ def two_sessions(first_user, second_user) -> tuple[Client, Client]:
 def edited(data: dict[str, list[str]], **changes: str) -> dict[str, list[str]]:
     """Return a copy of form data with some fields set to a new value."""
     return {**data, **{name: [value] for name, value in changes.items()}}
+
+
+def race(sessions, page: str, first: dict[str, str], second: dict[str, str]):
+    """Both read the page, the first saves, then the second saves from the page read before."""
+    alice, bruno = sessions
+    alice_form, bruno_form = (form_data(client.get(page)) for client in sessions)
+    saved = alice.post(page, edited(alice_form, **first))
+    assert saved.status_code == 302, saved.content.decode()[-3000:]
+    return bruno.post(page, edited(bruno_form, **second))

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.facilities.models import EarlyChildhoodSettings, Schema
-from tests.concurrent_editing import edited, form_data, two_sessions
+from tests.concurrent_editing import form_data, race, two_sessions
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +25,6 @@ def schema(paa):
 
 def url(name, paa, **kwargs):
     return reverse(f"facilities:{name}", kwargs={"slug": paa.slug, **kwargs})
-
-
-def race(sessions, page, first: dict, second: dict):
-    """Both read the page, the first saves, then the second saves from the page read before."""
-    alice, bruno = sessions
-    alice_form, bruno_form = (form_data(client.get(page)) for client in sessions)
-    assert alice.post(page, edited(alice_form, **first)).status_code == 302
-    return bruno.post(page, edited(bruno_form, **second))
 
 
 def test_stale_petite_enfance_settings_are_refused(paa, sessions):

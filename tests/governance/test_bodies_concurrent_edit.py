@@ -17,7 +17,7 @@ from pilote.governance.bodies.services import (
     replace_members,
 )
 from pilote.governance.enums import BodyKind, DecisionKind, MeetingKind
-from tests.concurrent_editing import edited, form_data, two_sessions
+from tests.concurrent_editing import form_data, race, two_sessions
 from tests.factories import ConventionFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +50,6 @@ def sessions(convention):
 
 def url(name, convention, pk):
     return reverse(f"governance:{name}", kwargs={"slug": convention.slug, "pk": pk})
-
-
-def race(sessions, page, first: dict, second: dict):
-    """Both read the page, the first saves, then the second saves from the page read before."""
-    alice, bruno = sessions
-    alice_form, bruno_form = (form_data(client.get(page)) for client in sessions)
-    assert alice.post(page, edited(alice_form, **first)).status_code == 302
-    return bruno.post(page, edited(bruno_form, **second))
 
 
 def test_a_stale_body_page_is_refused(convention, body, sessions):
