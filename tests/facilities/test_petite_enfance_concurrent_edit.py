@@ -60,3 +60,16 @@ def test_a_stale_schema_checklist_is_refused(paa, schema, sessions):
     )
     response = race(sessions, page, {reference: "annexe 4"}, {reference: "fiche action 2"})
     assert response.status_code == 409
+
+
+def test_stale_competence_transfers_are_refused(paa, sessions):
+    alice, bruno = sessions
+    page = url("transfers", paa)
+    alice_form, bruno_form = (form_data(client.get(page)) for client in sessions)
+    # Whichever commune of the EPCI comes first: Alice ticks one competence, Bruno another.
+    name = next(key for key in alice_form if key.startswith("c_"))
+    assert alice.post(page, {**alice_form, name: ["recenser"]}).status_code == 302
+
+    response = bruno.post(page, {**bruno_form, name: ["informer"]})
+
+    assert response.status_code == 409

@@ -19,7 +19,13 @@ from pilote.conventions.models import Convention
 from pilote.core.concurrency import StaleEdit, page_context, save_if_current
 from pilote.core.downloads import PDF, XLSX, download_response
 
-from ..models import EarlyChildhoodSettings, Schema, SchemaChecklistItem, SchemaLine
+from ..models import (
+    CompetenceTransfer,
+    EarlyChildhoodSettings,
+    Schema,
+    SchemaChecklistItem,
+    SchemaLine,
+)
 from . import exports, overview, services
 from .forms import (
     ChecklistForm,
@@ -168,19 +174,32 @@ def transfers(request: HttpRequest, slug: str) -> HttpResponse:
     """Record which competences each commune transferred to the EPCI."""
     convention = get_convention_for_user(request, slug, edit=True)
     communes = list(convention.communes.order_by("name", "code").only("code", "name", "epci"))
-    form = None
+    form = conflict = None
     if convention.epci_id:
-        form = TransfersForm(
-            _bound(request),
-            communes=communes,
-            epci_siren=convention.epci_id,
-            transfers=services.transfers_of(convention),
-        )
+
+        def build(data, read):
+            transfers = services.transfers_of(read)
+            return TransfersForm(
+                data, communes=communes, epci_siren=read.epci_id, transfers=transfers
+            )
+
+        form = build(_bound(request), convention)
         if request.method == "POST" and form.is_valid():
             try:
-                count = services.set_transfers(
-                    convention, by=request.user, transfers=form.transfers()
+                count = save_if_current(
+                    request.POST,
+                    form,
+                    lock=lambda: Convention.objects.select_for_update().get(pk=convention.pk),
+                    fresh=lambda locked: build(None, locked),
+                    changed=lambda locked: [
+                        CompetenceTransfer.history.filter(convention_id=locked.pk)
+                    ],
+                    save=lambda: services.set_transfers(
+                        convention, by=request.user, transfers=form.transfers()
+                    ),
                 )
+            except StaleEdit as stale:
+                conflict = stale.conflict
             except PetiteEnfanceError as error:
                 _add_error(form, error)
             else:
@@ -198,6 +217,7 @@ def transfers(request: HttpRequest, slug: str) -> HttpResponse:
         crumbs=[(_page_url(convention), "Petite enfance")],
         form=form,
         errors=error_summary(form) if form is not None else [],
+        **(page_context(request, form, conflict=conflict) if form is not None else {}),
     )
 
 
