@@ -115,6 +115,15 @@ def _pk(value) -> object:
     return value.pk if isinstance(value, models.Model) else value
 
 
+def _lines(value):
+    """Return posted text with the browser's CRLF line ends as the stored LF ones."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, list):
+        return [_lines(item) for item in value]
+    return value
+
+
 def conflict_rows(submitted: Iterable, fresh: Iterable) -> list[ConflictRow]:
     """Return, field by field, where the stored values and the user's input differ."""
     stored = {field.html_name: field for form, _ in form_parts(*fresh) for field in _visible(form)}
@@ -123,13 +132,14 @@ def conflict_rows(submitted: Iterable, fresh: Iterable) -> list[ConflictRow]:
         for field in _visible(form):
             current = stored.get(field.html_name)
             initial = current.initial if current is not None else None
-            if not field.field.has_changed(initial, field.data):
+            data = _lines(field.data)
+            if not field.field.has_changed(initial, data):
                 continue
             rows.append(
                 ConflictRow(
                     label=f"{prefix}{field.label}",
                     theirs=_display(field.field, initial),
-                    yours=_display(field.field, field.data),
+                    yours=_display(field.field, data),
                 )
             )
     return rows
