@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import log_in, new_page, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -12,21 +12,9 @@ PAA_PLAN = "/ctg/provence-alpes-agglomeration-2026-2030/plan/"
 @pytest.fixture
 def second_page(browser, live_demo_server):
     """A second browser, with its own cookies: another person's session."""
-    context = browser.new_context(
-        base_url=live_demo_server, locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
+    page = new_page(browser, live_demo_server)
     yield page
-    context.close()
-
-
-def log_in(page, username: str):
-    page.goto("/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo-pilote-ctg")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-    return page
+    page.context.close()
 
 
 def test_the_second_save_shows_both_changes_and_reapplies_the_input_kept(login, second_page):
