@@ -360,6 +360,9 @@ SignatoryFormSet = modelformset_factory(
 AmendmentFormSet = modelformset_factory(
     Amendment, form=AmendmentForm, formset=AmendmentFormSet, extra=1, can_delete=True
 )
+# How a stale save's conflict names each row (pilote.core.concurrency).
+SignatoryFormSet.conflict_label = "Signataire"
+AmendmentFormSet.conflict_label = "Avenant"
 # ---------------------------------------------------------------------------------------------
 # JSON import
 # ---------------------------------------------------------------------------------------------

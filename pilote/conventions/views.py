@@ -23,6 +23,7 @@ from pilote.accounts.perms import (
     can_create_convention,
     creatable_departements,
 )
+from pilote.core.concurrency import StaleEdit, page_context, save_if_current
 from pilote.territories.queries import search_communes
 
 from . import services
@@ -38,7 +39,7 @@ from .forms import (
     TerritoryForm,
     error_summary,
 )
-from .models import Convention
+from .models import Amendment, Convention, Signatory
 from .services import AmendmentData, ConventionError, SignatoryData
 from .signals import period_change_warnings
 
@@ -153,6 +154,7 @@ def convention_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_edit_page(request, convention, template: str, section: str, title: str, **context):
+    conflict = context.get("edit_conflict")
     return render(
         request,
         template,
@@ -163,6 +165,7 @@ def _render_edit_page(request, convention, template: str, section: str, title: s
             "breadcrumb": _breadcrumb(title, *_convention_crumbs(convention)),
             **context,
         },
+        status=409 if conflict else 200,
     )
 
 
@@ -173,21 +176,23 @@ def convention_edit(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     # The form works on a copy: a refused slug must not leak into the page's links.
     form = ConventionEditForm(bound_data(request), instance=copy.copy(convention))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_convention(
-                convention,
-                by=request.user,
-                name=data["name"],
-                slug=data["slug"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                status=data["status"],
-                description=data["description"],
-                internal_notes=data["internal_notes"],
-                next_copil_date=data["next_copil_date"],
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: _lock(convention),
+                fresh=lambda locked: ConventionEditForm(instance=locked),
+                save=lambda: services.update_convention(
+                    convention,
+                    by=request.user,
+                    **{name: data[name] for name in ConventionEditForm.Meta.fields},
+                ),
             )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except ConventionError as error:
             _add_error(form, error)
         else:
@@ -205,7 +210,13 @@ def convention_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "Informations générales",
         form=form,
         errors=error_summary(form),
+        **page_context(request, form, conflict=conflict),
     )
+
+
+def _lock(convention: Convention) -> Convention:
+    """Read the CTG again under a row lock: every edit of its own pages waits for the others."""
+    return Convention.objects.select_for_update().get(pk=convention.pk)
 
 
 @login_required
@@ -270,6 +281,8 @@ def formset_page(
     *,
     to_row: Callable[[ModelForm], Row],
     save: Callable[[list[Row]], object],
+    fresh: Callable[[], PiloteFormSet],
+    history,
     success: str,
     page: str,
     title: str,
@@ -280,12 +293,24 @@ def formset_page(
 
     `page` names the sub-page: its section, its URL ("conventions:<page>") and its template
     ("conventions/<page>.html"). `to_row` turns one valid form into the service's data.
+    `fresh` builds the formset unbound, `history` is the queryset of the rows' history: a save
+    from a stale page is refused (pilote.core.concurrency).
     """
     service_error = ""
+    conflict = None
     if request.method == "POST" and formset.is_valid():
         rows = [to_row(form) for form in formset.rows()]
         try:
-            save(rows)
+            save_if_current(
+                request.POST,
+                formset,
+                lock=lambda: _lock(convention),
+                fresh=lambda locked: fresh(),
+                changed=lambda locked: [history],
+                save=lambda: save(rows),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except ConventionError as error:
             service_error = error.message
         else:
@@ -299,6 +324,7 @@ def formset_page(
         title,
         formset=formset,
         errors=error_summary(formset, extra=service_error),
+        **page_context(request, formset, conflict=conflict),
     )
 
 
@@ -307,13 +333,16 @@ def formset_page(
 def convention_signatories(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit the ordered list of signatories."""
     convention = get_convention_for_user(request, slug, edit=True)
-    formset = SignatoryFormSet(
-        bound_data(request), queryset=convention.signatories.all(), prefix="signataires"
-    )
+
+    def build(data=None):
+        return SignatoryFormSet(data, queryset=convention.signatories.all(), prefix="signataires")
+
     return formset_page(
         request,
         convention,
-        formset,
+        build(bound_data(request)),
+        fresh=build,
+        history=Signatory.history.filter(convention_id=convention.pk),
         to_row=lambda form: SignatoryData(
             pk=form.instance.pk, **{name: form.cleaned_data[name] for name in form._meta.fields}
         ),
@@ -331,18 +360,20 @@ def convention_signatories(request: HttpRequest, slug: str) -> HttpResponse:
 def convention_amendments(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit the avenants of the CTG."""
     convention = get_convention_for_user(request, slug, edit=True)
-    queryset = convention.amendments.all()
-    next_number = max((a.number for a in queryset), default=0) + 1
-    formset = AmendmentFormSet(
-        bound_data(request),
-        queryset=queryset,
-        prefix="avenants",
-        initial=[{"number": next_number}],
-    )
+
+    def build(data=None):
+        queryset = convention.amendments.all()
+        next_number = max((a.number for a in queryset), default=0) + 1
+        return AmendmentFormSet(
+            data, queryset=queryset, prefix="avenants", initial=[{"number": next_number}]
+        )
+
     return formset_page(
         request,
         convention,
-        formset,
+        build(bound_data(request)),
+        fresh=build,
+        history=Amendment.history.filter(convention_id=convention.pk),
         to_row=lambda form: AmendmentData(
             pk=form.instance.pk,
             number=form.cleaned_data["number"],

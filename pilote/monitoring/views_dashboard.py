@@ -13,9 +13,10 @@ from django.urls import NoReverseMatch, reverse
 from pilote.accounts.enums import Role
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.concurrency import StaleEdit, page_context, relock, save_if_current
 from pilote.core.formats import DASH, french_number
 from pilote.plans.forms import IndicatorForm
-from pilote.plans.models import Indicator
+from pilote.plans.models import Indicator, IndicatorTarget
 from pilote.plans.services import IndicatorData
 from pilote.plans.tree import lineages
 from pilote.territories.models import Departement
@@ -52,6 +53,7 @@ def render_followup_page(
             "followup_url": followup_url(convention),
             **context,
         },
+        status=409 if context.get("edit_conflict") else 200,
     )
 
 
@@ -231,38 +233,67 @@ def _render_detail(request, convention, indicator, form, *, can_edit: bool) -> H
     )
 
 
+def _indicator_initial(indicator: Indicator | None) -> dict | None:
+    if indicator is None:
+        return None
+    return {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline_value": indicator.baseline_value,
+        "baseline_year": indicator.baseline_year,
+        "source": indicator.source,
+        "frequency": indicator.frequency,
+        **{f"target_{t.year}": t.value for t in indicator.targets.all()},
+    }
+
+
+def _save_current(request, convention, indicator: Indicator | None, form, save):
+    """Save the indicator, unless someone else changed it since the page was read (StaleEdit)."""
+    if indicator is None:
+        return save()
+    pk = indicator.pk
+    return save_if_current(
+        request.POST,
+        form,
+        lock=lambda: relock(Indicator, pk, lambda: _get_indicator(convention, pk)),
+        fresh=lambda locked: IndicatorForm(
+            initial=_indicator_initial(locked), convention=convention
+        ),
+        changed=lambda locked: [locked, IndicatorTarget.history.filter(indicator_id=pk)],
+        save=save,
+    )
+
+
 def _indicator_form(request, convention, indicator: Indicator | None) -> HttpResponse:
-    initial = None
-    if indicator is not None:
-        initial = {
-            "id": indicator.pk,
-            "name": indicator.name,
-            "unit": indicator.unit,
-            "baseline_value": indicator.baseline_value,
-            "baseline_year": indicator.baseline_year,
-            "source": indicator.source,
-            "frequency": indicator.frequency,
-            **{f"target_{t.year}": t.value for t in indicator.targets.all()},
-        }
     data = request.POST if request.method == "POST" else None
-    form = IndicatorForm(data, initial=initial, convention=convention)
+    form = IndicatorForm(data, initial=_indicator_initial(indicator), convention=convention)
+    conflict = None
     if data is not None and form.is_valid():
         cleaned = form.cleaned_data
         try:
-            saved = save_ctg_indicator(
+            saved = _save_current(
+                request,
                 convention,
-                by=request.user,
-                indicator=indicator,
-                data=IndicatorData(
-                    name=cleaned["name"],
-                    unit=cleaned["unit"],
-                    baseline_value=cleaned["baseline_value"],
-                    baseline_year=cleaned["baseline_year"],
-                    source=cleaned["source"],
-                    frequency=cleaned["frequency"],
-                    targets=form.targets(),
+                indicator,
+                form,
+                lambda: save_ctg_indicator(
+                    convention,
+                    by=request.user,
+                    indicator=indicator,
+                    data=IndicatorData(
+                        name=cleaned["name"],
+                        unit=cleaned["unit"],
+                        baseline_value=cleaned["baseline_value"],
+                        baseline_year=cleaned["baseline_year"],
+                        source=cleaned["source"],
+                        frequency=cleaned["frequency"],
+                        targets=form.targets(),
+                    ),
                 ),
             )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except IndicatorError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -274,5 +305,9 @@ def _indicator_form(request, convention, indicator: Indicator | None) -> HttpRes
         "monitoring/indicators/form.html",
         convention,
         "indicators",
-        {"indicator": indicator, "form": form},
+        {
+            "indicator": indicator,
+            "form": form,
+            **(page_context(request, form, conflict=conflict) if indicator else {}),
+        },
     )

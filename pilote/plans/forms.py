@@ -470,13 +470,17 @@ class FicheForms:
             )
         return self.main.to_data(budget_lines=budget_lines, indicators=indicators)
 
-    def error_summary(self) -> list[tuple[str, str]]:
-        """Return (anchor, "Label : message") for every field error, in page order."""
-        summary = []
+    def conflict_parts(self) -> list[tuple[forms.BaseForm, str]]:
+        """Return (form, label prefix) for the fiche and each of its rows, in page order."""
         parts = [(self.main, "")]
         parts += [(f, f"Ligne budgétaire {i} – ") for i, f in enumerate(self.budget.forms, 1)]
         parts += [(f, f"Indicateur {i} – ") for i, f in enumerate(self.indicators.forms, 1)]
-        for form, prefix in parts:
+        return parts
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Return (anchor, "Label : message") for every field error, in page order."""
+        summary = []
+        for form, prefix in self.conflict_parts():
             for name, errors in form.errors.items():
                 if name == "__all__":
                     continue

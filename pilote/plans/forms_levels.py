@@ -47,3 +47,4 @@ LevelFormSet = modelformset_factory(
     can_order=True,
     can_delete=True,
 )
+LevelFormSet.conflict_label = "Niveau"  # how a stale save names each row

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.concurrency import StaleEdit, ensure_current, page_context
 
 from . import numbering, services
 from .filters import PlanNodeFilter
@@ -117,9 +119,16 @@ def node_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     forms = FicheForms(
         convention=convention, node=node, data=request.POST if request.method == "POST" else None
     )
+    conflict = None
     if request.method == "POST" and forms.is_valid():
         try:
-            services.update_node(node, by=request.user, data=forms.to_data())
+            with transaction.atomic():
+                locked = _get_node(convention, pk, PlanNode.objects.select_for_update())
+                fresh = FicheForms(convention=convention, node=locked)
+                ensure_current(request.POST, submitted=[forms], fresh=[fresh], changed=[locked])
+                services.update_node(node, by=request.user, data=forms.to_data())
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except services.PlanError as error:
             forms.main.add_error(None, str(error))
         else:
@@ -134,7 +143,9 @@ def node_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "node": node,
             "lineage": lineages(convention).get(node.pk, []),
             "organisation_names": _organisation_names(convention),
+            **page_context(request, forms, conflict=conflict),
         },
+        status=409 if conflict else 200,
     )
 
 

@@ -21,12 +21,18 @@ from .models import PlanLevel
 def convention_levels(request: HttpRequest, slug: str) -> HttpResponse:
     """Name, order and flag the levels of the CTG's action plan."""
     convention = get_convention_for_user(request, slug, edit=True)
-    queryset = PlanLevel.objects.filter(convention=convention).annotate(node_count=Count("nodes"))
-    formset = LevelFormSet(bound_data(request), queryset=queryset, prefix="niveaux")
+
+    def build(data=None):
+        queryset = PlanLevel.objects.filter(convention=convention)
+        queryset = queryset.annotate(node_count=Count("nodes"))
+        return LevelFormSet(data, queryset=queryset, prefix="niveaux")
+
     return formset_page(
         request,
         convention,
-        formset,
+        build(bound_data(request)),
+        fresh=build,
+        history=PlanLevel.history.filter(convention_id=convention.pk),
         to_row=lambda form: LevelData(
             pk=form.instance.pk,
             name=form.cleaned_data["name"],

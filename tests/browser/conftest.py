@@ -121,29 +121,35 @@ def browser(live_demo_server):
         browser.close()
 
 
+def new_page(browser, base_url: str):
+    """Open a page in a new browser context: its own cookies, another person's session."""
+    context = browser.new_context(
+        base_url=base_url, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
+    return context.new_page()
+
+
+def log_in(page, username: str):
+    """Log in as a demo user on this page and return it."""
+    page.goto("/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill("demo-pilote-ctg")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    return page
+
+
 @pytest.fixture
 def page(browser, live_demo_server):
-    context = browser.new_context(
-        base_url=live_demo_server, locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
+    page = new_page(browser, live_demo_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def login(page):
     """Log in as a demo user and return the page."""
-
-    def _login(username: str):
-        page.goto("/connexion/")
-        page.get_by_label("Nom d’utilisateur").fill(username)
-        page.get_by_label("Mot de passe").fill("demo-pilote-ctg")
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state()
-        return page
-
-    return _login
+    return lambda username: log_in(page, username)
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:

@@ -16,6 +16,7 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import megabytes
 from pilote.core import upload_session
+from pilote.core.concurrency import StaleEdit, relock, render_edit, save_if_current
 from pilote.core.downloads import CSV, XLSX, download_response
 
 from ..enums import AreaKind, FigureKind
@@ -228,18 +229,33 @@ def figure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     figure = get_object_or_404(TerritoryFigure, convention=convention, pk=pk)
     form = FigureForm.for_figure(figure, request.POST or None)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_figure(figure, form.figure_data(), by=request.user)
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: relock(
+                    TerritoryFigure,
+                    pk,
+                    lambda: get_object_or_404(TerritoryFigure, convention=convention, pk=pk),
+                ),
+                fresh=lambda locked: FigureForm.for_figure(locked, None),
+                save=lambda: services.update_figure(figure, form.figure_data(), by=request.user),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except FacilitiesError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"Chiffre « {figure} » modifié.")
             return redirect(_figures_url(convention) + f"#chiffre-{figure.pk}")
-    return render(
+    return render_edit(
         request,
         "facilities/figures/form.html",
         {"convention": convention, "section": "diagnostic", "form": form, "figure": figure},
+        form,
+        conflict,
     )
 
 

@@ -16,9 +16,16 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.conventions.models import Convention
+from pilote.core.concurrency import StaleEdit, page_context, save_if_current
 from pilote.core.downloads import PDF, XLSX, download_response
 
-from ..models import Schema
+from ..models import (
+    CompetenceTransfer,
+    EarlyChildhoodSettings,
+    Schema,
+    SchemaChecklistItem,
+    SchemaLine,
+)
 from . import exports, overview, services
 from .forms import (
     ChecklistForm,
@@ -69,6 +76,7 @@ def _render(request, template: str, convention: Convention, title: str, crumbs=(
             "page_url": _page_url(convention),
             **context,
         },
+        status=409 if context.get("edit_conflict") else 200,
     )
 
 
@@ -84,6 +92,21 @@ def _get_schema(convention: Convention, pk: int) -> Schema:
         raise Http404("Schéma introuvable.") from error
     schema.convention = convention  # already loaded with its EPCI
     return schema
+
+
+def _lock_schema(convention: Convention, pk: int) -> Schema:
+    """Lock the schéma's row, then read it again with everything its pages show."""
+    Schema.objects.select_for_update().filter(convention=convention, pk=pk).first()
+    return _get_schema(convention, pk)
+
+
+def _schema_history(schema: Schema) -> list:
+    """Return the objects and history rows that say who last changed a schéma."""
+    return [
+        schema,
+        SchemaLine.history.filter(schema_id=schema.pk),
+        SchemaChecklistItem.history.filter(schema_id=schema.pk),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,9 +135,23 @@ def petite_enfance_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose the population of the thresholds and enter the figures of the bonus trajectoire."""
     convention = get_convention_for_user(request, slug, edit=True)
     form = SettingsForm(_bound(request), instance=services.get_settings(convention))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_settings(convention, by=request.user, **form.cleaned_data)
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: Convention.objects.select_for_update().get(pk=convention.pk),
+                fresh=lambda locked: SettingsForm(instance=services.get_settings(locked)),
+                changed=lambda locked: [
+                    EarlyChildhoodSettings.history.filter(convention_id=locked.pk)
+                ],
+                save=lambda: services.update_settings(
+                    convention, by=request.user, **form.cleaned_data
+                ),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except PetiteEnfanceError as error:
             _add_error(form, error)
         else:
@@ -128,6 +165,7 @@ def petite_enfance_settings(request: HttpRequest, slug: str) -> HttpResponse:
         crumbs=[(_page_url(convention), "Petite enfance")],
         form=form,
         errors=error_summary(form),
+        **page_context(request, form, conflict=conflict),
     )
 
 
@@ -136,19 +174,32 @@ def transfers(request: HttpRequest, slug: str) -> HttpResponse:
     """Record which competences each commune transferred to the EPCI."""
     convention = get_convention_for_user(request, slug, edit=True)
     communes = list(convention.communes.order_by("name", "code").only("code", "name", "epci"))
-    form = None
+    form = conflict = None
     if convention.epci_id:
-        form = TransfersForm(
-            _bound(request),
-            communes=communes,
-            epci_siren=convention.epci_id,
-            transfers=services.transfers_of(convention),
-        )
+
+        def build(data, read):
+            transfers = services.transfers_of(read)
+            return TransfersForm(
+                data, communes=communes, epci_siren=read.epci_id, transfers=transfers
+            )
+
+        form = build(_bound(request), convention)
         if request.method == "POST" and form.is_valid():
             try:
-                count = services.set_transfers(
-                    convention, by=request.user, transfers=form.transfers()
+                count = save_if_current(
+                    request.POST,
+                    form,
+                    lock=lambda: Convention.objects.select_for_update().get(pk=convention.pk),
+                    fresh=lambda locked: build(None, locked),
+                    changed=lambda locked: [
+                        CompetenceTransfer.history.filter(convention_id=locked.pk)
+                    ],
+                    save=lambda: services.set_transfers(
+                        convention, by=request.user, transfers=form.transfers()
+                    ),
                 )
+            except StaleEdit as stale:
+                conflict = stale.conflict
             except PetiteEnfanceError as error:
                 _add_error(form, error)
             else:
@@ -166,6 +217,7 @@ def transfers(request: HttpRequest, slug: str) -> HttpResponse:
         crumbs=[(_page_url(convention), "Petite enfance")],
         form=form,
         errors=error_summary(form) if form is not None else [],
+        **(page_context(request, form, conflict=conflict) if form is not None else {}),
     )
 
 
@@ -227,9 +279,21 @@ def schema_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     schema = _get_schema(convention, pk)
     form = SchemaForm(_bound(request), convention=convention, schema=schema)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_schema(schema, by=request.user, data=form.data_object())
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: _lock_schema(convention, pk),
+                fresh=lambda locked: SchemaForm(convention=convention, schema=locked),
+                changed=_schema_history,
+                save=lambda: services.update_schema(
+                    schema, by=request.user, data=form.data_object()
+                ),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except PetiteEnfanceError as error:
             _add_error(form, error)
         else:
@@ -247,6 +311,7 @@ def schema_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         cancel_url=_schema_url(schema),
         submit="Enregistrer",
         schema=schema,
+        **page_context(request, form, conflict=conflict),
     )
 
 
@@ -256,16 +321,30 @@ def schema_lines(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     schema = _get_schema(convention, pk)
     years = convention.years
-    formset = SchemaLineFormSet(
-        _bound(request),
-        initial=[SchemaLineForm.initial_for(line) for line in schema.lines.all()],
-        form_kwargs={"years": years},
-        prefix="lignes",
-    )
+
+    def build(data, lines):
+        initial = [SchemaLineForm.initial_for(line) for line in lines.all()]
+        return SchemaLineFormSet(
+            data, initial=initial, form_kwargs={"years": years}, prefix="lignes"
+        )
+
+    formset = build(_bound(request), schema.lines)
     service_error = ""
+    conflict = None
     if request.method == "POST" and formset.is_valid():
         try:
-            services.replace_schema_lines(schema, by=request.user, lines=formset.lines())
+            save_if_current(
+                request.POST,
+                formset,
+                lock=lambda: _lock_schema(convention, pk),
+                fresh=lambda locked: build(None, locked.lines),
+                changed=_schema_history,
+                save=lambda: services.replace_schema_lines(
+                    schema, by=request.user, lines=formset.lines()
+                ),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except PetiteEnfanceError as error:
             service_error = error.message
         else:
@@ -282,6 +361,7 @@ def schema_lines(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         formset=formset,
         years=years,
         errors=error_summary(formset, extra=service_error),
+        **page_context(request, formset, conflict=conflict),
     )
 
 
@@ -292,9 +372,19 @@ def schema_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     schema = _get_schema(convention, pk)
     checklist = overview.schema_checklist(schema)
     form = ChecklistForm(_bound(request), checklist=checklist)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_checklist(schema, by=request.user, items=form.items())
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: _lock_schema(convention, pk),
+                fresh=lambda locked: ChecklistForm(checklist=overview.schema_checklist(locked)),
+                changed=_schema_history,
+                save=lambda: services.update_checklist(schema, by=request.user, items=form.items()),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except PetiteEnfanceError as error:
             _add_error(form, error)
         else:
@@ -311,6 +401,7 @@ def schema_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form=form,
         checklist=checklist,
         errors=error_summary(form),
+        **page_context(request, form, conflict=conflict),
     )
 
 

@@ -19,6 +19,7 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary, megabytes
 from pilote.core import upload_session
+from pilote.core.concurrency import StaleEdit, page_context, save_if_current
 from pilote.core.downloads import CSV, XLSX, download_response
 from pilote.core.formats import french_euros, french_number
 from pilote.plans.models import PlanNode
@@ -274,9 +275,10 @@ def node_facilities_context(convention, node: PlanNode) -> dict:
 # --------------------------------------------------------------------------- add, edit, delete
 
 
-def _get_facility(convention, pk: int) -> Facility:
+def _get_facility(convention, pk: int, *, lock: bool = False) -> Facility:
     """Return the facility of this CTG with this pk, or 404 (also when it is another CTG's)."""
-    queryset = Facility.objects.select_related("commune").prefetch_related(
+    queryset = Facility.objects.select_for_update(of=("self",)) if lock else Facility.objects
+    queryset = queryset.select_related("commune").prefetch_related(
         Prefetch("actions", queryset=PlanNode.objects.select_related("level")), "bonuses"
     )
     return get_object_or_404(queryset, convention=convention, pk=pk)
@@ -306,15 +308,25 @@ def facility_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     facility = _get_facility(convention, pk)
     form = FacilityForm(request.POST or None, convention=convention, facility=facility)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            update_facility(facility, form.to_data())
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: _get_facility(convention, pk, lock=True),
+                fresh=lambda locked: FacilityForm(convention=convention, facility=locked),
+                changed=lambda locked: [locked, FacilityBonus.history.filter(facility_id=pk)],
+                save=lambda: update_facility(facility, form.to_data()),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except FacilitiesError as error:
             _add_service_error(form, error)
         else:
             messages.success(request, f"« {facility.name} » a été enregistré.")
             return redirect(_register_url(convention))
-    return _form_page(request, convention, form, facility)
+    return _form_page(request, convention, form, facility, conflict=conflict)
 
 
 def _add_service_error(form: FacilityForm, error: FacilitiesError) -> None:
@@ -322,7 +334,10 @@ def _add_service_error(form: FacilityForm, error: FacilitiesError) -> None:
     form.add_error(name, error.message)
 
 
-def _form_page(request, convention, form: FacilityForm, facility=None) -> HttpResponse:
+def _form_page(
+    request, convention, form: FacilityForm, facility=None, conflict=None
+) -> HttpResponse:
+    versioned = page_context(request, form, conflict=conflict) if facility else {}
     return render(
         request,
         "facilities/register/form.html",
@@ -335,7 +350,9 @@ def _form_page(request, convention, form: FacilityForm, facility=None) -> HttpRe
             "cancel_url": _register_url(convention),
             "bonus_before": BONUS_YEARS_BEFORE,
             "bonus_after": BONUS_YEARS_AFTER,
+            **versioned,
         },
+        status=409 if conflict else 200,
     )
 
 

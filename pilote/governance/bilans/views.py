@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
+from pilote.core.concurrency import StaleEdit, page_context, relock, save_if_current
 
 from ..exceptions import GovernanceError
 from ..models import Review
@@ -61,6 +62,7 @@ def _render(request, template: str, convention, title: str, crumbs=(), **context
             "formats": FORMATS,
             **context,
         },
+        status=409 if context.get("edit_conflict") else 200,
     )
 
 
@@ -139,18 +141,27 @@ def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     review = get_review(convention, pk)
     can_edit = can_edit_convention(request.user, convention)
-    form = None
+    form = conflict = None
     if not review.is_closed and can_edit:
-        initial = {
-            **services.review_texts(review),
-            "meeting": str(review.meeting_id or ""),
-        }
-        form = ReviewTextsForm(_bound(request), convention=convention, initial=initial)
+
+        def build(data, read):
+            initial = {**services.review_texts(read), "meeting": str(read.meeting_id or "")}
+            return ReviewTextsForm(data, convention=convention, initial=initial)
+
+        form = build(_bound(request), review)
         if request.method == "POST" and form.is_valid():
             try:
-                services.update_review(
-                    review, by=request.user, texts=form.texts(), meeting_id=form.meeting_id()
+                save_if_current(
+                    request.POST,
+                    form,
+                    lock=lambda: relock(Review, pk, lambda: get_review(convention, pk)),
+                    fresh=lambda locked: build(None, locked),
+                    save=lambda: services.update_review(
+                        review, by=request.user, texts=form.texts(), meeting_id=form.meeting_id()
+                    ),
                 )
+            except StaleEdit as stale:
+                conflict = stale.conflict
             except GovernanceError as error:
                 _add_error(form, error)
             else:
@@ -175,6 +186,7 @@ def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         previous=previous,
         form=form,
         errors=error_summary(form) if form is not None else [],
+        **(page_context(request, form, conflict=conflict) if form is not None else {}),
     )
 
 

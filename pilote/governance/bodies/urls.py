@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_decisions
 
 urlpatterns = [
     path("gouvernance/", views.bodies, name="bodies"),
@@ -26,11 +26,17 @@ urlpatterns = [
     path("gouvernance/reunions/<int:pk>/supprimer/", views.meeting_delete, name="meeting_delete"),
     path(
         "gouvernance/reunions/<int:pk>/decisions/ajouter/",
-        views.decision_add,
+        views_decisions.decision_add,
         name="decision_add",
     ),
-    path("gouvernance/decisions/<int:pk>/modifier/", views.decision_edit, name="decision_edit"),
     path(
-        "gouvernance/decisions/<int:pk>/supprimer/", views.decision_delete, name="decision_delete"
+        "gouvernance/decisions/<int:pk>/modifier/",
+        views_decisions.decision_edit,
+        name="decision_edit",
+    ),
+    path(
+        "gouvernance/decisions/<int:pk>/supprimer/",
+        views_decisions.decision_delete,
+        name="decision_delete",
     ),
 ]

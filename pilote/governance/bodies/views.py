@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
+from pilote.core.concurrency import StaleEdit, lock_row, relock, render_edit, save_if_current
 from pilote.plans.models import PlanNode
 
 from ..enums import AttendanceStatus
 from ..exceptions import GovernanceError
-from ..models import Body, BodyMember, Decision, Meeting
+from ..models import Attendance, Body, BodyMember, Decision, Meeting
 from .forms import (
     AttendanceForm,
     BodyForm,
@@ -31,18 +32,14 @@ from .forms import (
     plan_choices,
 )
 from .services import (
-    SavedDecision,
-    add_decision,
     create_body,
     create_meeting,
     delete_body,
-    delete_decision,
     delete_meeting,
     record_attendance,
     record_minutes,
     replace_members,
     update_body,
-    update_decision,
     update_meeting,
 )
 
@@ -132,19 +129,28 @@ def body_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     body = _get_body(convention, pk)
     form = BodyForm(request.POST or None, initial=BodyForm.initial_from(body))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            update_body(body, form.to_data(), by=request.user)
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: relock(Body, pk, lambda: _get_body(convention, pk)),
+                fresh=lambda locked: BodyForm(initial=BodyForm.initial_from(locked)),
+                save=lambda: update_body(body, form.to_data(), by=request.user),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except GovernanceError as error:
             _add_error(form, error)
         else:
             messages.success(request, f"L'instance « {body.name} » a été enregistrée.")
             return redirect(f"{_governance_url(convention)}#instance-{body.pk}")
-    return _body_form_page(request, convention, form, body)
+    return _body_form_page(request, convention, form, body, conflict)
 
 
-def _body_form_page(request, convention, form: BodyForm, body: Body | None = None):
-    return render(
+def _body_form_page(request, convention, form: BodyForm, body: Body | None = None, conflict=None):
+    return render_edit(
         request,
         "governance/body_form.html",
         {
@@ -154,6 +160,8 @@ def _body_form_page(request, convention, form: BodyForm, body: Body | None = Non
             "errors": error_summary(form),
             "cancel_url": _governance_url(convention),
         },
+        form,
+        conflict,
     )
 
 
@@ -162,21 +170,33 @@ def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edit the ordered list of a body's members."""
     convention = get_convention_for_user(request, slug, edit=True)
     body = _get_body(convention, pk)
-    formset = MemberFormSet(
-        request.POST or None,
-        queryset=body.members.order_by("position", "pk"),
-        prefix="membres",
-    )
+
+    def build(data=None):
+        queryset = body.members.order_by("position", "pk")
+        return MemberFormSet(data, queryset=queryset, prefix="membres")
+
+    formset = build(request.POST or None)
     service_error = ""
+    conflict = None
     if request.method == "POST" and formset.is_valid():
+        rows = [form.to_data() for form in formset.rows()]
         try:
-            replace_members(body, [form.to_data() for form in formset.rows()], by=request.user)
+            save_if_current(
+                request.POST,
+                formset,
+                lock=lambda: lock_row(Body, pk),
+                fresh=lambda locked: build(),
+                changed=lambda locked: [BodyMember.history.filter(body_id=pk)],
+                save=lambda: replace_members(body, rows, by=request.user),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except GovernanceError as error:
             service_error = error.message
         else:
             messages.success(request, f"Les membres de « {body.name} » ont été enregistrés.")
             return redirect(f"{_governance_url(convention)}#instance-{body.pk}")
-    return render(
+    return render_edit(
         request,
         "governance/body_members.html",
         {
@@ -186,6 +206,8 @@ def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "errors": error_summary(formset, extra=service_error),
             "cancel_url": f"{_governance_url(convention)}#instance-{body.pk}",
         },
+        formset,
+        conflict,
     )
 
 
@@ -249,12 +271,23 @@ def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     meeting = _get_meeting(convention, pk)
-    form = MeetingForm(
-        request.POST or None, convention=convention, initial=MeetingForm.initial_from(meeting)
-    )
+
+    def build(data, read):
+        return MeetingForm(data, convention=convention, initial=MeetingForm.initial_from(read))
+
+    form = build(request.POST or None, meeting)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            dropped = update_meeting(meeting, form.to_data(), by=request.user)
+            dropped = save_if_current(
+                request.POST,
+                form,
+                lock=lambda: relock(Meeting, pk, lambda: _get_meeting(convention, pk)),
+                fresh=lambda locked: build(None, locked),
+                save=lambda: update_meeting(meeting, form.to_data(), by=request.user),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except GovernanceError as error:
             _add_error(form, error)
         else:
@@ -266,11 +299,13 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )
             messages.success(request, message)
             return redirect(meeting.get_absolute_url())
-    return _meeting_form_page(request, convention, form, meeting)
+    return _meeting_form_page(request, convention, form, meeting, conflict)
 
 
-def _meeting_form_page(request, convention, form: MeetingForm, meeting: Meeting | None = None):
-    return render(
+def _meeting_form_page(
+    request, convention, form: MeetingForm, meeting: Meeting | None = None, conflict=None
+):
+    return render_edit(
         request,
         "governance/meeting_form.html",
         {
@@ -280,6 +315,8 @@ def _meeting_form_page(request, convention, form: MeetingForm, meeting: Meeting 
             "errors": error_summary(form),
             "cancel_url": meeting.get_absolute_url() if meeting else _governance_url(convention),
         },
+        form,
+        conflict,
     )
 
 
@@ -349,28 +386,40 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     """Record the attendance of every member in one form, and the other attendees."""
     convention = get_convention_for_user(request, slug, edit=True)
     meeting = _get_meeting(convention, pk)
-    members = list(meeting.body.members.order_by("position", "pk"))
-    statuses = {a.member_id: a.status for a in meeting.attendances.all()}
-    form = AttendanceForm(
-        request.POST or None,
-        members=members,
-        statuses=statuses,
-        initial={"other_attendees": meeting.other_attendees},
-    )
+
+    def build(data, read):
+        return AttendanceForm(
+            data,
+            members=list(read.body.members.order_by("position", "pk")),
+            statuses={a.member_id: a.status for a in read.attendances.all()},
+            initial={"other_attendees": read.other_attendees},
+        )
+
+    form = build(request.POST or None, meeting)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            record_attendance(
-                meeting,
-                form.statuses(),
-                other_attendees=form.cleaned_data["other_attendees"],
-                by=request.user,
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: relock(Meeting, pk, lambda: _get_meeting(convention, pk)),
+                fresh=lambda locked: build(None, locked),
+                changed=lambda locked: [locked, Attendance.history.filter(meeting_id=pk)],
+                save=lambda: record_attendance(
+                    meeting,
+                    form.statuses(),
+                    other_attendees=form.cleaned_data["other_attendees"],
+                    by=request.user,
+                ),
             )
+        except StaleEdit as stale:
+            conflict = stale.conflict
         except GovernanceError as error:
             _add_error(form, error)
         else:
             messages.success(request, "Les présences ont été enregistrées.")
             return redirect(meeting.get_absolute_url() + "#presences")
-    return render(
+    return render_edit(
         request,
         "governance/meeting_attendance.html",
         {
@@ -381,6 +430,8 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "errors": error_summary(form),
             "cancel_url": meeting.get_absolute_url() + "#presences",
         },
+        form,
+        conflict,
     )
 
 
@@ -389,11 +440,22 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     meeting = _get_meeting(convention, pk)
     form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        record_minutes(meeting, form.cleaned_data["minutes"], by=request.user)
-        messages.success(request, "Le compte rendu a été enregistré.")
-        return redirect(meeting.get_absolute_url() + "#compte-rendu")
-    return render(
+        try:
+            save_if_current(
+                request.POST,
+                form,
+                lock=lambda: relock(Meeting, pk, lambda: _get_meeting(convention, pk)),
+                fresh=lambda locked: MinutesForm(initial={"minutes": locked.minutes}),
+                save=lambda: record_minutes(meeting, form.cleaned_data["minutes"], by=request.user),
+            )
+        except StaleEdit as stale:
+            conflict = stale.conflict
+        else:
+            messages.success(request, "Le compte rendu a été enregistré.")
+            return redirect(meeting.get_absolute_url() + "#compte-rendu")
+    return render_edit(
         request,
         "governance/meeting_minutes.html",
         {
@@ -403,6 +465,8 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "errors": error_summary(form),
             "cancel_url": meeting.get_absolute_url() + "#compte-rendu",
         },
+        form,
+        conflict,
     )
 
 
@@ -427,96 +491,6 @@ def meeting_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "decision_count": meeting.decisions.count(),
             "attendance_count": meeting.attendances.count(),
         },
-    )
-
-
-# --------------------------------------------------------------------------- decisions
-
-
-def _saved_message(saved: SavedDecision, verb: str) -> str:
-    message = f"La décision a été {verb}."
-    if saved.update is not None:
-        node = saved.decision.node
-        message += (
-            f" Un point de suivi « {saved.update.get_status_display()} » "
-            f"({saved.update.period_label}) a été ajouté à « {node.number or node.title} »."
-        )
-    return message
-
-
-@require_http_methods(["GET", "POST"])
-def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    convention = get_convention_for_user(request, slug, edit=True)
-    meeting = _get_meeting(convention, pk)
-    form = DecisionForm(request.POST or None, plan=plan_choices(convention), prefix="decision")
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = add_decision(meeting, form.to_data(), by=request.user)
-        except GovernanceError as error:
-            _add_error(form, error)
-        else:
-            messages.success(request, _saved_message(saved, "enregistrée"))
-            return redirect(meeting.get_absolute_url() + "#decisions")
-    return _decision_form_page(request, convention, meeting, form)
-
-
-def _get_decision(convention, pk: int) -> Decision:
-    return get_object_or_404(
-        Decision.objects.select_related("meeting__body", "meeting__convention", "node__level"),
-        meeting__convention=convention,
-        pk=pk,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    convention = get_convention_for_user(request, slug, edit=True)
-    decision = _get_decision(convention, pk)
-    form = DecisionForm(
-        request.POST or None,
-        plan=plan_choices(convention),
-        prefix="decision",
-        initial=DecisionForm.initial_from(decision),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = update_decision(decision, form.to_data(), by=request.user)
-        except GovernanceError as error:
-            _add_error(form, error)
-        else:
-            messages.success(request, _saved_message(saved, "modifiée"))
-            return redirect(decision.meeting.get_absolute_url() + f"#decision-{decision.pk}")
-    return _decision_form_page(request, convention, decision.meeting, form, decision)
-
-
-def _decision_form_page(request, convention, meeting, form, decision=None):
-    return render(
-        request,
-        "governance/decision_form.html",
-        {
-            "convention": convention,
-            "meeting": meeting,
-            "decision": decision,
-            "form": form,
-            "errors": error_summary(form),
-            "cancel_url": meeting.get_absolute_url() + "#decisions",
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def decision_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    convention = get_convention_for_user(request, slug, edit=True)
-    decision = _get_decision(convention, pk)
-    meeting = decision.meeting
-    if request.method == "POST":
-        delete_decision(decision, by=request.user)
-        messages.success(request, "La décision a été supprimée.")
-        return redirect(meeting.get_absolute_url() + "#decisions")
-    return render(
-        request,
-        "governance/decision_delete.html",
-        {"convention": convention, "meeting": meeting, "decision": decision},
     )
 
 
