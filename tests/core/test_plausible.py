@@ -1,4 +1,4 @@
-"""Plausible values in one place (pilote.core.plausible): every form, the table and document reads."""
+"""Plausible values in one place: every form, the table and the document reads."""
 
 import datetime
 
@@ -93,7 +93,7 @@ def test_a_nul_byte_far_in_a_csv_is_refused_too():
 
 
 def test_a_document_loses_its_invisible_control_characters():
-    document = read_document("Axe 1\x1b : Petite enfance\x0b\n\nAction 1.1\x07".encode(), "p.txt")
+    document = read_document(b"Axe 1\x1b : Petite enfance\x0b\n\nAction 1.1\x07", "p.txt")
 
     texts = " ".join(block.text for block in document.blocks)
     assert "Petite enfance" in texts
