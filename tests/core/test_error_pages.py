@@ -50,9 +50,11 @@ def page(response) -> str:
 
 def assert_dsfr_french(html: str, heading: str) -> None:
     assert '<html lang="fr"' in html
-    assert "fr-header" in html and "fr-footer" in html  # the DSFR base
+    assert "fr-header" in html  # the DSFR base
+    assert "fr-footer" in html
     assert f"<h1>{heading}</h1>" in html
-    assert "Not Found" not in html and "Server Error" not in html and "Bad Request" not in html
+    for english in ("Not Found", "Server Error", "Bad Request", "Forbidden"):
+        assert english not in html
 
 
 def test_404_is_a_french_dsfr_page(client_for_errors):
