@@ -72,3 +72,12 @@ def test_a_nul_byte_uploaded_on_the_import_page_is_refused_in_french(client):
 
 def test_the_plausible_document_still_imports():
     assert import_convention(make_document()).slug == "ctg-test-paa"
+
+
+def test_a_bilan_frozen_in_year_one_is_refused():
+    from pilote.governance.exchange.read import _Reader
+
+    reader = _Reader()
+    assert reader.moment({"closed_at": "0001-01-01T00:00:00"}, "closed_at", "bilan") is None
+    assert "2000 et le 31/12/2100" in reader.errors[0]
+    assert reader.moment({"closed_at": "2027-03-01T10:00:00+01:00"}, "closed_at", "bilan")
