@@ -71,31 +71,33 @@ def test_the_date_inputs_say_their_bounds_to_the_browser(client, convention, coo
     assert 'max="2100-12-31"' in page.content.decode()
 
 
-def test_a_signature_date_in_9999_is_refused(client, convention, coordinator):
+@pytest.mark.parametrize(
+    ("page", "prefix", "row"),
+    [
+        (
+            "conventions:signatories",
+            "signataires",
+            {"organisation": "Caf 04", "signature_date": "9999-12-31", "ORDER": "1"},
+        ),
+        (
+            "conventions:amendments",
+            "avenants",
+            {"number": "1", "date": "0001-01-01", "subject": "A"},
+        ),
+    ],
+)
+def test_a_signature_in_9999_or_an_amendment_in_year_one_is_refused(
+    client, convention, coordinator, page, prefix, row
+):
     client.force_login(coordinator)
-    rows = [{"organisation": "Caf 04", "signature_date": "9999-12-31", "ORDER": "1"}]
 
     response = client.post(
-        reverse("conventions:signatories", kwargs={"slug": convention.slug}),
-        formset_data("signataires", rows, initial=0),
+        reverse(page, kwargs={"slug": convention.slug}), formset_data(prefix, [row], initial=0)
     )
 
     assert response.status_code == 200
     assert "La date doit être comprise entre le 01/01/2000 et le 31/12/2100." in text(response)
     assert not convention.signatories.exists()
-
-
-def test_an_amendment_dated_year_one_is_refused(client, convention, coordinator):
-    client.force_login(coordinator)
-    rows = [{"number": "1", "date": "0001-01-01", "subject": "Ajout d'une action"}]
-
-    response = client.post(
-        reverse("conventions:amendments", kwargs={"slug": convention.slug}),
-        formset_data("avenants", rows, initial=0),
-    )
-
-    assert response.status_code == 200
-    assert "La date doit être comprise entre" in text(response)
     assert not convention.amendments.exists()
 
 

@@ -57,28 +57,19 @@ def assert_dsfr_french(html: str, heading: str) -> None:
         assert english not in html
 
 
-def test_404_is_a_french_dsfr_page(client_for_errors):
-    response = client_for_errors.get("/nulle-part/")
-    assert response.status_code == 404
-    assert_dsfr_french(page(response), "Page non trouvée")
-
-
-def test_403_is_a_french_dsfr_page(client_for_errors):
-    response = client_for_errors.get("/interdit/")
-    assert response.status_code == 403
-    assert_dsfr_french(page(response), "Accès refusé")
-
-
-def test_400_is_a_french_dsfr_page(client_for_errors):
-    response = client_for_errors.get("/suspect/")
-    assert response.status_code == 400
-    assert_dsfr_french(page(response), "Requête invalide")
-
-
-def test_500_is_a_french_dsfr_page(client_for_errors):
-    response = client_for_errors.get("/casse/")
-    assert response.status_code == 500
-    assert_dsfr_french(page(response), "Erreur inattendue")
+@pytest.mark.parametrize(
+    ("url", "status", "heading"),
+    [
+        ("/nulle-part/", 404, "Page non trouvée"),
+        ("/interdit/", 403, "Accès refusé"),
+        ("/suspect/", 400, "Requête invalide"),
+        ("/casse/", 500, "Erreur inattendue"),
+    ],
+)
+def test_each_error_is_a_french_dsfr_page(client_for_errors, url, status, heading):
+    response = client_for_errors.get(url)
+    assert response.status_code == status
+    assert_dsfr_french(page(response), heading)
 
 
 def test_500_renders_without_a_request_nor_the_database(db):
