@@ -112,6 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "pilote.core.views.csrf_failure"  # a French page, not Django's English one
 LOGIN_REDIRECT_URL = "conventions:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -13,10 +13,12 @@ from django.utils.text import slugify
 
 from pilote.accounts.perms import creatable_departements
 from pilote.core.exchange import Reader, iso_date
+from pilote.core.plausible import date_problem
 from pilote.territories.models import EPCI, Commune, Departement
 
 from .enums import ConventionStatus
-from .models import RESERVED_SLUGS, Amendment, Convention, Signatory
+from .models import LIMIT_YEARS, RESERVED_SLUGS, Amendment, Convention, Signatory
+from .services import ConventionError, check_period
 
 WHERE = "convention"
 
@@ -67,7 +69,9 @@ class ConventionDraft:
     def years(self) -> range:
         """Return the calendar years of the CTG's period (empty when the dates are invalid)."""
         start, end = self.convention.start_date, self.convention.end_date
-        return range(start.year, end.year + 1) if start and end else range(0)
+        if not start or not end or date_problem(start) or date_problem(end):
+            return range(0)
+        return range(start.year, min(end.year, start.year + LIMIT_YEARS) + 1)
 
 
 def read_convention(
@@ -84,8 +88,11 @@ def read_convention(
         reader.error(WHERE, f"l'identifiant « {slug} » ne doit contenir que a-z, 0-9 et tirets.")
     start = reader.date(meta, "start_date", WHERE, required=True)
     end = reader.date(meta, "end_date", WHERE, required=True)
-    if start and end and end <= start:
-        reader.error(WHERE, "la date de fin doit être postérieure à la date de début.")
+    if start and end and not (date_problem(start) or date_problem(end)):
+        try:
+            check_period(start, end)
+        except ConventionError as error:
+            reader.error(WHERE, error.message)
     next_copil_date = reader.date(meta, "next_copil_date", WHERE)
     status = meta.get("status", ConventionStatus.PREPARATION)
     if status not in ConventionStatus.values:

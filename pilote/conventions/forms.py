@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
 
-from pilote.core.forms import PiloteForm, prepare_dsfr_fields
+from pilote.core.forms import PiloteForm, PlausibleValuesMixin, prepare_dsfr_fields
 from pilote.territories.models import EPCI, Commune
 
 from .models import Amendment, Convention, Signatory
@@ -283,7 +283,7 @@ class TerritoryForm(PiloteForm):
         return list(communes.values())
 
 
-class CommuneSearchForm(forms.Form):
+class CommuneSearchForm(PlausibleValuesMixin, forms.Form):
     q = forms.CharField(label="Nom, code INSEE ou code postal", required=False, max_length=100)
 
 

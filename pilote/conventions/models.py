@@ -6,9 +6,12 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pilote.core.plausible import YEAR_MAX, YEAR_MIN
+
 from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 
-MAX_YEARS = 5
+MAX_YEARS = 5  # the Cnaf's rule: beyond it, a warning
+LIMIT_YEARS = 6  # beyond it, refused (conventions.services.check_period)
 # Path segments under /ctg/ that a CTG slug would shadow.
 RESERVED_SLUGS = frozenset({"nouvelle", "importer", "importer-un-plan"})
 
@@ -125,8 +128,14 @@ class Convention(models.Model):
 
     @property
     def years(self) -> list[int]:
-        """Return the calendar years the CTG covers."""
-        return list(range(self.start_date.year, self.end_date.year + 1))
+        """Return the calendar years the CTG covers (at most seven, within 2000–2100).
+
+        The bound keeps a period saved before the checks of check_period (a start in 0001)
+        from giving thousands of per-year fields to the plan and facility forms.
+        """
+        first = min(max(self.start_date.year, YEAR_MIN), YEAR_MAX)
+        last = min(self.end_date.year, YEAR_MAX, first + LIMIT_YEARS)
+        return list(range(first, max(first, last) + 1))
 
     @property
     def duration_years(self) -> float:
@@ -141,10 +150,13 @@ class Convention(models.Model):
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
+    year = day.year + years
+    if year > datetime.MAXYEAR:  # an implausible date saved before check_period existed
+        return datetime.date.max
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 class Signatory(models.Model):

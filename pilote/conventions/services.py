@@ -20,10 +20,19 @@ from pilote.accounts.perms import (
     can_edit_convention,
     creatable_departements,
 )
+from pilote.core.plausible import date_problem
 from pilote.territories.models import EPCI, Commune, Departement
 
 from .enums import ConventionStatus
-from .models import MAX_YEARS, RESERVED_SLUGS, Amendment, Convention, Signatory, _add_years
+from .models import (
+    LIMIT_YEARS,
+    MAX_YEARS,
+    RESERVED_SLUGS,
+    Amendment,
+    Convention,
+    Signatory,
+    _add_years,
+)
 from .signals import communes_leaving, convention_created
 
 # Path segments of /ctg/ that a slug must not shadow.
@@ -63,10 +72,21 @@ class AmendmentData:
 
 
 def check_period(start_date: datetime.date, end_date: datetime.date) -> None:
-    """Raise ConventionError if the period is not a valid one."""
+    """Raise ConventionError unless the period is within 2000–2100 and lasts at most 6 years."""
+    for field, day in (("start_date", start_date), ("end_date", end_date)):
+        message = date_problem(day)
+        if message:
+            label = "de début" if field == "start_date" else "de fin"
+            raise ConventionError(f"Date {label} : {message[0].lower()}{message[1:]}", field=field)
     if end_date <= start_date:
         raise ConventionError(
             "La date de fin doit être postérieure à la date de début.", field="end_date"
+        )
+    if end_date >= _add_years(start_date, LIMIT_YEARS):
+        raise ConventionError(
+            f"Une CTG dure au plus {LIMIT_YEARS} ans (la Cnaf prévoit 1 à {MAX_YEARS} ans) : "
+            "vérifiez la date de fin.",
+            field="end_date",
         )
 
 
@@ -262,6 +282,9 @@ def replace_signatories(
     for index, data in enumerate(signatories, start=1):
         if not data.organisation.strip():
             raise ConventionError(f"Indiquez l'organisation du signataire n° {index}.")
+        for day in (data.deliberation_date, data.signature_date):
+            if date_problem(day):
+                raise ConventionError(f"Signataire n° {index} : {date_problem(day)}")
     with transaction.atomic():
         existing = {s.pk: s for s in convention.signatories.select_for_update()}
         check_known_pks("signataire", existing, signatories)
@@ -288,6 +311,8 @@ def replace_amendments(convention: Convention, *, by, amendments: Sequence[Amend
         seen.add(data.number)
         if not data.subject.strip():
             raise ConventionError(f"Indiquez l'objet de l'avenant n° {data.number}.")
+        if date_problem(data.date):
+            raise ConventionError(f"Avenant n° {data.number} : {date_problem(data.date)}")
     with transaction.atomic():
         existing = {a.pk: a for a in convention.amendments.select_for_update()}
         check_known_pks("avenant", existing, amendments)

@@ -12,6 +12,8 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .plausible import date_problem, text_problem
+
 REFUSED = "Import impossible, rien n'a été enregistré"
 MAX_ERRORS = 50
 
@@ -59,6 +61,29 @@ def plain_number(value: Decimal | None) -> str | None:
 # --------------------------------------------------------------------------- reading
 
 
+def invalid_texts(document: Any, *, limit: int = MAX_ERRORS) -> list[str]:
+    """Return where a document's keys and texts hold NUL, control characters or surrogates.
+
+    Checked on the whole decoded document before any section reads it: neither SQLite nor
+    PostgreSQL then sees such a text, whichever section would have written it.
+    """
+    problems: list[str] = []
+    stack: list[tuple[str, Any]] = [("document", document)]
+    while stack and len(problems) < limit:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if text_problem(value):
+                problems.append(f"{where} : {text_problem(value)}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if text_problem(key):
+                    problems.append(f"{where} : une clé contient un caractère invalide.")
+                stack.append((f"{where} › {key}" if not text_problem(key) else where, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where} › {index + 1}", item) for index, item in enumerate(value))
+    return sorted(problems)
+
+
 class Reader:
     """Check the values of one section, collecting French messages with their location."""
 
@@ -94,6 +119,9 @@ class Reader:
             value = value.strip()
         if max_length and len(value) > max_length:
             self.error(where, f"« {key} » dépasse {max_length} caractères.")
+        if text_problem(value):
+            self.error(where, f"« {key} » : {text_problem(value)}")
+            return ""
         return value
 
     def date(
@@ -106,12 +134,16 @@ class Reader:
                 self.error(where, f"« {key} » est obligatoire (format AAAA-MM-JJ).")
             return None
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except (TypeError, ValueError):
             self.error(
                 where, f"« {key} » n'est pas une date valide (format AAAA-MM-JJ) : {value!r}."
             )
             return None
+        if date_problem(day):
+            self.error(where, f"« {key} » ({value}) : {date_problem(day)}")
+            return None
+        return day
 
     def integer(
         self,

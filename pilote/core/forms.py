@@ -1,7 +1,10 @@
-"""The form base shared by every app: django-dsfr rendering with every attribute it reads."""
+"""The form base shared by every app: django-dsfr rendering and plausible values for every field."""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from dsfr.forms import DsfrBaseForm
+
+from .plausible import DATE_MAX, DATE_MIN, validate_plausible_date, validate_text
 
 
 def prepare_dsfr_fields(form: forms.BaseForm) -> None:
@@ -15,10 +18,40 @@ def prepare_dsfr_fields(form: forms.BaseForm) -> None:
             widget.group_class = "fr-select-group" if is_select else "fr-input-group"
         if not hasattr(widget, "inline"):
             widget.inline = False
+    guard_fields(form)
 
 
-class PiloteForm(DsfrBaseForm):
-    """A DSFR form whose widgets carry every attribute the DSFR snippets read."""
+_DJANGO_NUL_CHECK = ProhibitNullCharactersValidator
+
+
+def guard_fields(form: forms.BaseForm) -> None:
+    """Refuse invalid characters in every text field and implausible dates in every date field."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            # Django's own NUL check says less (and in English on some versions): replace it.
+            kept = [v for v in field.validators if not isinstance(v, _DJANGO_NUL_CHECK)]
+            field.validators = kept if validate_text in kept else [*kept, validate_text]
+        elif isinstance(field, forms.DateField):
+            if validate_plausible_date not in field.validators:
+                field.validators.append(validate_plausible_date)
+            field.widget.attrs.setdefault("min", DATE_MIN.isoformat())
+            field.widget.attrs.setdefault("max", DATE_MAX.isoformat())
+
+
+class PlausibleValuesMixin:
+    """Check every field of the form with guard_fields(), even those added after __init__."""
+
+    def full_clean(self) -> None:
+        guard_fields(self)
+        super().full_clean()
+
+
+class PiloteForm(PlausibleValuesMixin, DsfrBaseForm):
+    """A DSFR form whose widgets carry every attribute the DSFR snippets read.
+
+    Every text field refuses NUL and control characters, every date field dates outside
+    2000–2100 (pilote.core.plausible), whichever form and database.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from pilote.conventions import exchange as conventions_exchange
 from pilote.conventions.models import Convention
-from pilote.core.exchange import REFUSED, ExchangeError, Reader, refused
+from pilote.core.exchange import REFUSED, ExchangeError, Reader, invalid_texts, refused
 from pilote.facilities import exchange as facilities_exchange
 from pilote.governance import exchange as governance_exchange
 from pilote.plans import exchange as plans_exchange
@@ -124,6 +124,9 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
     document's département. `slug` overrides the document's slug (import as a copy).
     """
     meta, plan = _check_envelope(data)
+    problems = invalid_texts(data)
+    if problems:
+        raise refused(problems)
     reader = Reader()
     ctg = conventions_exchange.read_convention(reader, meta, slug=slug, by=by)
     plan_draft = plans_exchange.read_plan(

@@ -328,16 +328,16 @@ def check_can_renew(by, old: Convention) -> None:
 
 def check_renewal_dates(old: Convention, start_date: datetime.date, end_date: datetime.date):
     """Raise GovernanceError if the new CTG's period is not valid."""
-    try:
-        check_period(start_date, end_date)
-    except ConventionError as error:
-        raise GovernanceError(error.message, field="end_date") from error
     if start_date <= old.start_date:
         raise GovernanceError(
             "La nouvelle CTG doit commencer après le début de la CTG précédente "
             f"({old.start_date:%d/%m/%Y}).",
             field="start_date",
         )
+    try:
+        check_period(start_date, end_date)
+    except ConventionError as error:
+        raise GovernanceError(error.message, field=error.field or "end_date") from error
 
 
 def renewal_warnings(old: Convention, start_date, end_date) -> list[str]:

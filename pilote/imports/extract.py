@@ -17,6 +17,7 @@ import zipfile
 from django.conf import settings
 
 from pilote.core.decoding import UndecodableText, decode_text
+from pilote.core.plausible import strip_invalid_characters, text_problem
 
 from .document import MAX_BLOCKS, MAX_COLUMNS, MAX_TEXT_CHARS, Block, Document, Span
 from .docx_reader import read_docx
@@ -33,6 +34,17 @@ _BINARY = (
 _LIGATURES = str.maketrans(
     {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u00a0": " ", "\u202f": " "}
 )
+
+
+def _clean(text: str) -> str:
+    """Return an extracted text without ligatures nor invisible control characters.
+
+    A PDF's text layer or a Word field can carry NUL or control characters the user never saw
+    and cannot remove: they become spaces here, so no database refuses the plan later.
+    """
+    if text.isascii() and not text_problem(text):
+        return text
+    return strip_invalid_characters(text.translate(_LIGATURES))
 
 
 def max_bytes() -> int:
@@ -58,12 +70,11 @@ def read_document(data: bytes, filename: str = "") -> Document:
     else:
         document = _read_text(data)
     for block in document.blocks:
-        if block.text and not block.text.isascii():
-            block.text = block.text.translate(_LIGATURES)
+        if block.text:
+            block.text = _clean(block.text)
         for cell in block.cells or []:
             for span in cell:
-                if not span.text.isascii():
-                    span.text = span.text.translate(_LIGATURES)
+                span.text = _clean(span.text)
     document.filename = filename
     _note_extension(document, filename)
     if len(document.blocks) > MAX_BLOCKS:

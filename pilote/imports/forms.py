@@ -10,7 +10,7 @@ from django.conf import settings
 
 from pilote.conventions.forms import DateInput, epci_choices, megabytes
 from pilote.conventions.services import ConventionError, check_period
-from pilote.core.forms import PiloteForm
+from pilote.core.forms import PiloteForm, PlausibleValuesMixin
 from pilote.territories.models import EPCI
 
 ACCEPTED = ".xlsx,.ods,.csv,.docx,.pdf,.txt,.md"
@@ -51,7 +51,7 @@ ACTIONS = {
 }
 
 
-class NodeActionForm(forms.Form):
+class NodeActionForm(PlausibleValuesMixin, forms.Form):
     """One element's row on the review page: its fields and the button pressed."""
 
     node = forms.IntegerField(min_value=1)

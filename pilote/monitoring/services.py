@@ -5,6 +5,8 @@ can be shown as is to the user. Updates are append-only: nothing here edits or d
 correction is a new update.
 """
 
+import errno
+import logging
 import os
 from collections.abc import Iterable
 
@@ -17,6 +19,8 @@ from pilote.plans.models import PlanNode
 from .enums import UpdateStatus
 from .models import ActionUpdate, UpdateAttachment
 from .periods import Quarter
+
+logger = logging.getLogger(__name__)
 
 
 class FollowUpError(Exception):
@@ -71,25 +75,73 @@ def record_update(
         raise FollowUpError(f"Joignez au plus {MAX_ATTACHMENTS} fichiers à un point de suivi.")
     for upload in files:
         validate_attachment(upload)
-    with transaction.atomic():
-        update = ActionUpdate.objects.create(
-            convention=convention,
-            node=node,
-            year=period.year,
-            quarter=period.quarter,
-            status=status,
-            progress=progress,
-            done=done.strip(),
-            difficulties=difficulties.strip(),
-            next_steps=next_steps.strip(),
-            author=by if by is not None and by.is_authenticated else None,
-        )
-        for upload in files:
-            name = os.path.basename(upload.name)[:255]
-            attachment = UpdateAttachment(update=update, name=name, size=upload.size)
-            attachment.file.save(name, upload, save=False)
-            attachment.save()
+    written: list[str] = []  # the attachment files written so far, removed if anything fails
+    try:
+        with transaction.atomic():
+            update = ActionUpdate.objects.create(
+                convention=convention,
+                node=node,
+                year=period.year,
+                quarter=period.quarter,
+                status=status,
+                progress=progress,
+                done=done.strip(),
+                difficulties=difficulties.strip(),
+                next_steps=next_steps.strip(),
+                author=by if by is not None and by.is_authenticated else None,
+            )
+            for upload in files:
+                _store_attachment(update, upload, written)
+    except OSError as error:
+        _remove_files(written)
+        logger.exception("Pièces jointes non enregistrées (%s)", node.convention.slug)
+        raise FollowUpError(storage_failure_message(error)) from error
+    except BaseException:
+        _remove_files(written)
+        raise
     return update
+
+
+def _store_attachment(update: ActionUpdate, upload: UploadedFile, written: list[str]) -> None:
+    """Write an attachment's file and row; `written` learns the file's name before the write."""
+    name = os.path.basename(upload.name)[:255]
+    attachment = UpdateAttachment(update=update, name=name, size=upload.size)
+    field = attachment.file.field
+    target = field.storage.get_available_name(
+        field.generate_filename(attachment, name), max_length=field.max_length
+    )
+    # Known before writing: a disk that fills up half-way leaves a truncated file to remove.
+    written.append(target)
+    stored = field.storage.save(target, upload, max_length=field.max_length)
+    if stored != target:
+        written.append(stored)
+    attachment.file.name = stored
+    attachment.save()
+
+
+def _remove_files(names: list[str]) -> None:
+    """Delete these attachment files, whole or truncated, ignoring those already gone."""
+    storage = UpdateAttachment._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Pièce jointe %s non supprimée", name)
+
+
+def storage_failure_message(error: OSError) -> str:
+    """Return the French message of an attachment the server could not write."""
+    if error.errno == errno.ENOSPC:
+        cause = "l'espace disque du serveur est plein"
+    elif isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        cause = "le dossier des fichiers du serveur n'accepte pas d'écriture"
+    else:
+        cause = "le serveur n'a pas pu écrire le fichier"
+    return (
+        f"Le point de suivi n'a pas été enregistré : {cause}. Ce que vous avez saisi est "
+        "conservé ci-dessous ; joignez de nouveau vos fichiers et réessayez plus tard, ou "
+        "enregistrez sans pièce jointe. Prévenez l'administrateur de Pilote CTG."
+    )
 
 
 def validate_quarter(convention, year: int, quarter: int) -> Quarter:

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from pilote.accounts.enums import OrganisationKind
 from pilote.accounts.models import Organisation
 from pilote.core.exchange import Reader, amount, check_pks
+from pilote.core.plausible import TITLE_MAX_LENGTH
 from pilote.territories.models import Commune
 
 from .enums import Origin, Priority
@@ -226,7 +227,7 @@ def _read_indicators(reader: Reader, item: dict, where: str) -> list:
                 target_rows.append(IndicatorTarget(year=int(year_text), value=target_value))
         indicator = Indicator(
             position=j,
-            name=reader.text(spec, "name", iw, required=True),
+            name=reader.text(spec, "name", iw, required=True, max_length=TITLE_MAX_LENGTH),
             unit=reader.text(spec, "unit", iw, max_length=60),
             baseline_value=_amount(reader, spec.get("baseline_value"), iw, "baseline_value"),
             baseline_year=reader.integer(spec, "baseline_year", iw, **YEARS),
@@ -279,7 +280,7 @@ def _read_node(reader: Reader, item: dict, parent_index: int | None, scope: _Sco
     if number is not None and not isinstance(number, str):
         reader.error(w, "« number » doit être un texte ou null.")
         number = str(number)
-    title = reader.text(item, "title", w, required=True)
+    title = reader.text(item, "title", w, required=True, max_length=TITLE_MAX_LENGTH)
     priority = item.get("priority") or ""
     if priority not in ["", *Priority.values]:
         reader.error(w, f"priorité inconnue : {priority!r}.")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from pilote.accounts.models import Organisation
 from pilote.core.forms import PiloteForm, prepare_dsfr_fields
+from pilote.core.plausible import TITLE_MAX_LENGTH
 from pilote.territories.models import Commune
 
 from .enums import NumberingMode, Origin, Priority
@@ -87,7 +88,9 @@ class NodeForm(PlanForm):
         required=False,
         help_text="Par exemple 3, 1.2 ou IV. La commande « Renuméroter » peut le calculer.",
     )
-    title = forms.CharField(label="Intitulé", widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(
+        label="Intitulé", max_length=TITLE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     objective = forms.CharField(
         label="Objectif(s)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -308,7 +311,9 @@ class BudgetLineForm(PlanForm):
 class IndicatorForm(PlanForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
-        label="Intitulé de l'indicateur", widget=forms.Textarea(attrs={"rows": 2})
+        label="Intitulé de l'indicateur",
+        max_length=TITLE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     unit = forms.CharField(
         label="Unité", max_length=60, required=False, help_text="Par exemple : familles, %, places."

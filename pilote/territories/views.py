@@ -3,6 +3,8 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from pilote.core.plausible import strip_invalid_characters
+
 from .models import EPCI, Commune
 from .queries import search_communes, search_epcis
 
@@ -14,6 +16,11 @@ def _limit(request: HttpRequest) -> int:
         return int(request.GET.get("limit", DEFAULT_LIMIT))
     except ValueError:
         return DEFAULT_LIMIT
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    """Return a search parameter without NUL nor control characters (PostgreSQL refuses NUL)."""
+    return strip_invalid_characters(request.GET.get(name, "")).strip()
 
 
 def _commune_json(commune: Commune) -> dict:
@@ -47,9 +54,9 @@ def _epci_json(epci: EPCI) -> dict:
 def commune_search(request: HttpRequest) -> JsonResponse:
     """Return communes matching `q` (name, INSEE code or postal code), by `departement`/`epci`."""
     communes = search_communes(
-        request.GET.get("q", ""),
-        departement=request.GET.get("departement", "").strip() or None,
-        epci=request.GET.get("epci", "").strip() or None,
+        _param(request, "q"),
+        departement=_param(request, "departement") or None,
+        epci=_param(request, "epci") or None,
         limit=_limit(request),
     )
     return JsonResponse({"results": [_commune_json(c) for c in communes]})
@@ -59,8 +66,8 @@ def commune_search(request: HttpRequest) -> JsonResponse:
 def epci_search(request: HttpRequest) -> JsonResponse:
     """Return EPCI whose name matches `q` or whose SIREN starts with it, by `departement`."""
     epcis = search_epcis(
-        request.GET.get("q", ""),
-        departement=request.GET.get("departement", "").strip() or None,
+        _param(request, "q"),
+        departement=_param(request, "departement") or None,
         limit=_limit(request),
     )
     return JsonResponse({"results": [_epci_json(e) for e in epcis]})

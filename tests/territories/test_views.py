@@ -125,3 +125,10 @@ def test_communes_of_epci_returns_the_members_by_name():
     assert communes.count() == 46
     assert communes.first().name <= communes.last().name
     assert not communes_of_epci("000000000").exists()
+
+
+@pytest.mark.parametrize("url", [COMMUNES_URL, EPCI_URL])
+def test_a_nul_byte_in_a_search_is_ignored_on_every_database(logged_client, url):
+    # PostgreSQL refuses NUL in a query: a 500 before.
+    response = logged_client.get(url, {"q": "Digne\x00", "departement": "0\x004", "epci": "\x00"})
+    assert response.status_code == 200

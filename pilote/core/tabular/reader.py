@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from pilote.core.decoding import UndecodableText, decode_text
+from pilote.core.plausible import text_problem
 
 from .cells import column_letter, normalize_header
 from .errors import TabularError
@@ -183,6 +184,7 @@ def _table_from_grid(
     uncalculated: set[tuple[int, int]] = frozenset(),
 ) -> Table:
     """Use the first non-empty row as headers and keep the non-empty rows below it."""
+    _refuse_invalid_characters(grid)
     notes = _fill_merged(grid, merged)
     start = next((i for i, values in enumerate(grid) if any(values)), None)
     if start is None:
@@ -228,6 +230,22 @@ def _fill_merged(grid: list[list[str]], merged) -> list[str]:
         f"Cellules fusionnées ({shown}) : leur valeur a été reprise sur chaque ligne de la "
         "fusion, dans sa première colonne."
     ]
+
+
+def _refuse_invalid_characters(grid: list[list[str]]) -> None:
+    """Raise TabularError naming the cells that hold NUL or control characters."""
+    cells = [
+        f"{column_letter(column)}{row + 1}"
+        for row, values in enumerate(grid)
+        for column, value in enumerate(values)
+        if text_problem(value)
+    ]
+    if cells:
+        shown = ", ".join(cells[:10]) + (f" et {len(cells) - 10} autres" if len(cells) > 10 else "")
+        raise TabularError(
+            f"Des cellules contiennent un caractère invalide (caractère nul ou de contrôle, "
+            f"invisible) : {shown}. Retapez leur contenu, puis recommencez."
+        )
 
 
 def _refuse_uncalculated(cells: set[tuple[int, int]], headers: list[str]) -> None:

@@ -85,10 +85,8 @@ class Problem:
 
 def bonus_years(convention) -> range:
     """Return the years a bonus may be recorded for: the CTG's, 5 years before, 2 after."""
-    return range(
-        convention.start_date.year - BONUS_YEARS_BEFORE,
-        convention.end_date.year + BONUS_YEARS_AFTER + 1,
-    )
+    years = convention.years  # bounded: never thousands of per-year fields
+    return range(years[0] - BONUS_YEARS_BEFORE, years[-1] + BONUS_YEARS_AFTER + 1)
 
 
 def territory_communes(convention) -> QuerySet[Commune]:

@@ -225,9 +225,10 @@ def replace_members(body: Body, members: Sequence[MemberData], *, by=None) -> No
 
 def meeting_date_range(convention) -> tuple[datetime.date, datetime.date]:
     """Return the first and last dates a meeting of this CTG may have."""
+    years = convention.years  # bounded even for a period saved before the plausibility checks
     return (
-        datetime.date(convention.start_date.year - MEETING_MARGIN_YEARS, 1, 1),
-        datetime.date(convention.end_date.year + MEETING_MARGIN_YEARS, 12, 31),
+        datetime.date(years[0] - MEETING_MARGIN_YEARS, 1, 1),
+        datetime.date(years[-1] + MEETING_MARGIN_YEARS, 12, 31),
     )
 
 
@@ -242,7 +243,7 @@ def _check_meeting(convention, data: MeetingData) -> None:
     if not first <= data.date <= last:
         raise GovernanceError(
             f"La date doit être comprise entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y} : "
-            f"la période de la CTG ({convention.start_date.year}–{convention.end_date.year}), "
+            f"la période de la CTG ({convention.years[0]}–{convention.years[-1]}), "
             "une année avant et une année après.",
             field="date",
         )

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from pilote.core.exchange import ExchangeError, Reader, check_pks
+from pilote.core.plausible import date_problem
 from pilote.facilities.register.services import ActionIndex
 
 from ..enums import (
@@ -102,6 +103,9 @@ class _Reader(Reader):
                 f"« {key} » n'est pas une date et heure valide (format ISO 8601, "
                 f"AAAA-MM-JJTHH:MM:SS+01:00) : {value!r}.",
             )
+            return None
+        if date_problem(moment.date()):
+            self.error(where, f"« {key} » ({value}) : {date_problem(moment.date())}")
             return None
         return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
