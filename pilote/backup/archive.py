@@ -11,6 +11,7 @@ problem is a BackupError whose message, in French, says what the file is and wha
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 
 FORMAT = "pilote-ctg-sauvegarde"
@@ -60,6 +62,16 @@ class Entry:
         return {"path": self.path, "file": self.file, "size": self.size, "sha256": self.sha256}
 
 
+class ExactEncoder(DjangoJSONEncoder):
+    """Django's JSON encoder, but times keep their microseconds (Django's keeps milliseconds)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 class _Hashing(io.RawIOBase):
     """A writable stream that counts and hashes what goes through it to another stream."""
 
@@ -91,7 +103,7 @@ class ArchiveWriter:
         with self.zip.open(_info(name, time.time()), "w", force_zip64=True) as raw:
             hashing = _Hashing(raw)
             text = io.TextIOWrapper(hashing, encoding="utf-8", newline="\n")
-            serializers.serialize("jsonl", counted, fields=fields, stream=text)
+            serializers.serialize("jsonl", counted, fields=fields, stream=text, cls=ExactEncoder)
             text.flush()
             text.detach()
         self.tables.append(Entry(name, hashing.digest.hexdigest(), rows=counted.count, model=model))

@@ -87,8 +87,9 @@ def create_backup(path: Path) -> Summary:
 
 def _write_tables(writer: ArchiveWriter) -> dict:
     """Write every table, all read in one transaction, and return the manifest's header."""
+    outermost = not connection.in_atomic_block  # else the caller's transaction is the picture
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         header = {
@@ -112,6 +113,12 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
     try:
         _check_migrations(archive.manifest)
         models = [_model(entry) for entry in archive.tables]
+        if missing := {tables.label(m) for m in tables.saved_models()} - {
+            e.model for e in archive.tables
+        }:
+            raise BackupError(
+                f"Sauvegarde incomplète : les tables {', '.join(sorted(missing)[:5])} n'y sont pas."
+            )
         if not force and (found := tables.content(tables.saved_models())):
             raise BackupError(
                 f"La base n'est pas vide : elle contient {tables.describe(found)}. La restauration "

@@ -129,6 +129,10 @@ def applied_migrations() -> list[str]:
 def empty_all_tables() -> None:
     """Delete the rows of every table of the installed apps (the migrations' record kept)."""
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    if connection.vendor == "postgresql":
+        # PostgreSQL truncates no table with foreign-key checks still deferred in the transaction
+        # (rows written earlier in it, by a caller): run them now.
+        connection.check_constraints()
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
     connection.ops.execute_sql_flush(statements)
 

@@ -99,7 +99,7 @@ def test_a_file_outside_the_media_folder_is_refused(base_backup, tmp_path):
     _refused(escaping, "nomme un fichier hors du dossier des médias")
 
 
-def test_a_freshly_migrated_database_is_restored_without_force(settings, tmp_path):
+def test_a_freshly_migrated_database_is_restored_without_force(settings, tmp_path, capsys):
     settings.MEDIA_ROOT = tmp_path / "media"
     ConventionFactory(name="CTG sauvegardée")
     UserFactory(username="sauvegarde")
@@ -108,8 +108,9 @@ def test_a_freshly_migrated_database_is_restored_without_force(settings, tmp_pat
     before = row_counts()
     tables.empty_all_tables()  # as after `migrate` on a new server
 
-    restore_backup(path)
+    call_command("restore", str(path))
 
+    assert f"Sauvegarde {path} restaurée : " in capsys.readouterr().out
     assert row_counts() == before
     assert Convention.objects.get().name == "CTG sauvegardée"
 

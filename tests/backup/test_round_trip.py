@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from pilote.backup.services import BackupError, create_backup, restore_backup
-from pilote.conventions.models import Convention
+from pilote.conventions.models import Convention, HistoricalConvention
 from pilote.plans.models import PlanNode
 from tests.backup.archives import rewritten, table_file
 from tests.backup.conftest import ATTACHMENTS, media_bytes, row_counts
@@ -19,11 +19,20 @@ def _tables(path) -> list[dict]:
         return json.loads(archive.read("manifest.json"))["tables"]
 
 
+def _rows(path) -> dict[str, list[str]]:
+    with zipfile.ZipFile(path) as archive:
+        return {
+            entry["model"]: archive.read(entry["file"]).decode().splitlines()
+            for entry in json.loads(archive.read("manifest.json"))["tables"]
+        }
+
+
 def test_a_restored_backup_gives_back_every_row_history_row_and_file(
     world_backup, settings, tmp_path
 ):
     path, media_root = world_backup
     before = row_counts()
+    changed_at = list(HistoricalConvention.objects.order_by("pk").values_list("history_date"))
     history_before = {label: rows for label, rows in before.items() if ".historical" in label}
     assert sum(history_before.values()) > 600  # the demo's changes, as generated
     settings.MEDIA_ROOT = tmp_path / "media"  # an instance without the files
@@ -31,8 +40,13 @@ def test_a_restored_backup_gives_back_every_row_history_row_and_file(
     restore_backup(path, force=True)
 
     assert row_counts() == before
+    # To the microsecond (Django's JSON encoder alone keeps milliseconds).
+    assert (
+        list(HistoricalConvention.objects.order_by("pk").values_list("history_date")) == changed_at
+    )
     # Every table, history included, written again byte for byte: no history row added.
     create_backup(tmp_path / "again.zip")
+    assert _rows(tmp_path / "again.zip") == _rows(path)
     assert _tables(tmp_path / "again.zip") == _tables(path)
     assert media_bytes(settings.MEDIA_ROOT) == media_bytes(media_root)
     restored = sorted(data for data in media_bytes(settings.MEDIA_ROOT).values())
