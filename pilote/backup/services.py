@@ -111,22 +111,9 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
     """Replace the instance's data and files by those of a backup, whole or not at all."""
     archive = BackupArchive(path)
     try:
-        _check_migrations(archive.manifest)
-        models = [_model(entry) for entry in archive.tables]
-        if missing := {tables.label(m) for m in tables.saved_models()} - {
-            e.model for e in archive.tables
-        }:
-            raise BackupError(
-                f"Sauvegarde incomplète : les tables {', '.join(sorted(missing)[:5])} n'y sont pas."
-            )
-        if not force and (found := tables.content(tables.saved_models())):
-            raise BackupError(
-                f"La base n'est pas vide : elle contient {tables.describe(found)}. La restauration "
-                "remplacerait tout ce contenu. Pour le remplacer, relancez avec --force (après "
-                "l'avoir sauvegardé : python manage.py backup -o FICHIER)."
-            )
+        models = _check_target(archive, force=force)
         swap = MediaSwap(Path(settings.MEDIA_ROOT))
-        archive.verify(media_target=swap)
+        archive.verify(media_target=swap)  # every checksum, before anything is written
         try:
             with transaction.atomic():
                 _load(archive, models)
@@ -139,6 +126,24 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
         archive.close()
         ContentType.objects.clear_cache()
     return Summary.of(archive.manifest)
+
+
+def _check_target(archive: BackupArchive, *, force: bool) -> list:
+    """Return the models of the backup's tables if this database can receive them."""
+    _check_migrations(archive.manifest)
+    models = [_model(entry) for entry in archive.tables]
+    expected = {tables.label(model) for model in tables.saved_models()}
+    if missing := expected - {entry.model for entry in archive.tables}:
+        raise BackupError(
+            f"Sauvegarde incomplète : les tables {', '.join(sorted(missing)[:5])} n'y sont pas."
+        )
+    if not force and (found := tables.content(tables.saved_models())):
+        raise BackupError(
+            f"La base n'est pas vide : elle contient {tables.describe(found)}. La restauration "
+            "remplacerait tout ce contenu. Pour le remplacer, relancez avec --force (après "
+            "l'avoir sauvegardé : python manage.py backup -o FICHIER)."
+        )
+    return models
 
 
 def _check_migrations(manifest: dict) -> None:

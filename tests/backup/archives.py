@@ -38,3 +38,17 @@ def table_file(source: Path, model: str) -> str:
     with zipfile.ZipFile(source) as archive:
         content = json.loads(archive.read("manifest.json"))
     return next(entry["file"] for entry in content["tables"] if entry["model"] == model)
+
+
+def with_rows(source: Path, model: str, edit: Callable[[list[dict]], None]):
+    """Return a change for rewritten() that edits the rows of one table of the backup."""
+    name = table_file(source, model)
+
+    def change(file: str, data: bytes) -> bytes:
+        if file != name:
+            return data
+        rows = [json.loads(line) for line in data.decode().splitlines()]
+        edit(rows)
+        return "".join(json.dumps(row) + "\n" for row in rows).encode()
+
+    return change

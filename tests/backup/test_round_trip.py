@@ -8,7 +8,7 @@ import pytest
 from pilote.backup.services import BackupError, create_backup, restore_backup
 from pilote.conventions.models import Convention, HistoricalConvention
 from pilote.plans.models import PlanNode
-from tests.backup.archives import rewritten, table_file
+from tests.backup.archives import rewritten, table_file, with_rows
 from tests.backup.conftest import ATTACHMENTS, media_bytes, row_counts
 
 pytestmark = pytest.mark.django_db
@@ -89,16 +89,12 @@ def test_a_failed_restore_leaves_the_database_and_the_files_as_they_were(
     world_backup, settings, tmp_path
 ):
     path, _ = world_backup
-    nodes = table_file(path, "plans.plannode")
 
-    def orphan_node(name: str, data: bytes) -> bytes:
-        if name != nodes:
-            return data
-        rows = [json.loads(line) for line in data.decode().splitlines()]
+    def orphan_node(rows: list[dict]) -> None:
         rows[-1]["fields"]["parent"] = 999_999  # an element that does not exist
-        return "".join(json.dumps(row) + "\n" for row in rows).encode()
 
-    broken = rewritten(path, tmp_path / "broken.zip", change=orphan_node, resign=True)
+    change = with_rows(path, "plans.plannode", orphan_node)
+    broken = rewritten(path, tmp_path / "broken.zip", change=change, resign=True)
     settings.MEDIA_ROOT = tmp_path / "media"
     (settings.MEDIA_ROOT / "suivi").mkdir(parents=True)
     (settings.MEDIA_ROOT / "suivi" / "en-place.pdf").write_bytes(b"%PDF en place")
@@ -116,16 +112,12 @@ def test_a_failed_restore_leaves_the_database_and_the_files_as_they_were(
 
 def test_a_row_the_database_refuses_is_named_and_nothing_is_written(world_backup, tmp_path):
     path, _ = world_backup
-    conventions = table_file(path, "conventions.convention")
 
-    def same_slug_twice(name: str, data: bytes) -> bytes:
-        if name != conventions:
-            return data
-        rows = [json.loads(line) for line in data.decode().splitlines()]
+    def same_slug_twice(rows: list[dict]) -> None:
         rows[1]["fields"]["slug"] = rows[0]["fields"]["slug"]
-        return "".join(json.dumps(row) + "\n" for row in rows).encode()
 
-    broken = rewritten(path, tmp_path / "broken.zip", change=same_slug_twice, resign=True)
+    change = with_rows(path, "conventions.convention", same_slug_twice)
+    broken = rewritten(path, tmp_path / "broken.zip", change=change, resign=True)
     before = row_counts()
     with pytest.raises(BackupError, match=r"La base refuse une ligne de conventions\.convention"):
         restore_backup(broken, force=True)
