@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pilote.reports",
     "pilote.pages",
     "pilote.demo",
+    "pilote.backup",
     "simple_history",
 ]
 

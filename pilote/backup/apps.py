@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackupConfig(AppConfig):
+    name = "pilote.backup"
+    verbose_name = "Sauvegarde de l'instance"
