@@ -43,6 +43,8 @@ class ActionUpdate(models.Model):
         related_name="action_updates",
         verbose_name="auteur·rice",
     )
+    # The author's account name when the account is not on this instance (an imported CTG).
+    author_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
     created_at = models.DateTimeField("date de saisie", auto_now_add=True, db_index=True)
 
     objects = ActionUpdateQuerySet.as_manager()
@@ -110,6 +112,8 @@ class Measurement(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # The author's account name when the account is not on this instance (an imported CTG).
+    author_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

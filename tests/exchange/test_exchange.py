@@ -25,7 +25,7 @@ def make_document() -> dict:
     """Return a small but complete CTG document with every field filled somewhere."""
     return {
         "format": "pilote-ctg",
-        "version": 1,
+        "version": 2,
         "convention": {
             "slug": "ctg-test-paa",
             "name": "CTG de test Provence-Alpes",
@@ -38,6 +38,8 @@ def make_document() -> dict:
             "communes": ["04070", "04116"],
             "description": "Une CTG pour les tests.",
             "internal_notes": "Note interne : budget à confirmer.",
+            "is_public": False,
+            "published_at": None,
             "level_names": ["Axe", "Fiche action", "Action clé"],
             "tracked_levels": ["Action clé"],
             "signatories": [
@@ -243,6 +245,8 @@ def make_document() -> dict:
             "transfers": [{"commune": "04070", "competences": ["recenser", "informer"]}],
             "schemas": [],
         },
+        "memberships": [],
+        "monitoring": {"updates": [], "measurements": [], "reminders": []},
     }
 
 
