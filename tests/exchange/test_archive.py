@@ -19,6 +19,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from pilote.accounts.enums import Role
@@ -30,6 +31,7 @@ from pilote.exchange.services import export_convention
 from pilote.governance.enums import ReviewKind, ReviewStatus
 from pilote.governance.models import Review
 from pilote.monitoring.models import ActionUpdate, Measurement, ReminderLog, UpdateAttachment
+from tests.factories import user_with_role
 
 PAA = "provence-alpes-agglomeration-2026-2030"
 V1_FILE = "tests/exchange/data/tarn-agout-2023-2026-v1.json"
@@ -245,3 +247,33 @@ def test_a_json_file_alone_says_which_attachments_it_leaves_out(paa_archive, tmp
     assert ActionUpdate.objects.filter(convention=copy).count() == (
         ActionUpdate.objects.filter(convention=original).count()
     )
+
+
+def test_the_exports_page_offers_the_archive_to_the_coordinator_only(
+    client, session_demo_world, db, media
+):
+    convention = Convention.objects.get(slug=PAA)
+    _enrich(convention)
+    coordinator = User.objects.filter(
+        memberships__convention=convention, memberships__role=Role.COORDINATOR
+    ).first()
+    reader = user_with_role(Role.READER, convention=convention)
+    url = reverse("conventions:archive", kwargs={"slug": PAA})
+    exports = reverse("reports:exports", kwargs={"slug": PAA})
+
+    client.force_login(reader)
+    assert url not in client.get(exports).content.decode()
+    assert client.get(url).status_code == 403
+
+    client.force_login(coordinator)
+    assert url in client.get(exports).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{PAA}.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert archive.read("ctg.json") == archive_bytes_document(convention)
+    assert len([n for n in archive.namelist() if n.startswith("pieces-jointes/")]) == 4
+
+
+def archive_bytes_document(convention) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(archive_bytes(convention))).read("ctg.json")
