@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from pilote.accounts.perms import creatable_departements
 from pilote.core.exchange import Reader, iso_date, iso_moment
+from pilote.core.history_exchange import HistoryTable, Keys
 from pilote.territories.models import EPCI, Commune, Departement
 
 from .enums import ConventionStatus
@@ -201,3 +202,10 @@ def write_convention(draft: ConventionDraft) -> Convention:
         amendment.convention = convention
     Amendment.objects.bulk_create(draft.amendments)
     return convention
+
+
+def history_tables(convention: Convention, keys: dict[str, Keys]) -> list[HistoryTable]:
+    """Return the CTG's own history (publication, status… changes), the CTG named 1."""
+    ctg = keys[Convention._meta.label] = Keys({convention.pk: 1})
+    rows = Convention.history.filter(id=convention.pk)
+    return [HistoryTable(Convention, rows, {"id": ctg, "renewed_from_id": Keys({})})]

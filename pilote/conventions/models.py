@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pilote.core.models import HistoryAuthorName
+
 from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 
 MAX_YEARS = 5
@@ -95,7 +97,7 @@ class Convention(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConventionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["communes"])
+    history = HistoricalRecords(m2m_fields=["communes"], bases=[HistoryAuthorName])
 
     class Meta:
         verbose_name = "CTG"

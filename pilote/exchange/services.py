@@ -23,6 +23,7 @@ from pilote.accounts import exchange as accounts_exchange
 from pilote.conventions import exchange as conventions_exchange
 from pilote.conventions.models import Convention
 from pilote.core.exchange import REFUSED, ExchangeError, Reader, refused
+from pilote.core.history_exchange import HistoryTable, export_history, import_history
 from pilote.facilities import exchange as facilities_exchange
 from pilote.governance import exchange as governance_exchange
 from pilote.monitoring import exchange as monitoring_exchange
@@ -80,7 +81,18 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
         "monitoring": monitoring_exchange.export_monitoring(
             convention, include_internal=include_internal
         ),
+        "history": export_history(history_tables(convention)) if include_internal else {},
     }
+
+
+def history_tables(convention: Convention) -> list[HistoryTable]:
+    """Return the history tables of the CTG's objects, each app naming its own."""
+    keys: dict = {}
+    return [
+        *conventions_exchange.history_tables(convention, keys),
+        *plans_exchange.history_tables(convention, keys),
+        *monitoring_exchange.history_tables(convention, keys),
+    ]
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -167,6 +179,8 @@ def import_convention(
             attachments = monitoring_exchange.import_monitoring(
                 convention, data, with_files=files is not None
             )
+            # The history as it was, last: the objects it names now exist.
+            import_history(history_tables(convention), data)
             convention.import_notes = _notes(data, files)
             # The files last, still in the transaction: a failure removes those written.
             if files is not None:

@@ -31,6 +31,7 @@ from pilote.core.exchange import (
     iso_moment,
     refused,
 )
+from pilote.core.history_exchange import HistoryTable, Keys
 from pilote.plans.models import Indicator
 from pilote.plans.tree import outline_order
 
@@ -65,17 +66,7 @@ def export_monitoring(convention, *, include_internal: bool = True) -> dict[str,
     updates = _sorted_updates(convention, order)
     counter = iter(range(1, MAX_ITEMS + 1))
     indicator_ranks = _indicator_ranks(convention, order)
-    measurements = sorted(
-        Measurement.objects.filter(indicator__convention=convention).select_related("author"),
-        key=lambda m: (
-            indicator_ranks[m.indicator_id][0] or 0,
-            indicator_ranks[m.indicator_id][1],
-            m.year,
-            m.quarter or 0,
-            m.created_at,
-            m.pk,
-        ),
-    )
+    measurements = _sorted_measurements(convention, indicator_ranks)
     return {
         "updates": [
             {
@@ -142,6 +133,20 @@ def attachment_files(convention) -> list[tuple[str, UpdateAttachment]]:
         for update in _sorted_updates(convention, outline_order(convention))
         for attachment in update.attachments.all()
     ]
+
+
+def _sorted_measurements(convention, indicator_ranks: dict) -> list[Measurement]:
+    return sorted(
+        Measurement.objects.filter(indicator__convention=convention).select_related("author"),
+        key=lambda m: (
+            indicator_ranks[m.indicator_id][0] or 0,
+            indicator_ranks[m.indicator_id][1],
+            m.year,
+            m.quarter or 0,
+            m.created_at,
+            m.pk,
+        ),
+    )
 
 
 def _sorted_updates(convention, order: dict[int, int]) -> list[ActionUpdate]:
@@ -311,3 +316,27 @@ def _restore_dates(model, name: str, rows: list) -> None:
         model.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
             **{name: Case(*[When(pk=pk, then=Value(moment)) for pk, moment in chunk])}
         )
+
+
+def history_tables(convention, keys: dict[str, Keys]) -> list[HistoryTable]:
+    """Return the history of the follow-up points and measurements, named as in the export."""
+    order = outline_order(convention)
+    updates = Keys({u.pk: rank for rank, u in enumerate(_sorted_updates(convention, order), 1)})
+    indicator_ranks = _indicator_ranks(convention, order)
+    indicators = Keys({pk: list(ranks) for pk, ranks in indicator_ranks.items()})
+    measurements = Keys(
+        {m.pk: rank for rank, m in enumerate(_sorted_measurements(convention, indicator_ranks), 1)}
+    )
+    nodes, ctg = keys["plans.PlanNode"], keys["conventions.Convention"]
+    return [
+        HistoryTable(
+            ActionUpdate,
+            ActionUpdate.history.filter(convention_id=convention.pk),
+            {"id": updates, "node_id": nodes, "convention_id": ctg},
+        ),
+        HistoryTable(
+            Measurement,
+            Measurement.history.filter(indicator_id__in=list(indicator_ranks)),
+            {"id": measurements, "indicator_id": indicators},
+        ),
+    ]

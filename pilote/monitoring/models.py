@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from pilote.core.models import HistoryAuthorName
+
 from .enums import UpdateStatus
 
 
@@ -48,7 +50,7 @@ class ActionUpdate(models.Model):
     created_at = models.DateTimeField("date de saisie", auto_now_add=True, db_index=True)
 
     objects = ActionUpdateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryAuthorName])
 
     class Meta:
         verbose_name = "point de suivi"
@@ -116,7 +118,7 @@ class Measurement(models.Model):
     author_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryAuthorName])
 
     class Meta:
         verbose_name = "mesure"

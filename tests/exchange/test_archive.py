@@ -25,6 +25,7 @@ from django.utils import timezone
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership, Organisation, User
 from pilote.conventions.models import Convention
+from pilote.core.history import acting_as
 from pilote.demo.services import DEMO_SLUGS
 from pilote.exchange.archive import archive_bytes
 from pilote.exchange.services import export_convention
@@ -78,6 +79,12 @@ def _enrich(convention) -> None:
     ReminderLog.objects.create(
         convention=convention, recipient="pilote@example.org", year=2026, quarter=3
     )
+    # History of the plan: an element renamed by the Caf, another removed with its points.
+    nodes = list(convention.plan_nodes.order_by("pk"))
+    with acting_as(adviser):
+        nodes[0].title += " (renommé)"
+        nodes[0].save()
+        nodes[-1].delete()
 
 
 def _empty_database(media_root) -> None:
@@ -113,6 +120,12 @@ def test_archive_round_trip_into_an_empty_database_is_identical(
     members = {m["username"] for m in document["memberships"]}
     outsiders = {u["author"] for u in monitoring["updates"]} - members - {None}
     assert outsiders, "some authors are not members: they must come back as names"
+    history = document["history"]
+    update_history = ActionUpdate.history.filter(convention_id=convention.pk)
+    assert len(history["monitoring.ActionUpdate"]) == update_history.count()
+    assert update_history.count() >= len(monitoring["updates"])
+    assert history["conventions.Convention"]
+    assert history["plans.PlanNode"]
 
     _empty_database(media)
     path = tmp_path / "ctg.zip"
@@ -125,6 +138,15 @@ def test_archive_round_trip_into_an_empty_database_is_identical(
     kept_as_names = ActionUpdate.objects.filter(convention=imported, author__isnull=True)
     assert set(kept_as_names.values_list("author_name", flat=True)) == outsiders
     assert Review.objects.get(convention=imported).closed_by_name
+    # The history as it was: the same rows, no "modified now" row, outsiders kept as names.
+    imported_history = ActionUpdate.history.filter(convention_id=imported.pk)
+    assert imported_history.count() == len(history["monitoring.ActionUpdate"])
+    assert Convention.history.filter(id=imported.pk).count() == len(
+        history["conventions.Convention"]
+    )
+    assert set(
+        imported_history.exclude(history_user_name="").values_list("history_user_name", flat=True)
+    ) == {row["user"] for row in history["monitoring.ActionUpdate"]} - members - {None}
     for attachment in UpdateAttachment.objects.filter(update__convention=imported):
         assert default_storage.exists(attachment.file.name)
 
