@@ -255,7 +255,7 @@ def test_export_after_import_gives_back_the_same_document():
     convention = import_convention(copy.deepcopy(document))
     exported = export_convention(convention)
     # A document without history gets the import's own: the creation of the CTG, its territory.
-    assert [row["type"] for row in exported.pop("history")["conventions.Convention"]][0] == "+"
+    assert next(row["type"] for row in exported.pop("history")["conventions.Convention"]) == "+"
     assert exported == document
     assert convention.plan_nodes.count() == 4
 
