@@ -87,6 +87,8 @@ def convention_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             messages.success(request, f"La CTG « {convention.name} » a été importée.")
+            for note in convention.import_notes:
+                messages.warning(request, note)
             return redirect(convention)
     return render(
         request,
