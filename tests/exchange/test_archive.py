@@ -18,6 +18,7 @@ import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -299,3 +300,17 @@ def test_the_exports_page_offers_the_archive_to_the_coordinator_only(
 
 def archive_bytes_document(convention) -> bytes:
     return zipfile.ZipFile(io.BytesIO(archive_bytes(convention))).read("ctg.json")
+
+
+def test_the_import_page_says_which_attachments_a_json_file_leaves_out(client, paa_archive):
+    data = json.loads(paa_archive.read("ctg.json"))
+    data["convention"]["slug"] = "copie-paa"
+    client.force_login(User.objects.create(username="admin.archive", is_superuser=True))
+    response = client.post(
+        reverse("conventions:import"),
+        {"file": SimpleUploadedFile("ctg.json", json.dumps(data).encode(), "application/json")},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "4 pièce(s) jointe(s) non importée(s)" in response.content.decode()
+    assert Convention.objects.filter(slug="copie-paa").exists()
