@@ -12,7 +12,8 @@ from typing import Any
 from django.utils.text import slugify
 
 from pilote.accounts.perms import creatable_departements
-from pilote.core.exchange import Reader, iso_date
+from pilote.core.exchange import Reader, iso_date, iso_moment
+from pilote.core.history_exchange import HistoryTable, Keys
 from pilote.core.plausible import date_problem
 from pilote.territories.models import EPCI, Commune, Departement
 
@@ -39,6 +40,8 @@ def export_convention_fields(
         "communes": sorted(convention.communes.values_list("code", flat=True)),
         "description": convention.description,
         "internal_notes": convention.internal_notes if include_internal else "",
+        "is_public": convention.is_public,
+        "published_at": iso_moment(convention.published_at),
         "signatories": [
             {
                 "organisation": s.organisation,
@@ -98,6 +101,11 @@ def read_convention(
     if status not in ConventionStatus.values:
         reader.error(WHERE, f"statut inconnu : {status!r}.")
     departement, epci, communes = _read_territory(reader, meta)
+    is_public = meta.get("is_public", False)
+    if not isinstance(is_public, bool):
+        reader.error(WHERE, "« is_public » doit valoir true ou false.")
+        is_public = False
+    published_at = reader.moment(meta, "published_at", WHERE) if is_public else None
     convention = Convention(
         slug=slug,
         name=name,
@@ -109,6 +117,8 @@ def read_convention(
         description=meta.get("description") or "",
         internal_notes=meta.get("internal_notes") or "",
         next_copil_date=next_copil_date,
+        is_public=is_public,
+        published_at=published_at,
     )
     draft = ConventionDraft(
         convention, communes, _read_signatories(reader, meta), _read_amendments(reader, meta)
@@ -199,3 +209,10 @@ def write_convention(draft: ConventionDraft) -> Convention:
         amendment.convention = convention
     Amendment.objects.bulk_create(draft.amendments)
     return convention
+
+
+def history_tables(convention: Convention, keys: dict[str, Keys]) -> list[HistoryTable]:
+    """Return the CTG's own history (publication, status… changes), the CTG named 1."""
+    ctg = keys[Convention._meta.label] = Keys({convention.pk: 1})
+    rows = Convention.history.filter(id=convention.pk)
+    return [HistoryTable(Convention, rows, {"id": ctg, "renewed_from_id": Keys({})})]

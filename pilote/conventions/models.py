@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pilote.core.models import HistoryAuthorName
 from pilote.core.plausible import YEAR_MAX, YEAR_MIN
 
 from .enums import STATUS_BADGE_CLASSES, ConventionStatus
@@ -98,7 +99,7 @@ class Convention(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConventionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["communes"])
+    history = HistoricalRecords(m2m_fields=["communes"], bases=[HistoryAuthorName])
 
     class Meta:
         verbose_name = "CTG"

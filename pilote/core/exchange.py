@@ -12,6 +12,9 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
 from .plausible import date_problem, text_problem
 
 REFUSED = "Import impossible, rien n'a été enregistré"
@@ -39,6 +42,35 @@ def check_pks(created: list) -> None:
 def iso_date(value: datetime.date | None) -> str | None:
     """Return a date as AAAA-MM-JJ, or None."""
     return value.isoformat() if value else None
+
+
+def iso_moment(value: datetime.datetime | None) -> str | None:
+    """Return a date and time as ISO 8601 in the local time zone, or None."""
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def account_name(user, stored_name: str = "") -> str | None:
+    """Return how the exchange names a person: the account's username, else the kept name.
+
+    An account absent from the instance a CTG was imported into is kept as its name
+    (`*_name` fields), so that an author is never silently lost.
+    """
+    if user is not None:
+        return user.get_username()
+    return stored_name or None
+
+
+def find_accounts(names) -> dict[str, Any]:
+    """Return the accounts of this instance named in a document, by username (others left out)."""
+    wanted = {name for name in names if name}
+    if not wanted:
+        return {}
+    user_model = get_user_model()
+    field_name = user_model.USERNAME_FIELD
+    return {
+        user.get_username(): user
+        for user in user_model.objects.filter(**{f"{field_name}__in": wanted})
+    }
 
 
 def parse_date(value: str | None) -> datetime.date | None:
@@ -220,6 +252,35 @@ class Reader:
         if max_items is not None and len(value) > max_items:
             self.error(where, f"« {key} » dépasse {max_items} éléments.")
             return []
+        return value
+
+    def moment(self, obj: dict, key: str, where: str) -> datetime.datetime | None:
+        """Return an ISO 8601 date and time (made aware when without offset), or None."""
+        value = obj.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.error(
+                where,
+                f"« {key} » n'est pas une date et heure valide (format ISO 8601, "
+                f"AAAA-MM-JJTHH:MM:SS+01:00) : {value!r}.",
+            )
+            return None
+        if date_problem(moment.date()):
+            self.error(where, f"« {key} » ({value}) : {date_problem(moment.date())}")
+            return None
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+    def account(self, obj: dict, key: str, where: str) -> str:
+        """Return a person's account name, or "" (null)."""
+        value = obj.get(key)
+        if value in (None, ""):
+            return ""
+        if not isinstance(value, str) or len(value) > 150:
+            self.error(where, f"« {key} » doit être un identifiant de compte (texte) ou null.")
+            return ""
         return value
 
     def object(self, value: Any, where: str, key: str) -> dict:

@@ -6,6 +6,19 @@ from django.conf import settings
 from django.db import models
 
 
+class HistoryAuthorName(models.Model):
+    """A base of historical models: who made a change when his or her account is not here.
+
+    A CTG imported from an archive keeps its change history; an author whose account does
+    not exist on this instance is kept by name, never silently dropped.
+    """
+
+    history_user_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class PendingImport(models.Model):
     """What an upload gave, waiting for its confirmation (see pilote.core.upload_session)."""
 

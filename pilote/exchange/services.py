@@ -12,19 +12,30 @@ written later still checks itself before writing, and its refusal drops the whol
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
+from pilote.accounts import exchange as accounts_exchange
 from pilote.conventions import exchange as conventions_exchange
 from pilote.conventions.models import Convention
 from pilote.core.exchange import REFUSED, ExchangeError, Reader, invalid_texts, refused
+from pilote.core.history_exchange import HistoryTable, export_history, import_history
 from pilote.facilities import exchange as facilities_exchange
 from pilote.governance import exchange as governance_exchange
+from pilote.monitoring import exchange as monitoring_exchange
 from pilote.plans import exchange as plans_exchange
 
+# An archive's attachments: their contents by path in the archive.
+Files = Mapping[str, bytes]
+
 FORMAT_NAME = "pilote-ctg"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 (before the memberships, publication, follow-up and history) still imports.
+READ_VERSIONS = (1, 2)
 # The keys of the "convention" object, in the order of docs/json-format.md.
 CONVENTION_KEYS = (
     "slug",
@@ -38,6 +49,8 @@ CONVENTION_KEYS = (
     "communes",
     "description",
     "internal_notes",
+    "is_public",
+    "published_at",
     "level_names",
     "tracked_levels",
     "signatories",
@@ -60,9 +73,26 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
         "version": FORMAT_VERSION,
         "convention": {key: fields[key] for key in CONVENTION_KEYS},
         "plan": plan,
+        "memberships": accounts_exchange.export_memberships(
+            convention, include_internal=include_internal
+        ),
         **facilities_exchange.export_sections(convention),
         **governance_exchange.export_sections(convention, include_internal=include_internal),
+        "monitoring": monitoring_exchange.export_monitoring(
+            convention, include_internal=include_internal
+        ),
+        "history": export_history(history_tables(convention)) if include_internal else {},
     }
+
+
+def history_tables(convention: Convention) -> list[HistoryTable]:
+    """Return the history tables of the CTG's objects, each app naming its own."""
+    keys: dict = {}
+    return [
+        *conventions_exchange.history_tables(convention, keys),
+        *plans_exchange.history_tables(convention, keys),
+        *monitoring_exchange.history_tables(convention, keys),
+    ]
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -103,10 +133,10 @@ def _check_envelope(data: dict[str, Any]) -> tuple[dict, list]:
             f"{REFUSED} : ce fichier n'est pas un export Pilote CTG (champ « format » absent ou "
             "différent)."
         )
-    if data.get("version") != FORMAT_VERSION:
+    if data.get("version") not in READ_VERSIONS:
         raise ExchangeError(
             f"{REFUSED} : version de format non prise en charge : {data.get('version')!r} "
-            f"(attendue : {FORMAT_VERSION})."
+            f"(versions lues : {', '.join(map(str, READ_VERSIONS))})."
         )
     meta = data.get("convention")
     plan = data.get("plan", [])
@@ -117,11 +147,15 @@ def _check_envelope(data: dict[str, Any]) -> tuple[dict, list]:
     return meta, plan
 
 
-def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None) -> Convention:
+def import_convention(
+    data: dict[str, Any], *, by=None, slug: str | None = None, files: Files | None = None
+) -> Convention:
     """Create a CTG from an exported document, all or nothing; raise ExchangeError if invalid.
 
     `by` is the importing user: when given, he or she must be allowed to create a CTG in the
-    document's département. `slug` overrides the document's slug (import as a copy).
+    document's département. `slug` overrides the document's slug (import as a copy). `files`
+    gives the attachments' contents by path in the archive (pilote.exchange.archive); without
+    it no attachment is created, and `convention.import_notes` says how many were left out.
     """
     meta, plan = _check_envelope(data)
     problems = invalid_texts(data)
@@ -134,16 +168,69 @@ def import_convention(data: dict[str, Any], *, by=None, slug: str | None = None)
     )
     if reader.errors:
         raise refused(reader.errors)
+    written: list[str] = []
     try:
         with transaction.atomic():
             convention = conventions_exchange.write_convention(ctg)
             plans_exchange.write_plan(convention, plan_draft)
+            # People first: the authors of what follows find their accounts again.
+            accounts_exchange.import_memberships(convention, data)
             # Facilities, figures and petite enfance refer to the plan: written after it.
             facilities_exchange.import_sections(convention, data)
             # Governance names plan elements and avenants: written after them too.
             governance_exchange.import_sections(convention, data)
-            return convention
+            attachments = monitoring_exchange.import_monitoring(
+                convention, data, with_files=files is not None
+            )
+            # The history as it was, last: the objects it names now exist.
+            import_history(history_tables(convention), data)
+            convention.import_notes = _notes(data, files)
+            # The files last, still in the transaction: a failure removes those written.
+            if files is not None:
+                _write_files(attachments, files, written)
+        return convention
     except IntegrityError as exc:
+        _remove(written)
         raise ExchangeError(
             f"{REFUSED} : les données entrent en conflit avec la base (identifiant déjà pris ?)."
         ) from exc
+    except BaseException:
+        _remove(written)
+        raise
+
+
+def _notes(data: dict[str, Any], files: Files | None) -> list[str]:
+    """Say in French what an import from a JSON file alone left out (the attachments)."""
+    if files is not None:
+        return []
+    updates = (data.get("monitoring") or {}).get("updates") or []
+    count = sum(len(u.get("attachments") or []) for u in updates if isinstance(u, dict))
+    if not count:
+        return []
+    return [
+        f"{count} pièce(s) jointe(s) non importée(s) : le fichier JSON seul ne contient pas "
+        "les fichiers (importez l'archive .zip de la CTG pour les reprendre)."
+    ]
+
+
+def _write_files(attachments: list, files: Files, written: list[str]) -> None:
+    """Store each attachment's file under its new name; `written` lists what is on disk."""
+    for attachment, path in attachments:
+        content = files.get(path)
+        if content is None:
+            raise ExchangeError(f"{REFUSED} : fichier absent de l'archive : {path}.")
+        try:
+            name = default_storage.save(attachment.file.name, ContentFile(content))
+        except OSError as exc:
+            raise ExchangeError(
+                f"{REFUSED} : le fichier {path} n'a pas pu être écrit dans le dossier des médias "
+                f"(disque plein ou dossier en lecture seule ?) : {exc.strerror or exc}."
+            ) from exc
+        written.append(name)
+        if name != attachment.file.name:
+            type(attachment).objects.filter(pk=attachment.pk).update(file=name)
+
+
+def _remove(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

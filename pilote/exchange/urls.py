@@ -8,4 +8,5 @@ from . import views
 urlpatterns = [
     path("importer/", views.convention_import, name="import"),
     path("<slug:slug>/export.json", views.convention_export, name="export"),
+    path("<slug:slug>/archive.zip", views.convention_archive, name="archive"),
 ]

@@ -1,16 +1,18 @@
-"""Download a CTG as JSON and create one from such a file (see docs/json-format.md).
+"""Download a CTG as JSON or as an archive, and create one from a JSON file (docs/json-format.md).
 
 The views are thin: pilote.exchange.services reads and writes the format.
 """
 
 from __future__ import annotations
 
+import tempfile
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +22,7 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import ImportForm, error_summary, megabytes
 from pilote.core.downloads import attachment_header
 
+from .archive import write_archive
 from .services import ExchangeError, export_convention, import_convention, loads
 
 
@@ -35,6 +38,30 @@ def convention_export(request: HttpRequest, slug: str) -> HttpResponse:
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = attachment_header(f"{convention.slug}.json")
     return response
+
+
+@login_required
+@require_GET
+def convention_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the CTG's archive (JSON, attachments, manifest): it holds e-mails and notes, so
+    only those who may read the internal notes (the Caf, the coordinator) may take it."""
+    convention = get_convention_for_user(request, slug)
+    if not can_see_internal_notes(request.user, convention):
+        raise PermissionDenied("Vous ne pouvez pas télécharger l'archive de cette CTG.")
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    try:
+        write_archive(convention, target)
+    except ExchangeError as error:
+        target.close()
+        messages.error(request, str(error))
+        return redirect("reports:exports", slug=convention.slug)
+    target.seek(0)
+    return FileResponse(
+        target,
+        as_attachment=True,
+        filename=f"{convention.slug}.zip",
+        content_type="application/zip",
+    )
 
 
 def _strip_internal_notes(data: dict) -> None:
@@ -60,6 +87,8 @@ def convention_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             messages.success(request, f"La CTG « {convention.name} » a été importée.")
+            for note in convention.import_notes:
+                messages.warning(request, note)
             return redirect(convention)
     return render(
         request,

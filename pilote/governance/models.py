@@ -176,6 +176,8 @@ class Review(models.Model):
         related_name="+",
         verbose_name="figé par",
     )
+    # The account name when the account is not on this instance (an imported CTG).
+    closed_by_name = models.CharField("figé par (nom)", max_length=150, blank=True)
     snapshot = models.JSONField("contenu figé", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -223,6 +225,8 @@ class PlanVersion(models.Model):
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The account name when the account is not on this instance (an imported CTG).
+    taken_by_name = models.CharField("enregistrée par (nom)", max_length=150, blank=True)
     nodes = models.JSONField("éléments du plan", default=list)
 
     class Meta:

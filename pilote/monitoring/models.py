@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from pilote.core.models import HistoryAuthorName
+
 from .enums import UpdateStatus
 
 
@@ -43,10 +45,12 @@ class ActionUpdate(models.Model):
         related_name="action_updates",
         verbose_name="auteur·rice",
     )
+    # The author's account name when the account is not on this instance (an imported CTG).
+    author_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
     created_at = models.DateTimeField("date de saisie", auto_now_add=True, db_index=True)
 
     objects = ActionUpdateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryAuthorName])
 
     class Meta:
         verbose_name = "point de suivi"
@@ -110,9 +114,11 @@ class Measurement(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # The author's account name when the account is not on this instance (an imported CTG).
+    author_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryAuthorName])
 
     class Meta:
         verbose_name = "mesure"

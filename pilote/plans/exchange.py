@@ -17,11 +17,13 @@ from django.db.models.functions import Lower
 from pilote.accounts.enums import OrganisationKind
 from pilote.accounts.models import Organisation
 from pilote.core.exchange import Reader, amount, check_pks
+from pilote.core.history_exchange import HistoryTable, Keys
 from pilote.core.plausible import TITLE_MAX_LENGTH
 from pilote.territories.models import Commune
 
 from .enums import Origin, Priority
 from .models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode, Thematic
+from .tree import outline_order
 
 MAX_NODES = 20_000
 MAX_DEPTH = 20
@@ -505,3 +507,18 @@ def _organisations(prepared: list[dict], specs: dict) -> dict[str, Organisation]
             )
         result[key] = organisation
     return result
+
+
+def history_tables(convention, keys: dict[str, Keys]) -> list[HistoryTable]:
+    """Return the plan elements' history; an element is named by its rank in the plan."""
+    order = outline_order(convention)
+    nodes = keys[PlanNode._meta.label] = Keys({pk: rank + 1 for pk, rank in order.items()})
+    level_pks = convention.levels.order_by("position").values_list("pk", flat=True)
+    levels = Keys({pk: rank for rank, pk in enumerate(level_pks, 1)})
+    refs = {
+        "id": nodes,
+        "parent_id": nodes,
+        "level_id": levels,
+        "convention_id": keys["conventions.Convention"],
+    }
+    return [HistoryTable(PlanNode, PlanNode.history.filter(convention_id=convention.pk), refs)]

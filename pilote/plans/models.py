@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pilote.core.models import HistoryAuthorName
+
 from .enums import Origin, Priority
 
 
@@ -142,7 +144,9 @@ class PlanNode(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanNodeQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["communes", "pilots", "partners", "thematics"])
+    history = HistoricalRecords(
+        m2m_fields=["communes", "pilots", "partners", "thematics"], bases=[HistoryAuthorName]
+    )
 
     class Meta:
         verbose_name = "élément du plan"

@@ -38,7 +38,12 @@ def numbers(convention, level: str) -> list[str]:
 @pytest.mark.parametrize("slug", DEMO_SLUGS)
 def test_demo_file_exports_back_byte_for_byte(demo, slug):
     expected = (DATA_DIR / f"{slug}.json").read_text(encoding="utf-8")
-    assert dumps(export_convention(demo[slug])) == expected
+    exported = export_convention(demo[slug])
+    # The files hold the seeds: the demo users come from load_demo_users, the history from
+    # the loading itself.
+    exported["memberships"] = []
+    del exported["history"]
+    assert dumps(exported) == expected
 
 
 def test_pays_salonais_has_its_25_numbered_actions_under_7_thematic_groups(demo):

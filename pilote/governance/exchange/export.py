@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
+from pilote.core.exchange import account_name, iso_moment
 from pilote.facilities.register.services import ActionIndex
 
 from ..models import Attendance, Body, BodyMember, Decision, Meeting, PlanVersion, Review
@@ -60,8 +59,8 @@ def export_governance(convention, *, include_internal: bool = True) -> dict[str,
         return {"bodies": [], "meetings": [], "reviews": [], "plan_versions": []}
     actions = ActionIndex(convention)
 
-    def username(user) -> str | None:
-        return user.get_username() if user is not None and include_internal else None
+    def username(user, stored_name: str) -> str | None:
+        return account_name(user, stored_name) if include_internal else None
 
     return {
         "bodies": _export_bodies(bodies, include_internal=include_internal),
@@ -137,15 +136,14 @@ def _export_reviews(reviews, meeting_rank: dict[int, int], username) -> list[dic
             "outlook": review.outlook,
             "status": review.status,
             "closed_at": _datetime(review.closed_at),
-            "closed_by": username(review.closed_by),
+            "closed_by": username(review.closed_by, review.closed_by_name),
             "snapshot": review.snapshot,
         }
         for review in reviews
     ]
 
 
-def _datetime(value: datetime.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+_datetime = iso_moment
 
 
 def _export_versions(versions, actions: ActionIndex, username) -> list[dict]:
@@ -164,7 +162,7 @@ def _export_versions(versions, actions: ActionIndex, username) -> list[dict]:
         {
             "amendment": version.amendment.number if version.amendment_id else None,
             "taken_at": _datetime(version.taken_at),
-            "taken_by": username(version.taken_by),
+            "taken_by": username(version.taken_by, version.taken_by_name),
             "nodes": [
                 {**row, "key": key(row.get("key")), "parent_key": key(row.get("parent_key"))}
                 if isinstance(row, dict)

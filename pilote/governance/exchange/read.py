@@ -6,13 +6,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 
-from pilote.core.exchange import ExchangeError, Reader, check_pks
-from pilote.core.plausible import date_problem
+from pilote.core.exchange import ExchangeError, Reader, check_pks, find_accounts
 from pilote.facilities.register.services import ActionIndex
 
 from ..enums import (
@@ -90,24 +87,6 @@ class _Reader(Reader):
             self.error(where, f"{unknown} : {value!r} (valeurs : {', '.join(choices.values)}).")
             return ""
         return value
-
-    def moment(self, obj: dict, key: str, where: str) -> datetime.datetime | None:
-        value = obj.get(key)
-        if value in (None, ""):
-            return None
-        try:
-            moment = datetime.datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.error(
-                where,
-                f"« {key} » n'est pas une date et heure valide (format ISO 8601, "
-                f"AAAA-MM-JJTHH:MM:SS+01:00) : {value!r}.",
-            )
-            return None
-        if date_problem(moment.date()):
-            self.error(where, f"« {key} » ({value}) : {date_problem(moment.date())}")
-            return None
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
     def username(self, obj: dict, key: str, where: str) -> str | None:
         value = obj.get(key)
@@ -372,7 +351,7 @@ def _write(convention, prepared: _Prepared, actions: ActionIndex) -> None:
     Attendance.objects.bulk_create(attendances)
     Decision.objects.bulk_create(decisions)
 
-    users = _users(
+    users = find_accounts(
         [name for _r, _m, name in prepared.reviews]
         + [name for _v, _a, name, _t in prepared.versions]
     )
@@ -381,23 +360,11 @@ def _write(convention, prepared: _Prepared, actions: ActionIndex) -> None:
         review.convention = convention
         review.meeting = meetings[meeting_rank - 1] if meeting_rank else None
         review.closed_by = users.get(closed_by)
+        review.closed_by_name = "" if review.closed_by else (closed_by or "")
         reviews.append(review)
     Review.objects.bulk_create(reviews)
 
     _write_versions(convention, prepared, users, actions)
-
-
-def _users(usernames: list[str | None]) -> dict[str, Any]:
-    """Return the accounts of this instance named in the document (unknown ones are left out)."""
-    wanted = {name for name in usernames if name}
-    if not wanted:
-        return {}
-    user_model = get_user_model()
-    field_name = user_model.USERNAME_FIELD
-    return {
-        user.get_username(): user
-        for user in user_model.objects.filter(**{f"{field_name}__in": wanted})
-    }
 
 
 def _write_versions(convention, prepared: _Prepared, users: dict, actions: ActionIndex) -> None:
@@ -411,6 +378,7 @@ def _write_versions(convention, prepared: _Prepared, users: dict, actions: Actio
         version.convention = convention
         version.amendment = amendments[amendment] if amendment is not None else None
         version.taken_by = users.get(taken_by)
+        version.taken_by_name = "" if version.taken_by else (taken_by or "")
         version.nodes = [
             {
                 **row,
