@@ -62,7 +62,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument(
+        "--mix",
+        default="",
+        help="weights of the kinds of write, e.g. renumber=40,move=30,shift=30 (default: "
+        + ",".join(f"{kind}={weight}" for kind, weight in KINDS.items())
+        + ")",
+    )
     args = parser.parse_args()
+    if args.mix:
+        try:
+            mix = {k: int(w) for k, w in (part.split("=") for part in args.mix.split(","))}
+        except ValueError:
+            parser.error("--mix: kind=weight pairs separated by commas")
+        if set(mix) - KINDS.keys() or not any(mix.values()):
+            parser.error(f"--mix: kinds among {', '.join(KINDS)}, one weight at least above 0")
+        KINDS.update({kind: mix.get(kind, 0) for kind in KINDS})
     if not 1 <= args.seconds <= 600:
         parser.error("--seconds must be between 1 and 600")
     if not 1 <= args.writers <= 32:

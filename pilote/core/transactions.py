@@ -63,7 +63,7 @@ def retry_transaction(
                     pause = random.uniform(0.5, 1.5) * FIRST_PAUSE * 2 ** (attempt - 1)  # noqa: S311
                     logger.warning(
                         "%s: %s, attempt %s of %s in %.2f s",
-                        function.__qualname__,
+                        getattr(function, "__qualname__", function),
                         str(error).splitlines()[0] if str(error) else type(error).__name__,
                         attempt + 1,
                         attempts,
