@@ -26,7 +26,6 @@ import random
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,10 +37,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ensure_postgres_database, free_port, manage, production_env
+from run import ensure_postgres_database, free_port, manage, production_env, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 USERNAME = "conseiller.caf"  # the demo Caf adviser: edits the three demo CTGs
 # Kind of write → weight in each writer's random choice.
 KINDS = {
@@ -512,37 +510,6 @@ def report(backend: str, results: Results, lost: dict[str, int], seconds: float)
 # ------------------------------------------------------------------------------ main
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn
-            [
-                str(VENV_BIN / "gunicorn"),
-                "config.wsgi",
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "60",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/connexion/")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("gunicorn did not answer within 30 s")
-
-
 def main() -> int:
     args = parse_args()
     backend = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
@@ -560,7 +527,7 @@ def main() -> int:
     cookies = session_cookies(args.writers)
     port = args.port or free_port()
     log = Path(tempfile.gettempdir()) / f"pilote-concurrency-{backend}.log"
-    server = start_gunicorn(env, port, args.workers, log)
+    server = start_gunicorn(env, port, args.workers, log=log)
     results = Results()
     print(
         f"[{backend}] CTG {target.slug}: {args.writers} writers for {args.seconds:.0f} s "

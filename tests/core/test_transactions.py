@@ -78,10 +78,10 @@ def test_other_database_errors_are_not_run_again(pauses, error):
 
 
 def test_serialization_failures_and_deadlocks_are_the_errors_to_run_again():
-    try:
-        raise OperationalError("could not serialize access") from SerializationFailure()
-    except OperationalError as error:
-        assert must_retry(error)
+    serialization = OperationalError("could not serialize access")
+    serialization.__cause__ = SerializationFailure()
+
+    assert must_retry(serialization)
     assert must_retry(deadlock())
     assert not must_retry(OperationalError("database is locked"))
 

@@ -85,7 +85,7 @@ def test_editing_an_element_locks_the_ctg_first(plan, statements):
 
 
 def test_moving_an_element_locks_the_ctg_first(convention, plan, statements):
-    axis, fiches = plan
+    _axis, fiches = plan
     other_axis = PlanNodeFactory(convention=convention, title="Axe 2", number="2")
     statements.clear()
 
