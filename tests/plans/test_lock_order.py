@@ -51,7 +51,12 @@ def assert_convention_locked_first(run: list[str]) -> None:
     if connection.vendor == "postgresql":
         assert lock_sql.endswith("FOR NO KEY UPDATE")
     element_locks = [sql for sql in run if "FOR NO KEY UPDATE" in sql and "plans_plannode" in sql]
-    assert all('ORDER BY "plans_plannode"."id" ASC' in sql for sql in element_locks)
+    # Elements locked in primary-key order ("ORDER BY 1": the first column selected, the key).
+    by_key = ('ORDER BY "plans_plannode"."id" ASC', "ORDER BY 1 ASC")
+    assert all(
+        sql.startswith('SELECT "plans_plannode"."id"') and any(order in sql for order in by_key)
+        for sql in element_locks
+    ), element_locks
 
 
 @pytest.fixture
