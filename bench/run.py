@@ -301,7 +301,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, *, log: Path | None = None
+) -> subprocess.Popen:
+    """Start gunicorn on the loopback (its output to log if given) and wait for its answer."""
+    output = log.open("wb") if log is not None else None
     process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn
         [
             str(VENV_BIN / "gunicorn"),
@@ -315,7 +319,11 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         ],
         cwd=ROOT,
         env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not None else None,
     )
+    if output is not None:
+        output.close()  # the child keeps its own descriptor
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

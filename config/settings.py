@@ -103,6 +103,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait for each other instead of failing with "database is locked" (see
+    # docs/architecture.md): WAL lets pages read while one transaction writes; every transaction
+    # takes the write lock when it begins (IMMEDIATE), so none fails upgrading a read lock;
+    # a writer waits up to SQLITE_TIMEOUT seconds for the lock. synchronous stays FULL (SQLite's
+    # default): a commit reaches the disk before the page says "enregistré".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,8 +17,10 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 
 from pilote.conventions import signals
+from pilote.conventions.locks import lock_convention
 from pilote.conventions.models import Convention
 from pilote.conventions.services import ConventionError, check_can_edit, check_known_pks
+from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
 from .models import PlanLevel, PlanNode
@@ -46,6 +48,7 @@ def create_default_levels(sender, *, convention: Convention, **kwargs) -> None:
     )
 
 
+@retry_transaction
 def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -> None:
     """Make the CTG's plan levels exactly these, in this order.
 
@@ -63,6 +66,7 @@ def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -
             raise ConventionError(f"Deux niveaux portent le nom « {name} ».")
         names[name.casefold()] = name
     with transaction.atomic():
+        lock_convention(convention)
         # PostgreSQL refuses FOR UPDATE with GROUP BY: lock the rows, then count apart.
         existing = {level.pk: level for level in convention.levels.select_for_update()}
         counts = dict(

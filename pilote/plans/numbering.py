@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from pilote.conventions.locks import lock_convention
+from pilote.core.transactions import retry_transaction
+
 from .enums import NumberingMode
 from .models import PlanLevel, PlanNode
 from .node_data import PlanError
@@ -81,6 +84,7 @@ def plan_renumbering(
     return changes
 
 
+@retry_transaction
 @transaction.atomic
 def renumber(
     convention,
@@ -90,6 +94,14 @@ def renumber(
     levels: list[PlanLevel] | None = None,
 ) -> list[NumberChange]:
     """Number the elements from their positions (see plan_renumbering) and return the changes."""
+    lock_convention(convention)
+    # Every element may change: all locked, in primary-key order, before the first is written.
+    list(
+        PlanNode.objects.filter(convention=convention)
+        .select_for_update(no_key=True)
+        .order_by("pk")
+        .values_list("pk")
+    )
     changes = plan_renumbering(convention, scope=scope, mode=mode, levels=levels)
     changed = [change for change in changes if change.changed]
     for change in changed:

@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from pilote.accounts.models import Organisation
+from pilote.conventions.locks import lock_convention
+from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
 from .models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode, Thematic
@@ -91,6 +93,7 @@ def descendant_ids(node: PlanNode) -> set[int]:
 # Writes.
 
 
+@retry_transaction
 @transaction.atomic
 def create_node(
     convention, *, by, parent: PlanNode | None, data: NodeData, position: int | None = None
@@ -98,6 +101,7 @@ def create_node(
     """Create a plan element with its fiche, budget lines and indicators, and return it."""
     if parent is not None and parent.convention_id != convention.pk:
         raise PlanError("L'élément parent n'appartient pas à cette CTG.")
+    lock_convention(convention)
     node = PlanNode(convention=convention, parent=parent)
     _apply(node, data)
     siblings = list(_siblings(convention, parent.pk if parent else None, lock=True))
@@ -114,9 +118,11 @@ def create_node(
     return node
 
 
+@retry_transaction
 @transaction.atomic
 def update_node(node: PlanNode, *, by, data: NodeData) -> PlanNode:
     """Change a plan element's fiche (not its place: see move_node) and return it."""
+    lock_convention(node.convention_id)
     _apply(node, data)
     node.save()
     _write_relations(node, data)
@@ -124,6 +130,7 @@ def update_node(node: PlanNode, *, by, data: NodeData) -> PlanNode:
     return node
 
 
+@retry_transaction
 @transaction.atomic
 def move_node(
     node: PlanNode,
@@ -138,6 +145,7 @@ def move_node(
     differs, the element takes it and its descendants shift by as many levels (kept within the
     CTG's levels).
     """
+    lock_convention(node.convention_id)
     node = PlanNode.objects.select_related("level", "convention").get(pk=node.pk)
     convention = node.convention
     new_parent_id = new_parent.pk if new_parent is not None else None
@@ -166,9 +174,14 @@ def move_node(
     return node
 
 
+@retry_transaction
+@transaction.atomic
 def shift_node(node: PlanNode, *, offset: int) -> PlanNode:
     """Move an element up (offset -1) or down (+1) among its siblings."""
-    siblings = list(_siblings(node.convention, node.parent_id))
+    lock_convention(node.convention_id)
+    # Where the element is now, not where the page that asked saw it.
+    node = PlanNode.objects.select_related("convention").get(pk=node.pk)
+    siblings = list(_siblings(node.convention, node.parent_id, lock=True))
     index = next(i for i, s in enumerate(siblings) if s.pk == node.pk)
     target = index + offset
     if not 0 <= target < len(siblings):
@@ -178,9 +191,11 @@ def shift_node(node: PlanNode, *, offset: int) -> PlanNode:
     return move_node(node, new_parent=node.parent, position=target)
 
 
+@retry_transaction
 @transaction.atomic
 def delete_node(node: PlanNode) -> int:
     """Delete an element with everything under it; return how many elements were deleted."""
+    lock_convention(node.convention_id)
     count = 1 + len(descendant_ids(node))
     convention, parent_id = node.convention, node.parent_id
     try:
@@ -236,8 +251,8 @@ def get_or_create_thematic(convention, label: str) -> Thematic:
 
 def _siblings(convention, parent_id: int | None, *, lock: bool = False) -> models.QuerySet:
     queryset = PlanNode.objects.filter(convention=convention, parent_id=parent_id)
-    if lock:  # two editors reordering the same group wait for each other (PostgreSQL)
-        queryset = queryset.select_for_update()
+    if lock:  # after the CTG's row, in primary-key order (pilote.conventions.locks)
+        list(queryset.select_for_update(no_key=True).order_by("pk").values_list("pk"))
     return queryset.order_by("position", "pk")
 
 
@@ -349,6 +364,7 @@ def create_nodes(
     """
     if parent is not None and parent.convention_id != convention.pk:
         raise PlanError("L'élément parent n'appartient pas à cette CTG.")
+    lock_convention(convention)
     flat: list[tuple[NodeSpec, NodeSpec | None]] = []
 
     def flatten(items: list[NodeSpec], above: NodeSpec | None) -> None:
