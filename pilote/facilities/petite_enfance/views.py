@@ -96,7 +96,9 @@ def _get_schema(convention: Convention, pk: int) -> Schema:
 
 def _lock_schema(convention: Convention, pk: int) -> Schema:
     """Lock the schéma's row, then read it again with everything its pages show."""
-    Schema.objects.select_for_update().filter(convention=convention, pk=pk).first()
+    # Only the schéma's own row: its default query joins nullable AO columns, which PostgreSQL
+    # cannot lock ("FOR UPDATE cannot be applied to the nullable side of an outer join").
+    Schema.objects.select_for_update(of=("self",)).filter(convention=convention, pk=pk).exists()
     return _get_schema(convention, pk)
 
 
