@@ -134,6 +134,10 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
+# django-dsfr writes integrity (SRI) hashes of its CSS as shipped; the manifest storage below
+# rewrites the url() inside that CSS at collectstatic, so browsers would refuse the stylesheets in
+# production. The files come from this site itself, where SRI adds nothing: leave it out.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "pilote" / "static"]
