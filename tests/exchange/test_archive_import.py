@@ -66,8 +66,9 @@ def post_zip(client, content: bytes, **kwargs):
 
 
 def test_the_import_page_imports_an_archive_with_its_files_and_says_what_it_brought(
-    client, paa_archive, admin
+    client, paa_archive, admin, settings
 ):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # on disk, as a real archive past 10 Mo would be
     client.force_login(admin)
 
     response = post_zip(client, paa_archive, follow=True)
