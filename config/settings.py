@@ -159,6 +159,14 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# A CTG archive (.zip, import_ctg and the import page) holds the attachments' files: bounded by its
+# size, by the total size of its files once decompressed (a zip bomb) and by its number of files,
+# all checked before anything is extracted.
+IMPORT_ARCHIVE_MAX_BYTES = int(os.environ.get("IMPORT_ARCHIVE_MAX_BYTES", str(200 * 1024 * 1024)))
+IMPORT_ARCHIVE_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("IMPORT_ARCHIVE_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024))
+)
+IMPORT_ARCHIVE_MAX_ENTRIES = int(os.environ.get("IMPORT_ARCHIVE_MAX_ENTRIES", "10000"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pilote-ctg@localhost")

@@ -368,25 +368,40 @@ AmendmentFormSet.conflict_label = "Avenant"
 # ---------------------------------------------------------------------------------------------
 
 
+ACCEPTED_IMPORTS = ".json,application/json,.zip,application/zip"
+
+
 class ImportForm(PiloteForm):
     file = forms.FileField(
-        label="Fichier JSON de la CTG",
-        help_text="Un fichier .json au format d'échange de Pilote CTG, encodé en UTF-8.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
-        error_messages={"required": "Choisissez un fichier JSON à importer."},
+        label="Fichier JSON ou archive ZIP de la CTG",
+        help_text=(
+            "Un fichier .json au format d'échange de Pilote CTG, encodé en UTF-8, ou l'archive "
+            ".zip complète de la CTG (avec ses pièces jointes)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMPORTS}),
+        error_messages={"required": "Choisissez un fichier JSON ou une archive ZIP à importer."},
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
+        name = upload.name.lower()
+        if not name.endswith((".json", ".zip")):
+            raise forms.ValidationError(
+                "Le fichier doit être au format JSON (extension .json) ou une archive ZIP "
+                "(extension .zip)."
+            )
+        is_archive = name.endswith(".zip")
+        limit = settings.IMPORT_ARCHIVE_MAX_BYTES if is_archive else settings.IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
                 f"Le fichier pèse {megabytes(upload.size)} : la taille maximale est de "
                 f"{megabytes(limit)}."
             )
-        if not upload.name.lower().endswith(".json"):
-            raise forms.ValidationError("Le fichier doit être au format JSON (extension .json).")
         return upload
+
+    @property
+    def is_archive(self) -> bool:
+        return self.cleaned_data["file"].name.lower().endswith(".zip")
 
 
 def megabytes(size: int) -> str:

@@ -5,10 +5,12 @@
     manifest.json                 {"format": "pilote-ctg-archive", "version": 1, "convention": slug,
                                    "files": {"ctg.json": {"size": …, "sha256": "…"}, …}}
 
-Reading an archive checks everything before anything is written: a damaged zip, a file missing
-or altered (size or SHA-256 differing from the manifest), a file the manifest does not list, are
-refused with a French message. The files are then written by import_convention, in its
-transaction (removed again if the database refuses). The zip's entries carry a fixed date, so
+Reading an archive first checks its limits from the zip's directory alone, before extracting
+anything (settings.IMPORT_ARCHIVE_MAX_*: its size, the total size of its files once
+decompressed, their number), then everything before anything is written: a damaged zip, a file
+missing or altered (size or SHA-256 differing from the manifest), a file the manifest does not
+list, are refused with a French message. The files are then written by import_convention, in
+its transaction (removed again if the database refuses). The zip's entries carry a fixed date, so
 that the same CTG gives the same archive.
 """
 
@@ -21,8 +23,10 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 
+from pilote.conventions.forms import megabytes
 from pilote.conventions.models import Convention
 from pilote.core.exchange import REFUSED, ExchangeError
 from pilote.monitoring.exchange import attachment_files
@@ -104,8 +108,10 @@ def read_archive(source: IO[bytes]) -> tuple[dict[str, Any], ArchiveFiles]:
 
     The zip stays open through the returned files: the caller imports while `source` is open.
     """
+    _check_size(source)
     try:
         archive = zipfile.ZipFile(source)
+        _check_limits(archive)
         names = archive.namelist()
         if MANIFEST not in names:
             raise ExchangeError(f"{REFUSED} : le manifeste ({MANIFEST}) manque dans l'archive.")
@@ -119,6 +125,39 @@ def read_archive(source: IO[bytes]) -> tuple[dict[str, Any], ArchiveFiles]:
         raise ExchangeError(f"{REFUSED} : le manifeste de l'archive est illisible.") from exc
     _check_attachments(data, listed)
     return data, ArchiveFiles(archive, [name for name in listed if name != DOCUMENT])
+
+
+def _check_size(source: IO[bytes]) -> None:
+    """Refuse an archive larger than settings.IMPORT_ARCHIVE_MAX_BYTES."""
+    size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+    limit = settings.IMPORT_ARCHIVE_MAX_BYTES
+    if size > limit:
+        raise ExchangeError(
+            f"{REFUSED} : l'archive pèse {megabytes(size)}, la taille maximale est de "
+            f"{megabytes(limit)}."
+        )
+
+
+def _check_limits(archive: zipfile.ZipFile) -> None:
+    """Refuse, from the zip's directory alone, too many files or too many bytes once decompressed.
+
+    Reading an entry never yields more than its declared size (zipfile stops there and checks the
+    CRC), so the declared sizes bound what extraction can write or hold.
+    """
+    infos = archive.infolist()
+    limit = settings.IMPORT_ARCHIVE_MAX_ENTRIES
+    if len(infos) > limit:
+        raise ExchangeError(
+            f"{REFUSED} : l'archive contient {len(infos)} fichiers, au plus {limit} sont acceptés."
+        )
+    total = sum(info.file_size for info in infos)
+    limit = settings.IMPORT_ARCHIVE_MAX_UNCOMPRESSED_BYTES
+    if total > limit:
+        raise ExchangeError(
+            f"{REFUSED} : l'archive pèserait {megabytes(total)} une fois décompressée, "
+            f"la taille maximale est de {megabytes(limit)}."
+        )
 
 
 def _listed(manifest: Any) -> dict[str, dict]:

@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from pilote.accounts import exchange as accounts_exchange
+from pilote.accounts.models import Membership
 from pilote.conventions import exchange as conventions_exchange
 from pilote.conventions.models import Convention
 from pilote.core.exchange import REFUSED, ExchangeError, Reader, invalid_texts, refused
@@ -27,6 +28,7 @@ from pilote.core.history_exchange import HistoryTable, export_history, import_hi
 from pilote.facilities import exchange as facilities_exchange
 from pilote.governance import exchange as governance_exchange
 from pilote.monitoring import exchange as monitoring_exchange
+from pilote.monitoring.models import ActionUpdate, Measurement, UpdateAttachment
 from pilote.plans import exchange as plans_exchange
 
 # An archive's attachments: their contents by path in the archive.
@@ -197,6 +199,21 @@ def import_convention(
     except BaseException:
         _remove(written)
         raise
+
+
+def import_summary(convention: Convention) -> str:
+    """Return in French what an import brought besides the plan (follow-up, files, people)."""
+    counts = [
+        (ActionUpdate.objects.filter(convention=convention).count(), "point(s) de suivi"),
+        (Measurement.objects.filter(indicator__convention=convention).count(), "mesure(s)"),
+        (
+            UpdateAttachment.objects.filter(update__convention=convention).count(),
+            "pièce(s) jointe(s)",
+        ),
+        (Membership.objects.filter(convention=convention).count(), "membre(s)"),
+        (sum(t.rows.count() for t in history_tables(convention)), "ligne(s) d'historique"),
+    ]
+    return "Importé avec la CTG : " + ", ".join(f"{n} {label}" for n, label in counts) + "."
 
 
 def _notes(data: dict[str, Any], files: Files | None) -> list[str]:

@@ -22,8 +22,8 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import ImportForm, error_summary, megabytes
 from pilote.core.downloads import attachment_header
 
-from .archive import write_archive
-from .services import ExchangeError, export_convention, import_convention, loads
+from .archive import read_archive, write_archive
+from .services import ExchangeError, export_convention, import_convention, import_summary, loads
 
 
 @login_required
@@ -74,19 +74,26 @@ def _strip_internal_notes(data: dict) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def convention_import(request: HttpRequest) -> HttpResponse:
-    """Create a CTG from a JSON file; nothing is written when the file is refused."""
+    """Create a CTG from a JSON file or an archive; nothing is written when it is refused."""
     if not can_create_convention(request.user):
         raise PermissionDenied("Vous ne pouvez pas importer de CTG.")
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            data = loads(form.cleaned_data["file"].read())
-            with transaction.atomic():
-                convention = import_convention(data, by=request.user)
+            if form.is_archive:
+                # The same path as import_ctg: checksums verified, files written last.
+                data, files = read_archive(upload)
+                convention = import_convention(data, by=request.user, files=files)
+            else:
+                data = loads(upload.read())
+                with transaction.atomic():
+                    convention = import_convention(data, by=request.user)
         except ExchangeError as error:
             form.add_error("file", str(error))
         else:
             messages.success(request, f"La CTG « {convention.name} » a été importée.")
+            messages.info(request, import_summary(convention))
             for note in convention.import_notes:
                 messages.warning(request, note)
             return redirect(convention)
@@ -96,7 +103,10 @@ def convention_import(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "errors": error_summary(form),
-            "max_size": megabytes(settings.IMPORT_MAX_BYTES),
+            "max_size": (
+                f"{megabytes(settings.IMPORT_MAX_BYTES)} pour un fichier JSON, "
+                f"{megabytes(settings.IMPORT_ARCHIVE_MAX_BYTES)} pour une archive ZIP"
+            ),
             "breadcrumb": {
                 "links": [{"url": reverse("conventions:list"), "title": "Conventions"}],
                 "current": "Importer une CTG",

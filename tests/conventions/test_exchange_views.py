@@ -101,7 +101,7 @@ def test_missing_file_is_refused(client, caf_adviser):
 
     response = client.post(IMPORT_URL, {})
 
-    assert "Choisissez un fichier JSON à importer." in response.content.decode()
+    assert "Choisissez un fichier JSON ou une archive ZIP à importer." in response.content.decode()
 
 
 def test_import_page_explains_the_size_limit(client, caf_adviser):
@@ -109,4 +109,7 @@ def test_import_page_explains_the_size_limit(client, caf_adviser):
 
     response = client.get(IMPORT_URL)
 
-    assert "Taille maximale : 20,0 Mo." in response.content.decode()
+    assert (
+        "Taille maximale : 20,0 Mo pour un fichier JSON, 200,0 Mo pour une archive ZIP."
+        in response.content.decode()
+    )
