@@ -460,3 +460,15 @@ def test_the_actions_page_does_not_read_more_with_more_decisions(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(node.get_absolute_url())
     assert len(response.context["node_decisions"]["decisions"]) == 11
+
+
+def test_the_meeting_deletion_page_counts_attendance_and_decisions(
+    client, user_named, paa, installation
+):
+    login(client, user_named, COORDINATOR)
+    attendance = installation.attendances.count()
+
+    page = text(client.get(url("meeting_delete", paa, pk=installation.pk)))
+
+    assert f"Présences : {attendance}" in page
+    assert "Décisions : 4" in page

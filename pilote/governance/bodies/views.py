@@ -17,6 +17,7 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.core.concurrency import StaleEdit, lock_row, relock, render_edit, save_if_current
+from pilote.core.deletion import what_goes
 from pilote.plans.models import PlanNode
 
 from ..enums import AttendanceStatus
@@ -490,6 +491,7 @@ def meeting_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "meeting": meeting,
             "decision_count": meeting.decisions.count(),
             "attendance_count": meeting.attendances.count(),
+            "what_goes": what_goes(meeting),
         },
     )
 
