@@ -259,7 +259,7 @@ def update_territory(
         added = [commune for code, commune in wanted.items() if code not in current]
         _check_new_communes(added)
         if removed:
-            communes_leaving.send(sender=Convention, convention=convention, codes=removed)
+            _check_communes_can_leave(convention, removed)
         if epci != convention.epci:
             convention.epci = epci
             convention.save(update_fields=["epci", "updated_at"])
@@ -267,6 +267,20 @@ def update_territory(
             convention.communes.remove(*removed)
         if added:
             convention.communes.add(*added)
+
+
+def _check_communes_can_leave(convention: Convention, codes: set[str]) -> None:
+    # Every receiver speaks (plan, facilities…), so the user sees all that still uses the communes.
+    refusals = []
+    for _receiver, result in communes_leaving.send_robust(
+        sender=Convention, convention=convention, codes=codes
+    ):
+        if isinstance(result, ConventionError):
+            refusals.append(result.message)
+        elif isinstance(result, Exception):
+            raise result
+    if refusals:
+        raise ConventionError(" ".join(refusals))
 
 
 # ---------------------------------------------------------------------------------------------

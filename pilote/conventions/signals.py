@@ -10,7 +10,8 @@ from django.dispatch import Signal
 # default plan levels are created by a receiver.
 convention_created = Signal()
 # Sent by services.update_territory before communes leave a CTG (convention=, codes=): a
-# receiver raises ConventionError while something still names one of them.
+# receiver raises ConventionError while something still names one of them (plan elements,
+# facilities, schémas); every receiver is heard and their refusals shown together.
 communes_leaving = Signal()
 # Sent by views after a CTG's period changed (convention=): each receiver returns a warning for
 # the user, or "".

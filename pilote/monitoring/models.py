@@ -92,6 +92,7 @@ class UpdateAttachment(models.Model):
 
     class Meta:
         verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
         ordering = ["pk"]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from pilote.accounts.models import Organisation
 from pilote.conventions.locks import lock_convention
+from pilote.core.deletion import delete_with_files
 from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
@@ -194,12 +195,12 @@ def shift_node(node: PlanNode, *, offset: int) -> PlanNode:
 @retry_transaction
 @transaction.atomic
 def delete_node(node: PlanNode) -> int:
-    """Delete an element with everything under it; return how many elements were deleted."""
+    """Delete an element with everything under it and its files; return how many elements went."""
     lock_convention(node.convention_id)
     count = 1 + len(descendant_ids(node))
     convention, parent_id = node.convention, node.parent_id
     try:
-        node.delete()
+        delete_with_files(node)
     except (ProtectedError, RestrictedError) as error:
         raise PlanError(
             "Impossible de supprimer cet élément : des données y sont encore rattachées "

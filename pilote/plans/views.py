@@ -12,6 +12,7 @@ from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.core.concurrency import StaleEdit, ensure_current, page_context
+from pilote.core.deletion import what_goes
 
 from . import numbering, services
 from .filters import PlanNodeFilter
@@ -254,6 +255,7 @@ def node_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "subtree": list(walk(item.children)) if item else [],
             "descendant_count": item.descendant_count if item else 0,
             "lineage": ancestors(roots, node.pk),
+            "what_goes": what_goes(node),
         },
     )
 

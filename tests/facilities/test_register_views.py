@@ -289,3 +289,14 @@ def test_an_action_page_can_list_the_facilities_linked_to_it(paa):
 
     assert [f.name for f in context["facilities"]] == ["Les Premiers Pas"]
     assert "Les Premiers Pas</strong> – Établissement d&#x27;accueil" in content
+
+
+def test_the_facility_deletion_page_counts_its_bonuses(client, paa):
+    login(client, Role.CAF_ADVISER, paa)
+    facility = Facility.objects.get(name="Les Premiers Pas")
+    facility.bonuses.create(year=2026, amount=52000)
+    facility.bonuses.create(year=2027, amount=52000)
+
+    page = text(client.get(url("facility_delete", paa, pk=facility.pk)))
+
+    assert "Bonus territoire CTG : 2" in page

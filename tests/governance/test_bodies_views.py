@@ -460,3 +460,52 @@ def test_the_actions_page_does_not_read_more_with_more_decisions(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(node.get_absolute_url())
     assert len(response.context["node_decisions"]["decisions"]) == 11
+
+
+def test_the_meeting_deletion_page_counts_attendance_and_decisions(
+    client, user_named, paa, installation
+):
+    login(client, user_named, COORDINATOR)
+    attendance = installation.attendances.count()
+
+    page = text(client.get(url("meeting_delete", paa, pk=installation.pk)))
+
+    assert f"Présences : {attendance}" in page
+    assert "Décisions : 4" in page
+
+
+def _members_data(members, *, deleted):
+    data = {"membres-TOTAL_FORMS": str(len(members)), "membres-INITIAL_FORMS": str(len(members))}
+    for index, member in enumerate(members):
+        prefix = f"membres-{index}"
+        data |= {
+            f"{prefix}-id": member.pk,
+            f"{prefix}-organisation": member.organisation,
+            f"{prefix}-email": member.email,
+            f"{prefix}-ORDER": index + 1,
+        }
+        if member == deleted:
+            data[f"{prefix}-DELETE"] = "on"
+    return data
+
+
+def test_removing_a_member_with_past_attendance_asks_first(
+    client, user_named, paa, copil, installation
+):
+    login(client, user_named, COORDINATOR)
+    members = list(copil.members.order_by("position"))
+    gone = next(member for member in members if member.attendances.exists())
+    attendance = gone.attendances.count()
+    data = _members_data(members, deleted=gone)
+    address = url("body_members", paa, pk=copil.pk)
+
+    asked = client.post(address, data)
+
+    assert asked.status_code == 200
+    assert f"Présences : {attendance}" in text(asked)
+    assert BodyMember.objects.filter(pk=gone.pk).exists()
+
+    confirmed = client.post(address, data | {"confirm_removal": "1"})
+
+    assert confirmed.status_code == 302
+    assert not BodyMember.objects.filter(pk=gone.pk).exists()

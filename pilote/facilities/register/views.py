@@ -20,6 +20,7 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary, megabytes
 from pilote.core import upload_session
 from pilote.core.concurrency import StaleEdit, page_context, save_if_current
+from pilote.core.deletion import what_goes
 from pilote.core.downloads import CSV, XLSX, download_response
 from pilote.core.formats import french_euros, french_number
 from pilote.plans.models import PlanNode
@@ -368,7 +369,7 @@ def facility_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "facilities/register/delete.html",
-        {"convention": convention, "facility": facility},
+        {"convention": convention, "facility": facility, "what_goes": what_goes(facility)},
     )
 
 

@@ -17,6 +17,7 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.core.concurrency import StaleEdit, lock_row, relock, render_edit, save_if_current
+from pilote.core.deletion import what_goes
 from pilote.plans.models import PlanNode
 
 from ..enums import AttendanceStatus
@@ -178,8 +179,12 @@ def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     formset = build(request.POST or None)
     service_error = ""
     conflict = None
+    removals: list[tuple[BodyMember, list[tuple[str, int]]]] = []
     if request.method == "POST" and formset.is_valid():
         rows = [form.to_data() for form in formset.rows()]
+        if "confirm_removal" not in request.POST:
+            removals = _removals_to_confirm(body, kept={data.pk for data in rows if data.pk})
+    if request.method == "POST" and formset.is_valid() and not removals:
         try:
             save_if_current(
                 request.POST,
@@ -205,10 +210,17 @@ def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "formset": formset,
             "errors": error_summary(formset, extra=service_error),
             "cancel_url": f"{_governance_url(convention)}#instance-{body.pk}",
+            "removals": removals,
         },
         formset,
         conflict,
     )
+
+
+def _removals_to_confirm(body: Body, *, kept: set[int]) -> list:
+    """Return (member, what goes) for each removed member who takes rows along (attendance)."""
+    removed = body.members.exclude(pk__in=kept).order_by("position", "pk")
+    return [(member, goes) for member in removed if (goes := what_goes(member))]
 
 
 @require_http_methods(["GET", "POST"])
@@ -490,6 +502,7 @@ def meeting_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "meeting": meeting,
             "decision_count": meeting.decisions.count(),
             "attendance_count": meeting.attendances.count(),
+            "what_goes": what_goes(meeting),
         },
     )
 
