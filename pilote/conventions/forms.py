@@ -369,6 +369,7 @@ AmendmentFormSet.conflict_label = "Avenant"
 
 
 ACCEPTED_IMPORTS = ".json,application/json,.zip,application/zip"
+SLUG_CHARACTERS = "L’identifiant ne doit contenir que des lettres minuscules, chiffres et tirets."
 
 
 class ImportForm(PiloteForm):
@@ -380,6 +381,17 @@ class ImportForm(PiloteForm):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMPORTS}),
         error_messages={"required": "Choisissez un fichier JSON ou une archive ZIP à importer."},
+    )
+    slug = forms.SlugField(
+        label="Nouvel identifiant (pour importer une copie)",
+        required=False,
+        max_length=120,
+        help_text=(
+            "Facultatif. Laissez vide pour garder l’identifiant du fichier. Pour importer "
+            "une copie d’une CTG déjà présente, donnez-lui un identifiant nouveau (lettres "
+            "minuscules, chiffres et tirets), par exemple « pays-salonais-2025-2028-copie »."
+        ),
+        error_messages={"invalid": SLUG_CHARACTERS},
     )
 
     def clean_file(self):
@@ -398,6 +410,17 @@ class ImportForm(PiloteForm):
                 f"{megabytes(limit)}."
             )
         return upload
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug and slug != slug.lower():
+            raise forms.ValidationError(SLUG_CHARACTERS)
+        if slug:
+            try:
+                check_slug(slug)
+            except ConventionError as error:
+                raise forms.ValidationError(str(error)) from error
+        return slug
 
     @property
     def is_archive(self) -> bool:
