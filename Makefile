@@ -45,6 +45,7 @@ quality: lint
 	$(BIN)/djlint --lint pilote/
 	PILOTE_ALLOW_INSECURE_KEY=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH ALLOWED_HOSTS=pilote.example.fr \
+		PRIVACY_CONTROLLER="Caf de démonstration" PRIVACY_CONTACT=dpd@example.fr \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Two workers or more (pytest-xdist), each with its own test database.

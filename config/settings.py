@@ -177,6 +177,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Absolute address of the site, for the links of e-mails sent outside a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "")
+# Who is responsible for the personal data of this instance and how to reach its DPO
+# (public page « Données personnelles », docs/rgpd.md); `check --deploy` warns when unset.
+PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "")
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
