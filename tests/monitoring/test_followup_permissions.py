@@ -238,3 +238,30 @@ def test_the_pilot_s_referent_sees_the_measurement_form_but_not_the_indicator_s_
     assert "Enregistrer la mesure" in html
     assert "Modifier l’indicateur" not in html
     assert "Enregistrer la mesure" not in page(other)
+
+
+def test_the_table_shows_a_referent_the_actions_his_organisation_pilots_first(
+    client, convention, ccas, digne_action, other_action
+):
+    # In plan order the CCAS's action (1.1.1) comes before 1.1.2; a later action of its own
+    # must come before the other pilot's too.
+    later = PlanNodeFactory(
+        convention=convention, parent=digne_action.parent, number="1.1.3", title="Café des parents"
+    )
+    later.pilots.add(ccas)
+    client.force_login(referent_of(convention, ccas))
+
+    response = client.get(reverse("monitoring:followup", kwargs={"slug": convention.slug}))
+
+    html = response.content.decode()
+    assert "Les 2 actions que votre organisation pilote sont en tête du tableau" in html
+    positions = [html.index(title) for title in ("accueil enfants-parents", "Café des parents")]
+    assert max(positions) < html.index("Former les ASMAT")
+
+
+def test_an_editor_sees_the_plan_order_without_the_referent_notice(
+    client, convention, ccas, digne_action, other_action
+):
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    html = client.get(reverse("monitoring:followup", kwargs={"slug": convention.slug})).content
+    assert "en tête du tableau".encode() not in html
