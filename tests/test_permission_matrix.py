@@ -222,6 +222,10 @@ def test_each_role_gets_what_the_route_allows(client, paa, people, name, route):
         seen[who] = _status(client.get(url))
     for who in ("coordinator", "caf"):
         assert seen[who] in LET_THROUGH, f"GET {url} as {who}: {seen[who]}"
+    # An empty or truncated form (no management form, no version…) is refused, never a 500.
+    client.force_login(people["coordinator"])
+    status = _status(client.post(url, {}))
+    assert status < 500, f"POST {url} (empty) as coordinator: {status}"
     if access == READ:
         for who in ("referent", "reader"):
             assert seen[who] in LET_THROUGH, f"GET {url} as {who}: {seen[who]}"

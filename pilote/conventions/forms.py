@@ -307,7 +307,10 @@ class PiloteFormSet(BaseModelFormSet):
     def rows(self) -> list[forms.Form]:
         """Return the filled-in forms, in the order the user chose, without the deleted ones."""
         if self.can_order:
-            return list(self.ordered_forms)
+            try:
+                return list(self.ordered_forms)
+            except AttributeError:  # Django orders only a valid formset: keep the typed order
+                pass
         return [
             form
             for form in self.forms
