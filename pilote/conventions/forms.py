@@ -356,7 +356,7 @@ SignatoryFormSet = modelformset_factory(
     Signatory,
     form=SignatoryForm,
     formset=PiloteFormSet,
-    extra=2,
+    extra=1,
     can_order=True,
     can_delete=True,
 )
@@ -366,6 +366,9 @@ AmendmentFormSet = modelformset_factory(
 # How a stale save's conflict names each row (pilote.core.concurrency).
 SignatoryFormSet.conflict_label = "Signataire"
 AmendmentFormSet.conflict_label = "Avenant"
+# The button that adds a row in place, and the legend of a new row (formset_page.html).
+SignatoryFormSet.add_label, SignatoryFormSet.new_legend = "Ajouter un signataire", "Nouveau signataire"
+AmendmentFormSet.add_label, AmendmentFormSet.new_legend = "Ajouter un avenant", "Nouvel avenant"
 # ---------------------------------------------------------------------------------------------
 # JSON import
 # ---------------------------------------------------------------------------------------------

@@ -48,3 +48,4 @@ LevelFormSet = modelformset_factory(
     can_delete=True,
 )
 LevelFormSet.conflict_label = "Niveau"  # how a stale save names each row
+LevelFormSet.add_label, LevelFormSet.new_legend = "Ajouter un niveau", "Nouveau niveau"

@@ -56,3 +56,29 @@ def test_summary_page_shows_signatories_territory_and_plan(login):
     assert "Digne-les-Bains" in body
     assert "Action clé" in body
     screenshot(page, "ctg_summary_paa")
+
+
+def test_signatories_are_added_in_place_and_saved_in_one_round_trip(login):
+    # Issue 14: the 13 signatories of a convention took 7 saves (two empty rows per page).
+    page = login("cooperation.salonais")
+    page.goto("/ctg/pays-salonais-2025-2028/signataires/")
+    total = page.locator("#id_signataires-TOTAL_FORMS")
+    before = int(total.input_value())
+    add = page.get_by_role("button", name="Ajouter un signataire")
+    for _ in range(3):
+        add.click()
+    assert int(total.input_value()) == before + 3
+    names = [f"Commune nouvelle {n}" for n in range(4)]
+    for offset, name in enumerate(names):
+        page.locator(f"#id_signataires-{before - 1 + offset}-organisation").fill(name)
+    screenshot(page, "signatories_added_in_place")
+
+    page.get_by_role("button", name="Enregistrer les signataires").click()
+    page.wait_for_load_state()
+
+    page.goto("/ctg/pays-salonais-2025-2028/signataires/")
+    values = [
+        page.locator(f"#id_signataires-{n}-organisation").input_value()
+        for n in range(int(page.locator("#id_signataires-TOTAL_FORMS").input_value()))
+    ]
+    assert set(names) <= set(values)

@@ -2,6 +2,29 @@
 (function () {
   "use strict";
 
+  // Lists edited as formsets (signatories, avenants, levels): add an empty row in place, as
+  // many as needed, without a round trip to the server. Without this file, the page keeps its
+  // empty rows and the user saves to get more.
+  document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+    var prefix = button.dataset.formsetAdd;
+    var rows = document.querySelector('[data-formset-rows="' + prefix + '"]');
+    var template = document.getElementById(prefix + "-ligne-vide");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    if (!rows || !template || !total) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var added = rows.lastElementChild;
+      var legend = added.querySelector("legend");
+      if (legend) { legend.textContent += " (" + (index + 1) + ")"; }
+      var first = added.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) { first.focus(); }
+    });
+  });
+
   // Give the focus to the error summary so that screen readers announce it.
   var summary = document.getElementById("resume-erreurs");
   if (summary) { summary.focus(); }
