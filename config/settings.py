@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pilote.exchange",
     "pilote.reports",
     "pilote.pages",
+    "pilote.people",
     "pilote.demo",
     "pilote.backup",
     "simple_history",
@@ -177,6 +178,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Absolute address of the site, for the links of e-mails sent outside a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "")
+# Days an invitation link stays valid (pilote.people); a password reset link:
+# PASSWORD_RESET_TIMEOUT (Django, 3 days).
+INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10

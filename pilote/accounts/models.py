@@ -89,3 +89,7 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.departement or self.convention
         return f"{self.user} – {self.get_role_display()} – {scope}"
+
+
+# Invitations live in their own module (imported here so that Django registers the model).
+from .invitation_models import Invitation  # noqa: E402, F401
