@@ -78,7 +78,7 @@ def open_invitations(convention: Convention, actor: User) -> list[Invitation]:
         invitation.manageable = can_invite(
             actor,
             invitation.role,
-            convention=invitation.convention,
+            convention=convention if invitation.convention_id else None,
             departement=invitation.departement,
         )
     return invitations

@@ -136,6 +136,7 @@ def _lock_pending(invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise PeopleError(INVALID_MESSAGES[invitation.state])
+    return invitation
 
 
 INVALID_MESSAGES = {
