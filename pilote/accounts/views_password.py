@@ -26,8 +26,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         if settings.SITE_URL:
             site = urlsplit(settings.SITE_URL)
-            self.domain_override = site.netloc
-            self.extra_email_context = {"protocol": site.scheme}
+            self.extra_email_context = {"protocol": site.scheme, "domain": site.netloc}
         return super().form_valid(form)
 
 
