@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.accounts.enums import Role
-from pilote.accounts.models import Invitation, Membership, Organisation, User
 from pilote.accounts.invitation_models import hash_token
+from pilote.accounts.models import Invitation, Membership, Organisation, User
 from tests.factories import SignedConventionFactory, UserFactory, membership
 
 from .conftest import invitation_path
@@ -44,7 +44,12 @@ def test_an_invitee_creates_an_account_and_gets_the_role(client, convention, coo
     assert "Créer votre compte" in page.content.decode()
     response = client.post(
         path,
-        {"first_name": "Camille", "last_name": "Roux", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Camille",
+            "last_name": "Roux",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == convention.get_absolute_url()
@@ -55,7 +60,8 @@ def test_an_invitee_creates_an_account_and_gets_the_role(client, convention, coo
     ]
     assert client.get(convention.get_absolute_url()).status_code == 200  # signed in
     invitation.refresh_from_db()
-    assert invitation.accepted_by == user and invitation.accepted_at is not None
+    assert invitation.accepted_by == user
+    assert invitation.accepted_at is not None
 
     client.force_login(coordinator)
     members = client.get(reverse("people:members", args=[convention.slug])).content.decode()
@@ -103,7 +109,8 @@ def test_a_withdrawn_invitation_is_refused_and_a_resent_one_replaces_the_old_lin
     resend = reverse("people:invitation_resend", args=[convention.slug, invitation.pk])
     assert client.post(resend).status_code == 302
     second = invitation_path()
-    assert second != first and len(mail.outbox) == 2
+    assert second != first
+    assert len(mail.outbox) == 2
     assert client.get(first).status_code == 404  # replaced by the newer link
     withdraw = reverse("people:invitation_withdraw", args=[convention.slug, invitation.pk])
     client.post(withdraw)
@@ -125,7 +132,8 @@ def test_a_weak_password_is_refused_with_django_validators(client, convention, c
     path = invitation_path()
     client.logout()
     response = client.post(
-        path, {"first_name": "Camille", "last_name": "Roux", "password1": "1234", "password2": "1234"}
+        path,
+        {"first_name": "Camille", "last_name": "Roux", "password1": "1234", "password2": "1234"},
     )
     assert response.status_code == 200
     assert not User.objects.filter(email="camille.roux@digne.fr").exists()
@@ -174,7 +182,8 @@ def test_inviting_someone_who_has_the_role_sends_nothing(client, convention, coo
     response = _invite(client, convention, email="CAMILLE.ROUX@digne.fr")
     assert response.status_code == 200
     assert "a déjà ce rôle" in response.content.decode()
-    assert not mail.outbox and not Invitation.objects.exists()
+    assert not mail.outbox
+    assert not Invitation.objects.exists()
 
 
 def test_a_pending_invitation_is_not_sent_twice(client, convention, coordinator):
@@ -182,7 +191,8 @@ def test_a_pending_invitation_is_not_sent_twice(client, convention, coordinator)
     _invite(client, convention)
     response = _invite(client, convention)
     assert "déjà en attente" in response.content.decode()
-    assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
+    assert Invitation.objects.count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_a_referent_needs_an_organisation(client, convention, coordinator):
@@ -222,7 +232,8 @@ def test_a_reader_and_a_stranger_cannot_invite(client, convention):
     membership(stranger, Role.COORDINATOR, convention=SignedConventionFactory())
     client.force_login(stranger)
     assert _invite(client, convention).status_code == 404
-    assert not Invitation.objects.exists() and not mail.outbox
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
 
 
 def test_the_link_uses_site_url_when_set(client, convention, coordinator, settings):

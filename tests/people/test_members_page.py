@@ -23,9 +23,9 @@ def _members(convention, count):
     for number in range(count):
         user = UserFactory(first_name="Alex", last_name=f"Durand{number:02d}")
         role = [Role.READER, Role.REFERENT][number % 2]
-        membership(user, role, convention=convention).__class__.objects.filter(
-            user=user
-        ).update(organisation=organisation if role == Role.REFERENT else None)
+        membership(user, role, convention=convention).__class__.objects.filter(user=user).update(
+            organisation=organisation if role == Role.REFERENT else None
+        )
         people.append(user)
     return people
 
@@ -67,7 +67,8 @@ def test_the_page_lists_roles_caf_advisers_and_invitations(
     _invitations(convention, coordinator, 1)
     client.force_login(coordinator)
     page = client.get(_url("members", convention)).content.decode()
-    assert str(reader) in page and str(coordinator) in page
+    assert str(reader) in page
+    assert str(coordinator) in page
     assert str(caf_adviser) in page  # among the Caf advisers of 04
     assert "invite0@exemple.fr" in page
     assert "Suspendre le compte" not in page  # a coordinator does not suspend
@@ -88,7 +89,10 @@ def test_the_ctg_menu_links_to_members_for_editors_only(client, convention, coor
     assert _url("members", convention) in client.get(convention.get_absolute_url()).content.decode()
     reader = user_with_role(Role.READER, convention=convention)
     client.force_login(reader)
-    assert _url("members", convention) not in client.get(convention.get_absolute_url()).content.decode()
+    assert (
+        _url("members", convention)
+        not in client.get(convention.get_absolute_url()).content.decode()
+    )
 
 
 def test_a_coordinator_turns_a_reader_into_a_referent(client, convention, coordinator):
@@ -115,7 +119,9 @@ def test_a_role_changed_meanwhile_is_not_overwritten(client, convention, coordin
     )
     role.refresh_from_db()
     assert role.role == Role.REFERENT
-    assert "modifié ou retiré entre-temps" in client.get(_url("members", convention)).content.decode()
+    assert (
+        "modifié ou retiré entre-temps" in client.get(_url("members", convention)).content.decode()
+    )
 
 
 def test_nobody_changes_his_own_role_nor_makes_a_caf_adviser(client, convention, coordinator):
@@ -152,7 +158,8 @@ def test_the_caf_adviser_suspends_and_reactivates_an_account(client, convention,
     reader.refresh_from_db()
     assert not reader.is_active
     page = client.get(_url("members", convention)).content.decode()
-    assert "il ou elle ne peut plus se connecter" in page and "Suspendu" in page
+    assert "il ou elle ne peut plus se connecter" in page
+    assert "Suspendu" in page
     client.post(_url("account_suspend", convention, reader.pk), {"action": "reactiver"})
     reader.refresh_from_db()
     assert reader.is_active
@@ -179,6 +186,7 @@ def test_a_coordinator_cannot_suspend_and_nobody_suspends_a_superuser_or_himself
     for target in (admin, caf_adviser):
         client.post(_url("account_suspend", convention, target.pk), {"action": "suspendre"})
         assert User.objects.get(pk=target.pk).is_active
-    assert "Vous ne pouvez pas suspendre ce compte" in client.get(
-        _url("members", convention)
-    ).content.decode()
+    assert (
+        "Vous ne pouvez pas suspendre ce compte"
+        in client.get(_url("members", convention)).content.decode()
+    )
