@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Invitation, Membership, Organisation, User
+from .models import AccountDeletionRequest, Invitation, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,3 +28,9 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     raw_id_fields = ["convention", "organisation", "invited_by", "accepted_by"]
     readonly_fields = ["token_hash"]
+
+
+@admin.register(AccountDeletionRequest)
+class AccountDeletionRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "requested_at"]
+    raw_id_fields = ["user"]

@@ -91,5 +91,6 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {scope}"
 
 
-# Invitations live in their own module (imported here so that Django registers the model).
-from .invitation_models import Invitation  # noqa: E402, F401
+# Invitations and deletion requests live in their own module (imported here so that Django
+# registers the models).
+from .people_models import AccountDeletionRequest, Invitation  # noqa: E402, F401

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from pilote.accounts.enums import Role
-from pilote.accounts.models import Invitation, Membership, Organisation, User
+from pilote.accounts.models import (
+    AccountDeletionRequest,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 from pilote.accounts.perms import CTG_ROLES, can_change_membership, can_invite, can_suspend
 from pilote.conventions.models import Convention
 
@@ -21,13 +28,14 @@ class MemberRow:
     role_choices: list[tuple[str, str]]  # the roles it may be changed to
     can_remove: bool
     can_suspend: bool
+    deletion_requested_at: datetime.datetime | None = None  # shown to who may suspend
 
 
 def member_rows(convention: Convention, actor: User) -> list[MemberRow]:
     """Return the CTG's roles, by person, with what the actor may do with each."""
     memberships = (
         Membership.objects.filter(convention=convention)
-        .select_related("user", "organisation")
+        .select_related("user", "user__deletion_request", "organisation")
         .order_by(Lower("user__last_name"), Lower("user__first_name"), "user_id", "role")
     )
     labels = dict(Role.choices)
@@ -39,15 +47,23 @@ def member_rows(convention: Convention, actor: User) -> list[MemberRow]:
             if role != membership.role
             and can_change_membership(actor, membership, convention, new_role=role)
         ]
-        rows.append(
-            MemberRow(
-                membership=membership,
-                role_choices=choices,
-                can_remove=can_change_membership(actor, membership, convention),
-                can_suspend=can_suspend(actor, membership.user, convention),
-            )
+        row = MemberRow(
+            membership=membership,
+            role_choices=choices,
+            can_remove=can_change_membership(actor, membership, convention),
+            can_suspend=can_suspend(actor, membership.user, convention),
         )
+        if row.can_suspend:
+            row.deletion_requested_at = _deletion_requested_at(membership.user)
+        rows.append(row)
     return rows
+
+
+def _deletion_requested_at(user: User) -> datetime.datetime | None:
+    try:
+        return user.deletion_request.requested_at  # loaded by select_related
+    except AccountDeletionRequest.DoesNotExist:
+        return None
 
 
 def caf_advisers(convention: Convention) -> QuerySet[Membership]:

@@ -15,7 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from pilote.accounts.enums import Role
-from pilote.accounts.models import Invitation, Membership, Organisation, User
+from pilote.accounts.models import (
+    AccountDeletionRequest,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 from pilote.accounts.perms import can_change_membership, can_invite, can_suspend
 from pilote.conventions.models import Convention
 from pilote.territories.models import Departement
@@ -252,3 +258,22 @@ def set_active(target: User, *, convention: Convention, by: User, active: bool) 
     with transaction.atomic():
         User.objects.filter(pk=target.pk).update(is_active=active)
         # audit: account suspended or reactivated (target, active, by)
+
+
+def request_deletion(user: User, *, message: str = "") -> AccountDeletionRequest:
+    """Record the user's request to delete his or her account (seen by the Caf and admins)."""
+    with transaction.atomic():
+        request, created = AccountDeletionRequest.objects.get_or_create(
+            user=user, defaults={"message": message.strip()}
+        )
+        if not created:
+            raise PeopleError("Vous avez déjà demandé la suppression de votre compte.")
+        # audit: account deletion requested (user)
+    return request
+
+
+def cancel_deletion(user: User) -> None:
+    """Withdraw the user's deletion request, if any."""
+    with transaction.atomic():
+        AccountDeletionRequest.objects.filter(user=user).delete()
+        # audit: account deletion request withdrawn (user)

@@ -34,5 +34,6 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views_invitation.invitation, name="invitation"),
     path("mon-compte/", views_account.account, name="account"),
+    path("mon-compte/suppression/", views_account.deletion_request, name="deletion_request"),
     path("mon-compte/mes-donnees.json", views_account.download_my_data, name="my_data"),
 ]

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilote.accounts.forms_people import AccountForm
-from pilote.accounts.models import Membership, User
+from pilote.accounts.models import AccountDeletionRequest, Membership, User
 from pilote.core.concurrency import StaleEdit, relock, render_edit, save_if_current
 from pilote.core.downloads import JSON, download_response
 
+from . import services
 from .personal_data import filename, personal_data
+from .services import PeopleError
 
 
 def _initial(user: User) -> dict:
@@ -55,7 +57,12 @@ def account(request: HttpRequest) -> HttpResponse:
         .select_related("departement", "convention", "organisation")
         .order_by("role", "departement_id", "convention__name")
     )
-    context = {"form": form, "roles": roles, "account_user": user}
+    context = {
+        "form": form,
+        "roles": roles,
+        "account_user": user,
+        "deletion_request": AccountDeletionRequest.objects.filter(user=user).first(),
+    }
     return render_edit(request, "people/account.html", context, form, conflict)
 
 
@@ -67,3 +74,23 @@ def download_my_data(request: HttpRequest) -> HttpResponse:
         personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )
     return download_response(content.encode(), filename(request.user), JSON)
+
+
+@require_POST
+def deletion_request(request: HttpRequest) -> HttpResponse:
+    """Ask for the deletion of one's account (action=demander), or withdraw the request."""
+    if request.POST.get("action") == "annuler":
+        services.cancel_deletion(request.user)
+        messages.success(request, "Votre demande de suppression est retirée.")
+        return redirect("people:account")
+    try:
+        services.request_deletion(request.user, message=request.POST.get("message", "")[:2000])
+    except PeopleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Votre demande de suppression est enregistrée : la Caf ou l’administrateur de "
+            "Pilote CTG la traitera et vous préviendra.",
+        )
+    return redirect("people:account")

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from pilote.accounts.enums import Role
 from pilote.accounts.forms_people import NewAccountForm
-from pilote.accounts.invitation_models import hash_token
 from pilote.accounts.models import Invitation, User
+from pilote.accounts.people_models import hash_token
 
 from . import services
 from .mail import invitation_scope

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
-from pilote.accounts.models import Invitation, User
+from pilote.accounts.models import AccountDeletionRequest, Invitation, User
 from tests.factories import ActionUpdateFactory, tracked_action, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,26 @@ def test_my_data_lists_the_account_roles_and_what_i_wrote(client, person, conven
     assert token not in text
     assert invitation.token_hash not in text
     assert person.password not in text
+
+
+def test_a_deletion_request_is_recorded_once_and_seen_by_the_caf(client, person, convention):
+    client.force_login(person)
+    url = reverse("people:deletion_request")
+    client.post(url, {"action": "demander", "message": "Je quitte mes fonctions."})
+    request = AccountDeletionRequest.objects.get(user=person)
+    assert request.message == "Je quitte mes fonctions."
+    client.post(url, {"action": "demander"})
+    assert AccountDeletionRequest.objects.count() == 1
+    assert "déjà demandé" in client.get(reverse("people:account")).content.decode()
+
+    members = reverse("people:members", args=[convention.slug])
+    caf = user_with_role(Role.CAF_ADVISER, departement_code="04")
+    client.force_login(caf)
+    assert "Suppression demandée le" in client.get(members).content.decode()
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    assert "Suppression demandée le" not in client.get(members).content.decode()
+
+    client.force_login(person)
+    client.post(url, {"action": "annuler"})
+    assert not AccountDeletionRequest.objects.exists()
+    assert User.objects.filter(pk=person.pk, is_active=True).exists()

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.accounts.enums import Role
-from pilote.accounts.invitation_models import hash_token
 from pilote.accounts.models import Invitation, Membership, Organisation, User
+from pilote.accounts.people_models import hash_token
 from tests.factories import SignedConventionFactory, UserFactory, membership
 
 from .conftest import invitation_path

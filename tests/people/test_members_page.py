@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.accounts.enums import Role
-from pilote.accounts.models import Invitation, Membership, Organisation, User
+from pilote.accounts.models import (
+    AccountDeletionRequest,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 from tests.factories import SignedConventionFactory, UserFactory, membership, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +53,8 @@ def _invitations(convention, by, count):
 def test_the_page_runs_a_fixed_number_of_queries(
     client, convention, caf_adviser, coordinator, count, django_assert_num_queries
 ):
-    _members(convention, count)
+    people = _members(convention, count)
+    AccountDeletionRequest.objects.create(user=people[0])
     _invitations(convention, coordinator, count)
     client.force_login(caf_adviser)
     with django_assert_num_queries(8):
@@ -58,6 +65,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     assert page.count('<tr id="invitation-') == count
     assert "Expirée" in page  # invitations whose date is past still show, to be re-sent
     assert "Commune de Malijai" in page
+    assert page.count("Suppression demandée le") == 1
 
 
 def test_the_page_lists_roles_caf_advisers_and_invitations(
@@ -190,3 +198,11 @@ def test_a_coordinator_cannot_suspend_and_nobody_suspends_a_superuser_or_himself
         "Vous ne pouvez pas suspendre ce compte"
         in client.get(_url("members", convention)).content.decode()
     )
+
+
+def test_changing_a_role_without_choosing_one_changes_nothing(client, convention, coordinator):
+    reader = user_with_role(Role.READER, convention=convention).memberships.get()
+    client.force_login(coordinator)
+    client.post(_url("role_change", convention, reader.pk), {"role": "", "was": Role.READER})
+    assert Membership.objects.get(pk=reader.pk).role == Role.READER
+    assert "Choisissez le nouveau rôle" in client.get(_url("members", convention)).content.decode()

@@ -1,6 +1,7 @@
-"""Invitations: a personal, single-use and expiring link that gives a role to whoever opens it.
+"""Invitations and account deletion requests.
 
-Only the SHA-256 of the link's token is stored: a copy of the database opens no account.
+An invitation is a personal, single-use and expiring link that gives a role to whoever opens
+it. Only the SHA-256 of the link's token is stored: a copy of the database opens no account.
 """
 
 import hashlib
@@ -117,3 +118,24 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == InvitationState.PENDING
+
+
+class AccountDeletionRequest(models.Model):
+    """A user's request that his or her account be deleted (RGPD), for the Caf or an admin."""
+
+    user = models.OneToOneField(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="deletion_request",
+        verbose_name="compte",
+    )
+    requested_at = models.DateTimeField("demandée le", default=timezone.now)
+    message = models.TextField("message", blank=True)
+
+    class Meta:
+        verbose_name = "demande de suppression de compte"
+        verbose_name_plural = "demandes de suppression de compte"
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.requested_at:%Y-%m-%d}"
