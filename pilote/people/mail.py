@@ -1,5 +1,8 @@
 """E-mails about people, in plain French text, through Django's e-mail backend (as reminders)."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -8,6 +11,12 @@ from django.utils import timezone
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Invitation
 from pilote.core.formats import french_date
+
+logger = logging.getLogger(__name__)
+
+
+class MailNotSent(Exception):
+    """The e-mail could not be handed to the mail server; carries a French message."""
 
 
 def absolute_url(path: str, base_url: str) -> str:
@@ -48,9 +57,16 @@ def send_invitation(invitation: Invitation, token: str, *, base_url: str) -> Non
         "-- ",
         "Pilote CTG – message automatique.",
     ]
-    send_mail(
-        subject=f"[Pilote CTG] Invitation : {invitation.get_role_display()}",
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    try:
+        send_mail(
+            subject=f"[Pilote CTG] Invitation : {invitation.get_role_display()}",
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except (OSError, smtplib.SMTPException) as error:
+        logger.exception("Invitation e-mail to %s not sent", invitation.email)
+        raise MailNotSent(
+            "Le courriel d’invitation n’a pas pu être envoyé (serveur de courriel indisponible) : "
+            "rien n’est enregistré, réessayez plus tard."
+        ) from error

@@ -26,7 +26,7 @@ from pilote.accounts.perms import can_change_membership, can_invite, can_suspend
 from pilote.conventions.models import Convention
 from pilote.territories.models import Departement
 
-from .mail import send_invitation
+from .mail import MailNotSent, send_invitation
 
 
 class PeopleError(Exception):
@@ -95,7 +95,7 @@ def invite(
         token = invitation.set_new_token()
         invitation.save()
         # audit: invitation sent (invitation, by)
-        send_invitation(invitation, token, base_url=base_url)
+        _send(invitation, token, base_url)
     return invitation
 
 
@@ -110,8 +110,16 @@ def resend(invitation: Invitation, *, by: User, base_url: str) -> Invitation:
         invitation.expires_at = _expiry()
         invitation.save(update_fields=["token_hash", "expires_at"])
         # audit: invitation sent again (invitation, by)
-        send_invitation(invitation, token, base_url=base_url)
+        _send(invitation, token, base_url)
     return invitation
+
+
+def _send(invitation: Invitation, token: str, base_url: str) -> None:
+    """E-mail the link, inside the caller's transaction: no e-mail, no invitation."""
+    try:
+        send_invitation(invitation, token, base_url=base_url)
+    except MailNotSent as error:
+        raise PeopleError(str(error)) from error
 
 
 def withdraw(invitation: Invitation, *, by: User) -> None:

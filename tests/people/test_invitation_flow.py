@@ -241,3 +241,16 @@ def test_the_link_uses_site_url_when_set(client, convention, coordinator, settin
     client.force_login(coordinator)
     _invite(client, convention)
     assert "https://pilote.caf.fr/invitation/" in mail.outbox[0].body
+
+
+def test_a_mail_server_failure_records_nothing(client, convention, coordinator, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr("pilote.people.mail.send_mail", refuse)
+    client.force_login(coordinator)
+    response = _invite(client, convention, role=Role.REFERENT, new_organisation="Centre social")
+    assert response.status_code == 200
+    assert "n’a pas pu être envoyé" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert not Organisation.objects.filter(name="Centre social").exists()
