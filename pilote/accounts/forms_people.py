@@ -18,10 +18,9 @@ REFERENT_ORGANISATION_MISSING = (
 )
 
 
-class InviteForm(PiloteForm):
-    """Invite someone by e-mail with one of the roles the inviter may give."""
+class RoleForm(PiloteForm):
+    """A role among those the user may give and, for a référent·e, the organisation represented."""
 
-    email = forms.EmailField(label="Courriel de la personne invitée")
     role = forms.ChoiceField(label="Rôle")
     organisation = forms.ModelChoiceField(
         label="Organisation représentée (référent·e)",
@@ -57,6 +56,19 @@ class InviteForm(PiloteForm):
         if cleaned.get("role") == Role.REFERENT and not chosen:
             self.add_error("organisation", REFERENT_ORGANISATION_MISSING)
         return cleaned
+
+
+class InviteForm(RoleForm):
+    """Invite someone by e-mail with one of the roles the inviter may give."""
+
+    email = forms.EmailField(label="Courriel de la personne invitée")
+    field_order = ["email", "role", "organisation", "new_organisation"]
+
+
+class RoleChangeForm(RoleForm):
+    """Give another role of the CTG to a member; `was` is the role the page showed."""
+
+    was = forms.CharField(widget=forms.HiddenInput)
 
 
 class NewAccountForm(PiloteForm):

@@ -222,9 +222,18 @@ def _free_username(email: str) -> str:
 
 
 def change_role(
-    membership: Membership, *, convention: Convention, by: User, role: str, was: str
+    membership: Membership,
+    *,
+    convention: Convention,
+    by: User,
+    role: str,
+    was: str,
+    organisation: Organisation | None = None,
 ) -> Membership:
-    """Change a role of the CTG (e.g. reader → référent), unless it changed since it was read."""
+    """Change a role of the CTG (e.g. reader → référent), unless it changed since it was read.
+
+    A référent·e represents an organisation: the one given, else the one already recorded.
+    """
     if not can_change_membership(by, membership, convention, new_role=role):
         raise PeopleError("Vous ne pouvez pas donner ce rôle à cette personne.")
     with transaction.atomic():
@@ -234,13 +243,16 @@ def change_role(
                 "Ce rôle a été modifié ou retiré entre-temps : "
                 "relisez la liste avant de recommencer."
             )
-        if Membership.objects.filter(
-            user_id=locked.user_id, role=role, convention=convention
-        ).exists():
+        taken = Membership.objects.filter(user_id=locked.user_id, role=role, convention=convention)
+        if taken.exists():
             raise PeopleError("Cette personne a déjà ce rôle dans la CTG.")
-        locked.role = role
-        if role != Role.REFERENT:
+        if role == Role.REFERENT:
+            locked.organisation = organisation or locked.organisation
+            if locked.organisation is None:
+                raise PeopleError("Indiquez l’organisation que représente le ou la référent·e.")
+        else:
             locked.organisation = None
+        locked.role = role
         locked.save(update_fields=["role", "organisation"])
         # audit: role changed (locked, was, by)
     return locked

@@ -11,9 +11,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pilote.accounts.enums import Role
-from pilote.accounts.forms_people import InviteForm
+from pilote.accounts.forms_people import InviteForm, RoleChangeForm, RoleForm
 from pilote.accounts.models import Invitation, Membership, Organisation, User
-from pilote.accounts.perms import can_manage_members, invitable_roles
+from pilote.accounts.perms import (
+    CTG_ROLES,
+    can_change_membership,
+    can_manage_members,
+    invitable_roles,
+)
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.models import Convention
 
@@ -61,7 +66,7 @@ def members_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _organisation(form: InviteForm) -> Organisation | None:
+def _organisation(form: RoleForm) -> Organisation | None:
     """Return the chosen organisation, or the typed one (created if its name is new)."""
     cleaned = form.cleaned_data
     if cleaned["role"] != Role.REFERENT:
@@ -158,26 +163,56 @@ def withdraw_invitation(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     return redirect("people:members", slug=convention.slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Give a member another role of the CTG (and, for a référent·e, the organisation)."""
     convention = _convention_for_manager(request, slug)
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, convention=convention
+        Membership.objects.select_related("user", "organisation"), pk=pk, convention=convention
     )
-    role = request.POST.get("role", "")
-    was = request.POST.get("was", membership.role)
-    if role not in Role.values:
-        messages.error(request, "Choisissez le nouveau rôle dans la liste.")
-        return redirect("people:members", slug=convention.slug)
-    try:
-        services.change_role(membership, convention=convention, by=request.user, role=role, was=was)
-    except PeopleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, f"{membership.user} est désormais « {Role(role).label} » dans la CTG."
-        )
-    return redirect("people:members", slug=convention.slug)
+    roles = [
+        role
+        for role in CTG_ROLES
+        if role != membership.role
+        and can_change_membership(request.user, membership, convention, new_role=role)
+    ]
+    if not roles:
+        raise PermissionDenied("Vous ne pouvez pas changer ce rôle.")
+    form = RoleChangeForm(
+        request.POST if request.method == "POST" else None,
+        roles=roles,
+        organisations=members.ctg_organisations(convention),
+        departement_name=str(convention.departement),
+        initial={"was": membership.role, "organisation": membership.organisation_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.change_role(
+                    membership,
+                    convention=convention,
+                    by=request.user,
+                    role=cleaned["role"],
+                    was=cleaned["was"],
+                    organisation=_organisation(form),
+                )
+        except PeopleError as error:
+            form.add_error(None, error.message)
+        else:
+            label = Role(cleaned["role"]).label
+            messages.success(request, f"{membership.user} est désormais « {label} » dans la CTG.")
+            return redirect("people:members", slug=convention.slug)
+    return render(
+        request,
+        "people/role_change.html",
+        {
+            "convention": convention,
+            "membership": membership,
+            "form": form,
+            "breadcrumb": _breadcrumb(convention, "Changer un rôle", members_link=True),
+        },
+    )
 
 
 @require_POST

@@ -107,14 +107,35 @@ def test_a_coordinator_turns_a_reader_into_a_referent(client, convention, coordi
     reader = user_with_role(Role.READER, convention=convention)
     role = reader.memberships.get()
     client.force_login(coordinator)
+    url = _url("role_change", convention, role.pk)
+    page = client.get(url).content.decode()
+    assert f"Changer le rôle de {reader}" in page
+    refused = client.post(url, {"role": Role.REFERENT, "was": Role.READER})
+    assert refused.status_code == 200  # a référent·e needs an organisation
+    assert Membership.objects.get(pk=role.pk).role == Role.READER
     response = client.post(
-        _url("role_change", convention, role.pk), {"role": Role.REFERENT, "was": Role.READER}
+        url, {"role": Role.REFERENT, "was": Role.READER, "new_organisation": "Commune de Malijai"}
     )
     assert response.status_code == 302
     role.refresh_from_db()
     assert role.role == Role.REFERENT
+    assert role.organisation.name == "Commune de Malijai"
     page = client.get(_url("members", convention)).content.decode()
     assert "est désormais « Référent·e (commune ou partenaire) »" in page
+
+
+def test_a_referent_turned_reader_loses_the_organisation(client, convention, coordinator):
+    referent = user_with_role(Role.REFERENT, convention=convention)
+    role = referent.memberships.get()
+    Membership.objects.filter(pk=role.pk).update(
+        organisation=Organisation.objects.create(name="Centre social La Ruche")
+    )
+    client.force_login(coordinator)
+    client.post(
+        _url("role_change", convention, role.pk), {"role": Role.READER, "was": Role.REFERENT}
+    )
+    role.refresh_from_db()
+    assert (role.role, role.organisation) == (Role.READER, None)
 
 
 def test_a_role_changed_meanwhile_is_not_overwritten(client, convention, coordinator):
@@ -122,23 +143,26 @@ def test_a_role_changed_meanwhile_is_not_overwritten(client, convention, coordin
     role = reader.memberships.get()
     Membership.objects.filter(pk=role.pk).update(role=Role.REFERENT)  # someone else's change
     client.force_login(coordinator)
-    client.post(
+    response = client.post(
         _url("role_change", convention, role.pk), {"role": Role.COORDINATOR, "was": Role.READER}
     )
     role.refresh_from_db()
     assert role.role == Role.REFERENT
-    assert (
-        "modifié ou retiré entre-temps" in client.get(_url("members", convention)).content.decode()
-    )
+    assert "modifié ou retiré entre-temps" in response.content.decode()
 
 
 def test_nobody_changes_his_own_role_nor_makes_a_caf_adviser(client, convention, coordinator):
     mine = coordinator.memberships.get()
     client.force_login(coordinator)
-    client.post(_url("role_change", convention, mine.pk), {"role": Role.READER})
+    own = client.post(
+        _url("role_change", convention, mine.pk), {"role": Role.READER, "was": Role.COORDINATOR}
+    )
+    assert own.status_code == 403
     assert Membership.objects.get(pk=mine.pk).role == Role.COORDINATOR
     reader = user_with_role(Role.READER, convention=convention).memberships.get()
-    client.post(_url("role_change", convention, reader.pk), {"role": Role.CAF_ADVISER})
+    client.post(
+        _url("role_change", convention, reader.pk), {"role": Role.CAF_ADVISER, "was": Role.READER}
+    )
     assert Membership.objects.get(pk=reader.pk).role == Role.READER
 
 
@@ -203,6 +227,9 @@ def test_a_coordinator_cannot_suspend_and_nobody_suspends_a_superuser_or_himself
 def test_changing_a_role_without_choosing_one_changes_nothing(client, convention, coordinator):
     reader = user_with_role(Role.READER, convention=convention).memberships.get()
     client.force_login(coordinator)
-    client.post(_url("role_change", convention, reader.pk), {"role": "", "was": Role.READER})
+    response = client.post(
+        _url("role_change", convention, reader.pk), {"role": "", "was": Role.READER}
+    )
+    assert response.status_code == 200
+    assert "fr-error-text" in response.content.decode()
     assert Membership.objects.get(pk=reader.pk).role == Role.READER
-    assert "Choisissez le nouveau rôle" in client.get(_url("members", convention)).content.decode()
