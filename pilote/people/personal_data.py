@@ -64,13 +64,16 @@ def authored(user: User) -> tuple[dict[str, int], dict[str, list], dict[str, int
     for model in sorted(apps.get_models(), key=lambda m: m._meta.label_lower):
         if model is User:
             continue
+        is_history = any(field.name == HISTORY_USER for field in model._meta.fields)
         for field in _user_links(model):
+            if is_history and field.name != HISTORY_USER:
+                continue  # a past state of a row already given by its own table
             queryset = model._default_manager.filter(**{field.name: user})
             count = queryset.count()
             if not count:
                 continue
             label = f"{model._meta.label_lower}.{field.name}"
-            if field.name == HISTORY_USER:
+            if is_history:
                 history[label] = count
             else:
                 counts[label] = count

@@ -129,6 +129,7 @@ def test_my_data_lists_the_account_roles_and_what_i_wrote(client, person, conven
     assert counts["accounts.membership.user"] == 1
     rows = data["ecrits"]["lignes"]["monitoring.actionupdate.author"]
     assert rows[0]["done"] == "Réunion des RPE"
+    assert not any(key.startswith("monitoring.historical") for key in counts)
     text = response.content.decode()
     assert token not in text
     assert invitation.token_hash not in text
