@@ -19,9 +19,16 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# A development .env (never committed): DEBUG=1 and a random SECRET_KEY, read by config/settings.py,
+# so that every `python manage.py …` of the README works from the checkout. Kept if it exists.
+.env:
+	@printf '# Développement local, écrit par « make run » (voir .env.example pour la production).\nDEBUG=1\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Fichier .env de développement créé (DEBUG=1, clé secrète aléatoire)."
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
+migrate: install .env
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -45,6 +52,7 @@ quality: lint
 	$(BIN)/djlint --lint pilote/
 	PILOTE_ALLOW_INSECURE_KEY=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH ALLOWED_HOSTS=pilote.example.fr \
+		PRIVACY_CONTROLLER="Caf de démonstration" PRIVACY_CONTACT=dpd@example.fr \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Two workers or more (pytest-xdist), each with its own test database.

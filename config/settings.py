@@ -1,14 +1,21 @@
-"""Settings for Pilote CTG, read from the environment (see .env.example).
+"""Settings for Pilote CTG, read from the environment and from a local .env (see .env.example).
 
-SQLite by default; PostgreSQL through DATABASE_URL. DEBUG is off unless asked for.
+SQLite by default; PostgreSQL through DATABASE_URL. DEBUG is off unless asked for. `make run`
+writes a development .env (DEBUG=1 and a random SECRET_KEY) so that every `manage.py` command of
+the README works from the checkout; variables of the environment win over the file.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+DOTENV = os.environ.get("PILOTE_DOTENV", str(BASE_DIR / ".env"))  # "0": none (the tests)
+if DOTENV != "0":
+    load_dotenv(DOTENV, override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -23,7 +30,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("PILOTE_ALLOW_INSECURE_KEY"):
-        raise RuntimeError("SECRET_KEY doit être défini quand DEBUG est désactivé.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY doit être défini quand DEBUG est désactivé : en développement, lancez "
+            "« make run » (qui écrit un fichier .env) ; en production, voir docs/exploitation.md."
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
@@ -181,6 +191,10 @@ SITE_URL = os.environ.get("SITE_URL", "")
 # Days an invitation link stays valid (pilote.people); a password reset link:
 # PASSWORD_RESET_TIMEOUT (Django, 3 days).
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
+# Who is responsible for the personal data of this instance and how to reach its DPO
+# (public page « Données personnelles », docs/rgpd.md); `check --deploy` warns when unset.
+PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "")
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("PILOTE_ALLOW_INSECURE_KEY", "1")
+os.environ.setdefault("PILOTE_DOTENV", "0")  # a developer's .env never reaches the tests
 
 from config.settings import *  # noqa: F403
 from config.settings import STORAGES

@@ -89,7 +89,7 @@ def test_a_user_of_another_ctg_never_gets_the_page(client, demo_ctgs, name, rout
 
 def test_the_public_page_is_the_only_ctg_page_open_without_login(client, demo_ctgs):
     open_routes = {name for name, route in _patterns() if name.startswith("public:")}
-    assert open_routes == {"public:index", "public:convention"}
+    assert open_routes == {"public:index", "public:convention", "public:privacy"}
     convention = demo_ctgs["provence-alpes-agglomeration-2026-2030"]
     url = f"/public/{convention.slug}/"
     assert client.get(url).status_code == 404  # not published: as if it did not exist

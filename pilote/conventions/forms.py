@@ -307,7 +307,10 @@ class PiloteFormSet(BaseModelFormSet):
     def rows(self) -> list[forms.Form]:
         """Return the filled-in forms, in the order the user chose, without the deleted ones."""
         if self.can_order:
-            return list(self.ordered_forms)
+            try:
+                return list(self.ordered_forms)
+            except AttributeError:  # Django orders only a valid formset: keep the typed order
+                pass
         return [
             form
             for form in self.forms
@@ -369,6 +372,7 @@ AmendmentFormSet.conflict_label = "Avenant"
 
 
 ACCEPTED_IMPORTS = ".json,application/json,.zip,application/zip"
+SLUG_CHARACTERS = "L’identifiant ne doit contenir que des lettres minuscules, chiffres et tirets."
 
 
 class ImportForm(PiloteForm):
@@ -380,6 +384,17 @@ class ImportForm(PiloteForm):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMPORTS}),
         error_messages={"required": "Choisissez un fichier JSON ou une archive ZIP à importer."},
+    )
+    slug = forms.SlugField(
+        label="Nouvel identifiant (pour importer une copie)",
+        required=False,
+        max_length=120,
+        help_text=(
+            "Facultatif. Laissez vide pour garder l’identifiant du fichier. Pour importer "
+            "une copie d’une CTG déjà présente, donnez-lui un identifiant nouveau (lettres "
+            "minuscules, chiffres et tirets), par exemple « pays-salonais-2025-2028-copie »."
+        ),
+        error_messages={"invalid": SLUG_CHARACTERS},
     )
 
     def clean_file(self):
@@ -398,6 +413,17 @@ class ImportForm(PiloteForm):
                 f"{megabytes(limit)}."
             )
         return upload
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug and slug != slug.lower():
+            raise forms.ValidationError(SLUG_CHARACTERS)
+        if slug:
+            try:
+                check_slug(slug)
+            except ConventionError as error:
+                raise forms.ValidationError(str(error)) from error
+        return slug
 
     @property
     def is_archive(self) -> bool:

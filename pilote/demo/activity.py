@@ -163,10 +163,16 @@ def _moment(rng: random.Random, quarter: Quarter, today: datetime.date) -> datet
     day = quarter.start + datetime.timedelta(days=rng.randint(days // 3, days) if days else 0)
     if day.weekday() >= 5 and day - datetime.timedelta(days=2) >= quarter.start:
         day -= datetime.timedelta(days=day.weekday() - 4)
-    moment = datetime.datetime.combine(
-        day, datetime.time(rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
+    moment = timezone.make_aware(
+        datetime.datetime.combine(
+            day, datetime.time(rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
+        )
     )
-    return timezone.make_aware(moment)
+    now = timezone.now()
+    if moment > now:  # today, later than now: demo activity never lies in the future
+        start = timezone.make_aware(datetime.datetime.combine(quarter.start, datetime.time()))
+        moment = max(now - datetime.timedelta(minutes=rng.randint(30, 180)), start)
+    return moment
 
 
 def _quarters(convention: Convention, today: datetime.date) -> list[Quarter]:

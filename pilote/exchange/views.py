@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_create_convention, can_see_internal_notes
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import ImportForm, error_summary, megabytes
+from pilote.conventions.models import Convention
 from pilote.core.downloads import attachment_header
 
 from .archive import read_archive, write_archive
@@ -64,6 +65,15 @@ def convention_archive(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _slug_taken(data) -> str:
+    """Return the document's CTG identifier when a CTG of this instance already has it."""
+    meta = data.get("convention") if isinstance(data, dict) else None
+    slug = meta.get("slug") if isinstance(meta, dict) else None
+    if isinstance(slug, str) and Convention.objects.filter(slug=slug).exists():
+        return slug
+    return ""
+
+
 def _strip_internal_notes(data: dict) -> None:
     # Keep the key (empty) so that the file still follows the exchange format.
     for holder in (data, data.get("convention")):
@@ -80,17 +90,26 @@ def convention_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        slug = form.cleaned_data["slug"] or None
+        data = None
         try:
             if form.is_archive:
                 # The same path as import_ctg: checksums verified, files written last.
                 data, files = read_archive(upload)
-                convention = import_convention(data, by=request.user, files=files)
+                convention = import_convention(data, by=request.user, slug=slug, files=files)
             else:
                 data = loads(upload.read())
                 with transaction.atomic():
-                    convention = import_convention(data, by=request.user)
+                    convention = import_convention(data, by=request.user, slug=slug)
         except ExchangeError as error:
             form.add_error("file", str(error))
+            if not slug and (taken := _slug_taken(data)):
+                form.add_error(
+                    "slug",
+                    f"Une CTG d’identifiant « {taken} » existe déjà ici : pour en importer une "
+                    f"copie, choisissez un nouvel identifiant (par exemple « {taken}-copie ») et "
+                    "déposez le fichier à nouveau.",
+                )
         else:
             messages.success(request, f"La CTG « {convention.name} » a été importée.")
             messages.info(request, import_summary(convention))

@@ -12,6 +12,7 @@ from pilote.plans.services import IndicatorData
 
 from .models import Measurement
 from .periods import Quarter, convention_quarters
+from .perms import can_measure
 
 MAX_VALUE = Decimal("999999999999.99")  # what Measurement.value (14 digits, 2 decimals) holds
 
@@ -86,6 +87,11 @@ def check_period(convention, year: int | None, quarter: int | None) -> None:
         )
 
 
+MEASURE_REFUSED = (
+    "Vous ne pouvez enregistrer des mesures que pour les actions que votre organisation pilote."
+)
+
+
 def _check_can_edit(by, convention) -> None:
     if not can_edit_convention(by, convention):
         raise IndicatorError("Vous ne pouvez pas modifier les indicateurs de cette CTG.")
@@ -103,7 +109,8 @@ def record_measurement(
 ) -> Measurement:
     """Record a value of an indicator for a year or a quarter of the CTG."""
     convention = indicator.convention
-    _check_can_edit(by, convention)
+    if not can_measure(by, indicator, convention):
+        raise IndicatorError(MEASURE_REFUSED)
     check_period(convention, year, quarter)
     measured = parse_value(value)
     with transaction.atomic():

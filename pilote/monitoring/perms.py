@@ -5,6 +5,7 @@
   action without pilots of its own is piloted by those of its nearest ancestor that has some (real
   plans name the pilots on the fiche action, above its actions).
 - Reader (and a référent·e without an organisation): none.
+The same rule decides who records a measurement of an action's indicator (can_measure).
 Reading the follow-up needs only to see the CTG (pilote.accounts.perms.can_view_convention).
 """
 
@@ -54,6 +55,20 @@ def can_update_action(user, node) -> bool:
     if not scope:
         return False
     return scope.allows(effective_pilot_ids(node))
+
+
+def can_measure(user, indicator, convention) -> bool:
+    """Return True if the user may record a measurement of this indicator.
+
+    Editors measure every indicator; a référent·e those of the actions his or her organisation
+    pilots (a CTG-wide indicator, without an action, is the editors' alone).
+    """
+    if can_edit_convention(user, convention):
+        return True
+    if indicator.node_id is None:
+        return False
+    indicator.node.convention = convention  # already read: no query for it
+    return can_update_action(user, indicator.node)
 
 
 def effective_pilot_ids(node) -> set[int]:

@@ -6,6 +6,7 @@ The dashboard, which also shows the next COPIL, is pilote.pages.views_dashboard.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,8 +26,13 @@ from . import dashboard as figures
 from .charts import indicator_chart
 from .departement import departement_rows
 from .forms_indicators import MeasurementForm
-from .indicators import IndicatorError, record_measurement, save_ctg_indicator
+from .indicators import (
+    IndicatorError,
+    record_measurement,
+    save_ctg_indicator,
+)
 from .periods import Quarter
+from .perms import can_measure
 from .timeline import build_timeline
 
 _PK = 987654321  # a placeholder primary key, replaced in a reversed URL
@@ -102,13 +108,19 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     indicator = _get_indicator(convention, pk)
     can_edit = can_edit_convention(request.user, convention)
-    form = MeasurementForm(convention=convention) if can_edit else None
+    measures = can_edit or can_measure(request.user, indicator, convention)
+    form = MeasurementForm(convention=convention) if measures else None
     return _render_detail(request, convention, indicator, form, can_edit=can_edit)
 
 
 def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    convention = get_convention_for_user(request, slug, edit=True)
+    convention = get_convention_for_user(request, slug)
     indicator = _get_indicator(convention, pk)
+    if not can_measure(request.user, indicator, convention):
+        raise PermissionDenied(
+            "Vous ne pouvez enregistrer des mesures que pour les actions que votre organisation "
+            "pilote."
+        )
     if request.method != "POST":
         return redirect(_detail_url(convention, indicator) + "#nouvelle-mesure")
     form = MeasurementForm(request.POST, convention=convention)
@@ -133,7 +145,8 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 f"pour {measurement.period_label}.",
             )
             return redirect(_detail_url(convention, indicator))
-    return _render_detail(request, convention, indicator, form, can_edit=True)
+    can_edit = can_edit_convention(request.user, convention)
+    return _render_detail(request, convention, indicator, form, can_edit=can_edit)
 
 
 def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:

@@ -35,6 +35,11 @@ def _table_context(request: HttpRequest, convention, *, full: bool = False) -> d
     rows = table.rows
     if form.is_bound and form.is_valid():
         rows = filter_rows(convention, rows, form.cleaned_data)
+    mine = None
+    if scope and not scope.all_actions:
+        # A référent·e's own actions first, in plan order; the others follow, read only.
+        rows = sorted(rows, key=lambda row: not row.can_update)
+        mine = sum(row.can_update for row in rows)
     return {
         "convention": convention,
         "section": "followup",
@@ -43,6 +48,7 @@ def _table_context(request: HttpRequest, convention, *, full: bool = False) -> d
         "form": form,
         "filtered": form.is_bound,
         "can_update_some": bool(scope),
+        "mine": mine,
         "now": table.now,
         "query": request.GET.urlencode(),
     }

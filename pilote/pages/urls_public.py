@@ -8,5 +8,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", views_public.public_index, name="index"),
+    # Before the CTG pages: the slug is reserved (conventions.models.RESERVED_SLUGS).
+    path("donnees-personnelles/", views_public.privacy, name="privacy"),
     path("<slug:slug>/", views_public.public_convention, name="convention"),
 ]

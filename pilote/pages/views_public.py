@@ -6,6 +6,7 @@ withdrawn one drops out of search engines with its 404. Editors publish a CTG on
 pilote.conventions.views_publication.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -37,3 +38,22 @@ def public_convention(request: HttpRequest, slug: str) -> HttpResponse:
         Convention.objects.select_related("epci"), slug=slug, is_public=True
     )
     return render(request, "conventions/public.html", {"page": build_public_page(convention)})
+
+
+@login_not_required
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Say what personal data the instance keeps, why, how long, and whom to ask (docs/rgpd.md)."""
+    return render(
+        request,
+        "conventions/privacy.html",
+        {
+            "controller": settings.PRIVACY_CONTROLLER,
+            "contact": settings.PRIVACY_CONTACT,
+            "retention": {
+                "audit": getattr(settings, "AUDIT_RETENTION_DAYS", 365),
+                "trash": getattr(settings, "TRASH_RETENTION_DAYS", 30),
+                "invitation": getattr(settings, "INVITATION_MAX_AGE_DAYS", 14),
+            },
+        },
+    )

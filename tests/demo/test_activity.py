@@ -154,3 +154,17 @@ def test_running_ctgs_get_their_next_copil_date(demo):
     dates = dict(Convention.objects.values_list("slug", "next_copil_date"))
     assert dates["provence-alpes-agglomeration-2026-2030"] == datetime.date(2026, 12, 10)
     assert dates["tarn-agout-2023-2026"] == datetime.date(2026, 12, 10)
+
+
+def test_activity_generated_today_never_lies_in_the_future(demo, monkeypatch):
+    # Generated at 9:00 on the day itself, the points of the day come before 9:00, so that the
+    # user's own changes of the morning sit above them in the history (issue 14).
+    now = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(9, 0)))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+
+    generate_activity(today=TODAY)
+
+    latest = ActionUpdate.objects.order_by("-created_at").first().created_at
+    assert latest <= now
+    assert Measurement.objects.filter(created_at__gt=now).count() == 0
+    assert ActionUpdate.history.filter(history_date__gt=now).count() == 0

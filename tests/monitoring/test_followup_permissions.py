@@ -181,3 +181,87 @@ def test_an_action_with_its_own_pilots_does_not_take_the_fiches(convention, ccas
     action.parent.pilots.add(ccas)
     action.pilots.add(Organisation.objects.create(name="Commune de Malijai"))
     assert not can_update_action(referent_of(convention, ccas), action)
+
+
+# who: (measurement of the CCAS's action's indicator, of another pilot's, of the CTG's own)
+MEASURE_MATRIX = {
+    "superuser": (302, 302, 302),
+    "caf_same_departement": (302, 302, 302),
+    "caf_other_departement": (404, 404, 404),
+    "coordinator": (302, 302, 302),
+    "coordinator_elsewhere": (404, 404, 404),
+    "referent_of_pilot": (302, 403, 403),
+    "referent_without_organisation": (403, 403, 403),
+    "reader": (403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("who", MEASURE_MATRIX)
+def test_a_referent_measures_the_indicators_of_the_actions_his_organisation_pilots(
+    client, convention, ccas, digne_action, other_action, who
+):
+    from pilote.plans.models import Indicator
+
+    indicators = [
+        Indicator.objects.create(convention=convention, node=digne_action, name="Familles"),
+        Indicator.objects.create(convention=convention, node=other_action, name="ASMAT formées"),
+        Indicator.objects.create(convention=convention, name="Taux de couverture global"),
+    ]
+    client.force_login(make_user(who, convention, ccas))
+    statuses = []
+    for indicator in indicators:
+        url = reverse(
+            "monitoring:measurement_add", kwargs={"slug": convention.slug, "pk": indicator.pk}
+        )
+        statuses.append(
+            client.post(url, {"year": "2026", "quarter": "3", "value": "12"}).status_code
+        )
+    assert tuple(statuses) == MEASURE_MATRIX[who]
+    recorded = [indicator.measurements.count() for indicator in indicators]
+    assert recorded == [int(status == 302) for status in statuses]
+
+
+def test_the_pilot_s_referent_sees_the_measurement_form_but_not_the_indicator_s_edition(
+    client, convention, ccas, digne_action, other_action
+):
+    from pilote.plans.models import Indicator
+
+    own = Indicator.objects.create(convention=convention, node=digne_action, name="Familles")
+    other = Indicator.objects.create(convention=convention, node=other_action, name="ASMAT")
+    client.force_login(referent_of(convention, ccas))
+
+    def page(indicator):
+        url = reverse("monitoring:indicator", kwargs={"slug": convention.slug, "pk": indicator.pk})
+        return client.get(url).content.decode()
+
+    html = page(own)
+    assert "Enregistrer la mesure" in html
+    assert "Modifier l’indicateur" not in html
+    assert "Enregistrer la mesure" not in page(other)
+
+
+def test_the_table_shows_a_referent_the_actions_his_organisation_pilots_first(
+    client, convention, ccas, digne_action, other_action
+):
+    # In plan order the CCAS's action (1.1.1) comes before 1.1.2; a later action of its own
+    # must come before the other pilot's too.
+    later = PlanNodeFactory(
+        convention=convention, parent=digne_action.parent, number="1.1.3", title="Café des parents"
+    )
+    later.pilots.add(ccas)
+    client.force_login(referent_of(convention, ccas))
+
+    response = client.get(reverse("monitoring:followup", kwargs={"slug": convention.slug}))
+
+    html = response.content.decode()
+    assert "Les 2 actions que votre organisation pilote sont en tête du tableau" in html
+    positions = [html.index(title) for title in ("accueil enfants-parents", "Café des parents")]
+    assert max(positions) < html.index("Former les ASMAT")
+
+
+def test_an_editor_sees_the_plan_order_without_the_referent_notice(
+    client, convention, ccas, digne_action, other_action
+):
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    html = client.get(reverse("monitoring:followup", kwargs={"slug": convention.slug})).content
+    assert "en tête du tableau".encode() not in html

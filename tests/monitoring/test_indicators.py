@@ -124,7 +124,7 @@ def test_french_decimals_and_spaces_are_read(coverage, coordinator):
 
 def test_a_reader_cannot_record_a_measurement(convention, coverage):
     reader = user_with_role(Role.READER, convention=convention)
-    with pytest.raises(IndicatorError, match="Vous ne pouvez pas"):
+    with pytest.raises(IndicatorError, match="que pour les actions que votre organisation pilote"):
         record_measurement(coverage, by=reader, year=2026, value=50)
 
 
