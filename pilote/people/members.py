@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from pilote.accounts.enums import Role
 from pilote.accounts.models import (
@@ -19,6 +20,15 @@ from pilote.accounts.models import (
 from pilote.accounts.perms import CTG_ROLES, can_change_membership, can_invite, can_suspend
 from pilote.conventions.models import Convention
 
+# An account without a login for this long is flagged on the page, to be suspended.
+DORMANT_AFTER = datetime.timedelta(days=365)
+
+
+def is_dormant(user: User, now: datetime.datetime) -> bool:
+    """Return True if an active account has not logged in (or was never used) for a year."""
+    last_seen = user.last_login or user.date_joined
+    return user.is_active and last_seen < now - DORMANT_AFTER
+
 
 @dataclass
 class MemberRow:
@@ -29,6 +39,7 @@ class MemberRow:
     can_remove: bool
     can_suspend: bool
     deletion_requested_at: datetime.datetime | None = None  # shown to who may suspend
+    dormant: bool = False  # no login for DORMANT_AFTER: to be suspended (docs/rgpd.md)
 
 
 def member_rows(convention: Convention, actor: User) -> list[MemberRow]:
@@ -39,6 +50,7 @@ def member_rows(convention: Convention, actor: User) -> list[MemberRow]:
         .order_by(Lower("user__last_name"), Lower("user__first_name"), "user_id", "role")
     )
     labels = dict(Role.choices)
+    now = timezone.now()
     rows = []
     for membership in memberships:
         choices = [
@@ -52,6 +64,7 @@ def member_rows(convention: Convention, actor: User) -> list[MemberRow]:
             role_choices=choices,
             can_remove=can_change_membership(actor, membership, convention),
             can_suspend=can_suspend(actor, membership.user, convention),
+            dormant=is_dormant(membership.user, now),
         )
         if row.can_suspend:
             row.deletion_requested_at = _deletion_requested_at(membership.user)

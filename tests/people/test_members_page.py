@@ -233,3 +233,18 @@ def test_changing_a_role_without_choosing_one_changes_nothing(client, convention
     assert response.status_code == 200
     assert "fr-error-text" in response.content.decode()
     assert Membership.objects.get(pk=reader.pk).role == Role.READER
+
+
+def test_an_account_unused_for_a_year_is_flagged(client, convention, caf_adviser):
+    now = timezone.now()
+    dormant = user_with_role(Role.READER, convention=convention)
+    User.objects.filter(pk=dormant.pk).update(last_login=now - datetime.timedelta(days=400))
+    recent = user_with_role(Role.READER, convention=convention)
+    User.objects.filter(pk=recent.pk).update(last_login=now - datetime.timedelta(days=30))
+    client.force_login(caf_adviser)
+    page = client.get(_url("members", convention)).content.decode()
+    assert page.count("Aucune connexion depuis plus d’un an") == 1
+    flagged = page.index("Aucune connexion depuis plus d’un an")
+    assert page.rfind(f'<tr id="role-{dormant.memberships.get().pk}"', 0, flagged) > page.rfind(
+        f'<tr id="role-{recent.memberships.get().pk}"', 0, flagged
+    )
