@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pilote.exchange",
     "pilote.reports",
     "pilote.pages",
+    "pilote.people",
     "pilote.demo",
     "pilote.backup",
     "simple_history",
@@ -187,6 +188,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Absolute address of the site, for the links of e-mails sent outside a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "")
+# Days an invitation link stays valid (pilote.people); a password reset link:
+# PASSWORD_RESET_TIMEOUT (Django, 3 days).
+INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
 # Who is responsible for the personal data of this instance and how to reach its DPO
 # (public page « Données personnelles », docs/rgpd.md); `check --deploy` warns when unset.
 PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "")

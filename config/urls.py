@@ -53,5 +53,7 @@ urlpatterns = [
     # Public pages of the published CTGs: the only pages open without a login.
     path("public/", include("pilote.pages.urls_public")),
     path("territoires/", include("pilote.territories.urls")),
+    # Members of a CTG, invitations, « Mon compte ».
+    path("", include("pilote.people.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ page answers as it would for a real object (not a 404 for a wrong id).
 
 from django.db.models import Model
 
+from pilote.accounts.models import Invitation, Membership, User
 from pilote.conventions.models import Amendment, Convention
 from pilote.facilities.models import Facility, Schema, TerritoryFigure
 from pilote.governance.models import Body, Decision, Meeting, Review
@@ -26,6 +27,9 @@ _BY_PREFIX: list[tuple[str, type[Model], str]] = [
     ("monitoring:attachment", UpdateAttachment, "update__convention"),
     ("monitoring:indicator", Indicator, "convention"),
     ("monitoring:measurement_add", Indicator, "convention"),
+    ("people:invitation_", Invitation, "convention"),
+    ("people:role_", Membership, "convention"),
+    ("people:account_suspend", User, "memberships__convention"),
 ]
 
 

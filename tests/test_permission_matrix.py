@@ -135,6 +135,15 @@ ACCESS = {
     "governance:record_amendment": EDIT,
     "governance:freeze_signed": EDIT,
     "governance:renew": EDIT,
+    # Members: roles, invitations, suspensions (pilote.people; suspending is further limited
+    # to the Caf adviser: tests/people/test_members_page.py)
+    "people:members": EDIT,
+    "people:invite": EDIT,
+    "people:invitation_resend": EDIT,
+    "people:invitation_withdraw": EDIT,
+    "people:role_change": EDIT,
+    "people:role_remove": EDIT,
+    "people:account_suspend": EDIT,
     # Exports
     "reports:exports": READ,
     "reports:opendata": READ,

@@ -89,3 +89,8 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.departement or self.convention
         return f"{self.user} – {self.get_role_display()} – {scope}"
+
+
+# Invitations and deletion requests live in their own module (imported here so that Django
+# registers the models).
+from .people_models import AccountDeletionRequest, Invitation  # noqa: E402, F401

@@ -73,3 +73,69 @@ def creatable_departements(user):
     return Departement.objects.filter(
         membership__user=user, membership__role=Role.CAF_ADVISER
     ).distinct()
+
+
+# Invitations and members ------------------------------------------------------------------------
+#
+# - A Caf adviser is invited for a département by a Caf adviser of that département or a
+#   superuser (an administrator).
+# - A chargé·e de coopération, référent·e or reader is invited for a CTG by its coordinator or
+#   a Caf adviser of its département (or a superuser); a coordinator never invites a Caf adviser.
+# - Roles of a CTG are changed or removed by the same people; nobody changes his or her own.
+# - An account is suspended only by a Caf adviser of the CTG's département or a superuser, never
+#   one's own account, never a superuser's.
+
+CTG_ROLES = (Role.COORDINATOR, Role.REFERENT, Role.READER)
+
+
+def is_caf_adviser_of(user, departement_id) -> bool:
+    """Return True if the user is a Caf adviser of this département."""
+    return any(
+        m.role == Role.CAF_ADVISER and m.departement_id == departement_id
+        for m in user.memberships.all()
+    )
+
+
+def can_invite(user, role: str, *, convention=None, departement=None) -> bool:
+    """Return True if the user may invite someone with this role for this CTG or département."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if role == Role.CAF_ADVISER:
+        if departement is None:
+            return False
+        return user.is_superuser or is_caf_adviser_of(user, departement.pk)
+    if role not in CTG_ROLES or convention is None:
+        return False
+    return user.is_superuser or bool(
+        _roles_for(user, convention) & {Role.CAF_ADVISER, Role.COORDINATOR}
+    )
+
+
+def invitable_roles(user, convention) -> list[str]:
+    """Return the roles the user may invite for this CTG (Caf adviser: for its département)."""
+    return [
+        role
+        for role in Role.values
+        if can_invite(user, role, convention=convention, departement=convention.departement)
+    ]
+
+
+def can_manage_members(user, convention) -> bool:
+    """Return True if the user may see the CTG's members page and manage its roles."""
+    return bool(invitable_roles(user, convention))
+
+
+def can_change_membership(user, membership, convention, new_role: str | None = None) -> bool:
+    """Return True if the user may remove this role of the CTG (or change it to new_role)."""
+    if membership.user_id == user.pk or membership.convention_id != convention.pk:
+        return False
+    if not can_invite(user, membership.role, convention=convention):
+        return False
+    return new_role is None or can_invite(user, new_role, convention=convention)
+
+
+def can_suspend(user, target, convention) -> bool:
+    """Return True if the user may suspend (or reactivate) the target's account from this CTG."""
+    if not user.is_authenticated or target.pk == user.pk or target.is_superuser:
+        return False
+    return user.is_superuser or is_caf_adviser_of(user, convention.departement_id)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from pilote.demo.invitations import load_demo_invitations
 from pilote.demo.services import DEMO_PASSWORD, load_demo_conventions, load_demo_users
 from pilote.exchange.services import ExchangeError
 from pilote.territories.models import Commune
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             state = "chargée" if created else "déjà présente"
             self.stdout.write(f"CTG {convention.slug} : {state}.")
         users = load_demo_users()
+        load_demo_invitations()
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
