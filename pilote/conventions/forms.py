@@ -367,7 +367,10 @@ AmendmentFormSet = modelformset_factory(
 SignatoryFormSet.conflict_label = "Signataire"
 AmendmentFormSet.conflict_label = "Avenant"
 # The button that adds a row in place, and the legend of a new row (formset_page.html).
-SignatoryFormSet.add_label, SignatoryFormSet.new_legend = "Ajouter un signataire", "Nouveau signataire"
+SignatoryFormSet.add_label, SignatoryFormSet.new_legend = (
+    "Ajouter un signataire",
+    "Nouveau signataire",
+)
 AmendmentFormSet.add_label, AmendmentFormSet.new_legend = "Ajouter un avenant", "Nouvel avenant"
 # ---------------------------------------------------------------------------------------------
 # JSON import
