@@ -58,12 +58,26 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
         target=username,
         **details,
     )
+    if request is not None:
+        request.pilote_failure_recorded = True
+        pending = getattr(request, "pilote_lockout_pending", None)
+        if pending is not None:
+            _record_lockout(request, pending)
 
 
 @receiver(user_locked_out, dispatch_uid="audit_locked_out")
 def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
     if getattr(request, "axes_failures_since_start", None) is None:
         return  # an attempt during the lockout, not the failure that started it
+    if getattr(request, "pilote_failure_recorded", False):
+        _record_lockout(request, username)
+    else:
+        # django-axes answers user_login_failed before this app: the failure that started the
+        # lockout is recorded first, then the lockout (by _login_failed).
+        request.pilote_lockout_pending = username
+
+
+def _record_lockout(request, username: str | None) -> None:
     record(
         AuditAction.LOCKED_OUT,
         user=_attempted_user(request, username),
