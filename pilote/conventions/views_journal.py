@@ -73,7 +73,8 @@ def _export(request: HttpRequest, events, extension: str, title: str, name: str,
     if spec is None:
         raise Http404("Format d’export inconnu.")
     filterset = JournalFilter(request.GET or None, events)
-    rows = filterset.qs if filterset.is_valid() else events.none()
+    # Unfiltered: every event; filters that do not hold (a period ending before it starts): none.
+    rows = events.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
     content = spec.write(journal_table(title, rows, **options))
     return download_response(content, f"journal-{name}.{spec.extension}", spec.content_type)
 
