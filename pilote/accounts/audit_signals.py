@@ -97,5 +97,5 @@ def _download_served(sender, request, response, filename, **kwargs) -> None:
         request=request,
         convention=getattr(request, "pilote_convention", None),
         target=filename,
-        page=view,
+        adresse=request.path,
     )

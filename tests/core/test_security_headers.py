@@ -65,7 +65,7 @@ def test_an_export_is_not_stored_and_is_in_the_audit_log(client):
     assert event.convention == convention
     assert event.departement_id == "04"
     assert event.target.endswith(".xlsx")
-    assert event.details == {"page": "reports:plan_xlsx"}
+    assert event.details == {"adresse": f"/ctg/{convention.slug}/exports/plan.xlsx"}
 
 
 def test_an_attachment_download_is_recorded_as_a_download(client, settings, tmp_path):
