@@ -178,7 +178,9 @@ class AuditEventFactory(DjangoModelFactory):
     user_name = factory.LazyAttribute(lambda e: str(e.user) if e.user else "")
     target = "plan.xlsx"
     ip_address = "192.0.2.10"
-    departement = factory.LazyAttribute(lambda e: e.convention.departement if e.convention else None)
+    departement = factory.LazyAttribute(
+        lambda e: e.convention.departement if e.convention else None
+    )
 
     class Meta:
         model = AuditEvent

@@ -138,4 +138,5 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} – {self.user_name or 'inconnu'} – {self.get_action_display()}"
+        who = self.user_name or "inconnu"
+        return f"{self.at:%d/%m/%Y %H:%M} – {who} – {self.get_action_display()}"

@@ -8,7 +8,6 @@ accounts, below conventions, cannot read.
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 

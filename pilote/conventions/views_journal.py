@@ -16,7 +16,13 @@ from pilote.territories.models import Departement
 
 from .access import get_convention_for_user
 from .forms import error_summary
-from .journal import EXPORT_FORMATS, JournalFilter, convention_events, departement_events, journal_table
+from .journal import (
+    EXPORT_FORMATS,
+    JournalFilter,
+    convention_events,
+    departement_events,
+    journal_table,
+)
 
 PAGE_SIZE = 50
 

@@ -22,10 +22,10 @@ def test_record_costs_one_insert_and_no_read():
     convention = ConventionFactory()
     user = user_with_role(Role.COORDINATOR, convention=convention)
     with CaptureQueriesContext(connection) as queries:
-        event = audit.record(AuditAction.EXPORT, user=user, convention=convention, target="plan.xlsx")
-    statements = [
-        q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()
-    ]
+        event = audit.record(
+            AuditAction.EXPORT, user=user, convention=convention, target="plan.xlsx"
+        )
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
     assert len(statements) == 1
     assert statements[0].startswith("INSERT")
     assert event.departement_id == "04"
@@ -52,7 +52,9 @@ def test_the_name_stays_when_the_account_is_deleted():
     assert event.user_name.endswith(f"({user.username})")
 
 
-@pytest.mark.parametrize(("action", "recorded"), [("publier", "publication"), ("retirer", "depublication")])
+@pytest.mark.parametrize(
+    ("action", "recorded"), [("publier", "publication"), ("retirer", "depublication")]
+)
 def test_publishing_and_withdrawing_the_public_page_are_recorded(client, action, recorded):
     convention = ConventionFactory(is_public=action == "retirer")
     coordinator = user_with_role(Role.COORDINATOR, convention=convention)

@@ -1,4 +1,4 @@
-"""Login throttling (django-axes): repeated failures lock the account and the address, for a while."""
+"""Login throttling (django-axes): failures lock the account and the address for a while."""
 
 from datetime import timedelta
 
@@ -103,9 +103,12 @@ def test_failures_and_the_lockout_are_in_the_audit_log(client, adviser):
         attempt(client, "conseiller.caf", "mauvais")
     events = list(AuditEvent.objects.order_by("at", "pk"))
     actions = [event.action for event in events]
-    assert actions == [AuditAction.LOGIN_FAILED] * 5 + [AuditAction.LOCKED_OUT] + [
-        AuditAction.LOGIN_FAILED
-    ] * 2
+    assert (
+        actions
+        == [AuditAction.LOGIN_FAILED] * 5
+        + [AuditAction.LOCKED_OUT]
+        + [AuditAction.LOGIN_FAILED] * 2
+    )
     assert all(event.user == adviser for event in events)
     assert all(event.ip_address == "198.51.100.7" for event in events)
     assert events[0].user_name == "Claire Roux (conseiller.caf)"
@@ -116,10 +119,10 @@ def test_failures_and_the_lockout_are_in_the_audit_log(client, adviser):
 
 
 def test_a_failure_on_an_unknown_account_keeps_the_name_typed(client, adviser):
-    attempt(client, "=HYPERLINK(\"http://example.com\")", "mauvais")
+    attempt(client, '=HYPERLINK("http://example.com")', "mauvais")
     event = AuditEvent.objects.get()
     assert event.user is None
-    assert event.user_name == "=HYPERLINK(\"http://example.com\")"
+    assert event.user_name == '=HYPERLINK("http://example.com")'
 
 
 def test_a_login_and_a_logout_are_in_the_audit_log(client, adviser):

@@ -22,9 +22,7 @@ def test_argon2_hashes_the_passwords_in_production():
 @override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS)
 def test_an_older_hash_is_upgraded_to_argon2_at_login(client):
     user = UserFactory(username="conseiller.caf")
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    ):
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
         user.set_password(PASSWORD)
         user.save()
     assert User.objects.get(pk=user.pk).password.startswith("pbkdf2_sha256$")

@@ -52,9 +52,9 @@ def watched_login(browser, base_url, username):
     console = []
     page.on(
         "console",
-        lambda message: console.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            console.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto("/connexion/")
     page.get_by_label("Nom d’utilisateur").fill(username)

@@ -96,10 +96,13 @@ def test_the_filters_select_action_person_and_period(client, paa):
     AuditEventFactory(convention=paa, user=sarah, action=AuditAction.PUBLISHED, target="", at=now)
     client.force_login(adviser)
     page = client.get(journal_url(paa, action="export", person="fabre")).content.decode()
-    assert "suivi.xlsx" in page and "plan.docx" in page
+    assert "suivi.xlsx" in page
+    assert "plan.docx" in page
     assert "archive.zip" not in page
     since = (now - timedelta(days=7)).date().isoformat()
-    page = client.get(journal_url(paa, person="sarah", start=since, action="export")).content.decode()
+    page = client.get(
+        journal_url(paa, person="sarah", start=since, action="export")
+    ).content.decode()
     assert "plan.docx" in page
     assert "suivi.xlsx" not in page
 
@@ -160,14 +163,17 @@ def test_the_departement_journal_has_its_ctgs_and_the_logins_of_its_people(clien
     outsider = user_with_role(Role.COORDINATOR, convention=other_ctg)
     AuditEvent.objects.all().delete()
     AuditEventFactory(convention=paa, user=coordinator, target="plan-paa.xlsx")
-    AuditEventFactory(action=AuditAction.LOGIN, user=coordinator, target="", ip_address="192.0.2.44")
+    AuditEventFactory(
+        action=AuditAction.LOGIN, user=coordinator, target="", ip_address="192.0.2.44"
+    )
     AuditEventFactory(action=AuditAction.LOCKED_OUT, user=adviser, target="conseiller.caf")
     AuditEventFactory(action=AuditAction.LOGIN, user=outsider, target="", ip_address="192.0.2.99")
     AuditEventFactory(convention=other_ctg, user=outsider, target="plan-marseille.xlsx")
     client.force_login(adviser)
     url = reverse("journal:departement", kwargs={"code": "04"})
     page = client.get(url).content.decode()
-    assert "plan-paa.xlsx" in page and "CTG Provence-Alpes-Agglomération" in page
+    assert "plan-paa.xlsx" in page
+    assert "CTG Provence-Alpes-Agglomération" in page
     assert "192.0.2.44" in page
     assert "Compte verrouillé" in page
     assert "192.0.2.99" not in page

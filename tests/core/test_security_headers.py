@@ -77,7 +77,9 @@ def test_an_attachment_download_is_recorded_as_a_download(client, settings, tmp_
     coordinator = user_with_role(Role.COORDINATOR, convention=action.convention)
     client.force_login(coordinator)
     response = client.get(
-        reverse("monitoring:attachment", kwargs={"slug": action.convention.slug, "pk": attachment.pk})
+        reverse(
+            "monitoring:attachment", kwargs={"slug": action.convention.slug, "pk": attachment.pk}
+        )
     )
     assert response.status_code == 200
     response.close()

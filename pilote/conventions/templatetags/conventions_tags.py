@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def convention_access(context, convention) -> dict[str, bool]:
-    """Return what the current user may do with the CTG: {"edit": …, "internal_notes": …, "audit": …}."""
+    """Return what the current user may do with the CTG: {"edit", "internal_notes", "audit"}."""
     user = context["request"].user
     return {
         "edit": can_edit_convention(user, convention),
