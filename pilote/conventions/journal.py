@@ -18,9 +18,23 @@ from pilote.core import table_writers
 from .forms import DateInput, PiloteForm
 
 
+# Events of a session, outside any CTG: a CTG's journal shows those of the people of the CTG.
+CONNECTION_ACTIONS = [
+    AuditAction.LOGIN,
+    AuditAction.LOGIN_FAILED,
+    AuditAction.LOCKED_OUT,
+    AuditAction.LOGOUT,
+    AuditAction.SESSION_EXPIRED,
+]
+
+
 def convention_events(convention) -> QuerySet[AuditEvent]:
-    """Return the events of one CTG, newest first."""
-    return AuditEvent.objects.filter(convention=convention).order_by("-at", "-pk")
+    """Return the events of one CTG and the logins of the people who hold a role in it."""
+    members = User.objects.filter(memberships__convention=convention).values("pk")
+    return AuditEvent.objects.filter(
+        Q(convention=convention)
+        | Q(convention__isnull=True, action__in=CONNECTION_ACTIONS, user__in=members)
+    ).order_by("-at", "-pk")
 
 
 def departement_events(departement) -> QuerySet[AuditEvent]:

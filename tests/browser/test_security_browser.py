@@ -1,8 +1,5 @@
 """The Content-Security-Policy in Chromium: the main pages of a demo CTG load without a single
-violation, htmx still edits in place, the journal lists what was done."""
-
-# No lockout here: the server is shared by the browser tests, all from 127.0.0.1, and a lockout of
-# the address would refuse their logins for 15 minutes (tests/accounts/test_login_throttling.py).
+violation, htmx still edits in place, the journal lists what was done, repeated failures show the lockout page."""
 
 import re
 
@@ -128,3 +125,27 @@ def test_htmx_still_edits_in_place_under_the_policy(browser, live_demo_server):
     assert violations(page) == []
     screenshot(page, "journal_ctg")
     page.context.close()
+
+
+def test_repeated_failures_show_the_lockout_page(browser, live_demo_server):
+    # An address and an account of this test's own: the other browser tests, from 127.0.0.1
+    # with real accounts, keep logging in.
+    context = browser.new_context(
+        base_url=live_demo_server,
+        locale="fr-FR",
+        viewport={"width": 1280, "height": 900},
+        extra_http_headers={"X-Forwarded-For": "203.0.113.66"},
+    )
+    page = context.new_page()
+    page.add_init_script(WATCH)
+    for _ in range(5):
+        page.goto("/connexion/")
+        page.get_by_label("Nom d’utilisateur").fill("personne.inconnue")
+        page.get_by_label("Mot de passe").fill("pas-le-bon")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Connexion temporairement bloquée"
+    assert "Attendez 15 minutes" in page.locator("main").inner_text()
+    assert violations(page) == []
+    screenshot(page, "lockout", full_page=False)
+    context.close()

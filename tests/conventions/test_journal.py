@@ -71,19 +71,30 @@ def test_the_journal_link_is_in_the_ctg_menu_for_those_who_read_it(client, paa):
     assert journal_url(paa) not in client.get(paa.get_absolute_url()).content.decode()
 
 
-def test_the_journal_shows_the_ctgs_events_only(client, paa, other_ctg):
+def test_the_journal_shows_the_ctgs_events_and_the_logins_of_its_people(client, paa, other_ctg):
     coordinator = user_with_role(Role.COORDINATOR, convention=paa)
+    referent = user_with_role(Role.REFERENT, convention=paa)
+    outsider = user_with_role(Role.COORDINATOR, convention=other_ctg)
+    client.force_login(coordinator)
+    AuditEvent.objects.all().delete()
     AuditEventFactory(convention=paa, user=coordinator, target="plan-paa.xlsx")
     AuditEventFactory(
         convention=paa, user=coordinator, action=AuditAction.PUBLISHED, target="", details={}
     )
-    AuditEventFactory(convention=other_ctg, target="plan-marseille.xlsx")
-    client.force_login(coordinator)
+    AuditEventFactory(convention=other_ctg, user=outsider, target="plan-marseille.xlsx")
+    AuditEventFactory(action=AuditAction.LOGIN_FAILED, user=referent, ip_address="192.0.2.31")
+    AuditEventFactory(action=AuditAction.LOGIN, user=outsider, ip_address="192.0.2.99")
+    # Not a session's event: an action outside the CTG stays out of its journal.
+    AuditEventFactory(action=AuditAction.EXPORT, user=referent, target="donnees-ouvertes.csv")
     page = client.get(journal_url(paa)).content.decode()
     assert "plan-paa.xlsx" in page
     assert "Publication" in page
+    assert "192.0.2.31" in page
+    assert "Échec de connexion" in page
     assert "plan-marseille.xlsx" not in page
-    assert "2 événements" in page
+    assert "192.0.2.99" not in page
+    assert "donnees-ouvertes.csv" not in page
+    assert "3 événements" in page
 
 
 def test_the_filters_select_action_person_and_period(client, paa):
