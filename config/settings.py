@@ -217,7 +217,10 @@ SESSION_ACTIVITY_REFRESH = 5 * 60
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures: with both parameters, django-axes would delete every
+# failure of the address too, so an attacker holding one account could reset the count of the
+# account under attack by logging into his own. Failures simply expire after the cool-off.
+AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "pilote.accounts.views.lockout"
 AXES_CLIENT_IP_CALLABLE = "pilote.core.security.client_ip"

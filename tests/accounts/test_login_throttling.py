@@ -87,7 +87,7 @@ def test_the_lockout_ends_after_the_cool_off(client, adviser):
     response = attempt(client, "conseiller.caf", PASSWORD)
     assert response.status_code == 302
     assert is_logged_in(client)
-    # …and a success starts the count again.
+    # …and the expired failures are gone: the count starts again.
     assert not AccessAttempt.objects.exists()
 
 
@@ -159,3 +159,16 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, adviser, se
         HTTP_X_FORWARDED_FOR="203.0.113.50",
     )
     assert response.status_code == 302
+
+
+def test_logging_into_ones_own_account_does_not_reset_the_count_of_another(client, adviser):
+    attacker = UserFactory(username="complice")
+    attacker.set_password(PASSWORD)
+    attacker.save()
+    for _ in range(4):
+        attempt(client, "conseiller.caf", "mauvais", ip="198.51.100.7")
+    assert attempt(client, "complice", PASSWORD, ip="198.51.100.7").status_code == 302
+    client.logout()
+    # The fifth failure on the account under attack, from anywhere, locks it.
+    assert attempt(client, "conseiller.caf", "mauvais", ip="203.0.113.9").status_code == 429
+    assert attempt(client, "conseiller.caf", PASSWORD, ip="203.0.113.10").status_code == 429
