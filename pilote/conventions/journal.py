@@ -17,7 +17,6 @@ from pilote.core import table_writers
 
 from .forms import DateInput, PiloteForm
 
-
 # Events of a session, outside any CTG: a CTG's journal shows those of the people of the CTG.
 CONNECTION_ACTIONS = [
     AuditAction.LOGIN,

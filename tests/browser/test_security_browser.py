@@ -1,5 +1,6 @@
 """The Content-Security-Policy in Chromium: the main pages of a demo CTG load without a single
-violation, htmx still edits in place, the journal lists what was done, repeated failures show the lockout page."""
+violation, htmx still edits in place, the journal lists what was done, repeated failures show
+the lockout page."""
 
 import re
 
