@@ -7,6 +7,8 @@ accounts, below conventions, cannot read.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -72,17 +74,25 @@ class JournalFilter(django_filters.FilterSet):
     person = django_filters.CharFilter(
         label="Personne (nom ou identifiant)", field_name="user_name", lookup_expr="icontains"
     )
-    start = django_filters.DateFilter(
-        label="Depuis le", field_name="at", lookup_expr="date__gte", widget=DateInput()
-    )
-    end = django_filters.DateFilter(
-        label="Jusqu’au", field_name="at", lookup_expr="date__lte", widget=DateInput()
-    )
+    start = django_filters.DateFilter(label="Depuis le", method="filter_start", widget=DateInput())
+    end = django_filters.DateFilter(label="Jusqu’au", method="filter_end", widget=DateInput())
 
     class Meta:
         model = AuditEvent
         fields = ["action", "person", "start", "end"]
         form = JournalFilterForm
+
+    # Compared with the start of a day in the local time zone, not through a date of each
+    # row: the index on `at` then serves the period.
+    def filter_start(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(at__gte=_day_start(value))
+
+    def filter_end(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(at__lt=_day_start(value + timedelta(days=1)))
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 def details_text(event: AuditEvent) -> str:

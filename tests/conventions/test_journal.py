@@ -220,3 +220,26 @@ def test_a_caf_adviser_with_two_departements_reads_both(client, paa, other_ctg):
     client.force_login(adviser)
     for code in ("04", "13"):
         assert client.get(reverse("journal:departement", kwargs={"code": code})).status_code == 200
+
+
+def test_the_period_counts_whole_days_in_french_time(client, paa):
+    adviser = user_with_role(Role.CAF_ADVISER)
+    paris = timezone.get_default_timezone()
+    # 23:30 in Paris on 31 March is already 1 April in UTC, and 00:10 on 1 April is 31 March in UTC.
+    AuditEventFactory(
+        convention=paa,
+        target="fin-mars.xlsx",
+        at=timezone.datetime(2026, 3, 31, 23, 30, tzinfo=paris),
+    )
+    AuditEventFactory(
+        convention=paa,
+        target="debut-avril.xlsx",
+        at=timezone.datetime(2026, 4, 1, 0, 10, tzinfo=paris),
+    )
+    client.force_login(adviser)
+    march = client.get(journal_url(paa, start="2026-03-01", end="2026-03-31")).content.decode()
+    assert "fin-mars.xlsx" in march
+    assert "debut-avril.xlsx" not in march
+    april = client.get(journal_url(paa, start="2026-04-01")).content.decode()
+    assert "debut-avril.xlsx" in april
+    assert "fin-mars.xlsx" not in april
