@@ -110,7 +110,9 @@ def test_htmx_still_edits_in_place_under_the_policy(browser, live_demo_server):
     assert "45\xa0%" in page.locator(f"#{row_id}").inner_text()
     # The plan tree moves an element in place too (hx-post).
     page.goto(f"{PAA}/plan/")
-    page.locator("form[hx-post] button:not([disabled])").first.click()
+    with page.expect_response(lambda response: response.request.method == "POST") as moved:
+        page.locator("form[hx-post] button:not([disabled])").first.click()
+    assert moved.value.status == 200
     page.wait_for_load_state("networkidle")
     assert violations(page) == []
     assert console == []
