@@ -6,9 +6,11 @@ the README works from the checkout; variables of the environment win over the fi
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_filters",
     "django_htmx",
+    "axes",
+    "csp",
     "pilote.core",
     "pilote.accounts",
     "pilote.territories",
@@ -77,15 +81,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Permissions-Policy, and Cache-Control: no-store on logged-in pages and downloads.
+    "pilote.core.security.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle (SESSION_IDLE_TIMEOUT) and absolute (SESSION_COOKIE_AGE) end of a session.
+    "pilote.accounts.sessions.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a refused login (too many failures) into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +140,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 first: new passwords and every password checked at login are stored with it; older
+# hashes (PBKDF2) still work and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -196,8 +220,65 @@ INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
 PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "")
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
 
+# --- Security: sessions, login throttling, headers (docs/securite.md) ------------------------
+
 SESSION_COOKIE_HTTPONLY = True
+# Absolute lifetime of a session: 10 h after the login, however active (pilote.accounts.sessions).
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Idle timeout: a session unused for 2 h ends; the last activity is written at most every 5 min.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(2 * 60 * 60)))
+SESSION_ACTIVITY_REFRESH = 5 * 60
+
+# django-axes: 5 failures lock the account (whatever the address) and the address (whatever the
+# account) for 15 minutes; others keep logging in. Attempts during a lockout are refused without
+# being counted, so a lockout ends 15 min after it began and cannot be kept going by an attacker.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: with both parameters, django-axes would delete every
+# failure of the address too, so an attacker holding one account could reset the count of the
+# account under attack by logging into his own. Failures simply expire after the cool-off.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "pilote.accounts.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "pilote.core.security.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts go to the audit log (accounts.AuditEvent)
+AXES_VERBOSE = False
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). Read by the lockouts and the audit log.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Audit log: events older than this are deleted by `python manage.py purge_audit_events`.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+
+# The admin, for staff only, away from the usual address.
+ADMIN_URL = os.environ.get("ADMIN_URL", "gestion/").strip("/") + "/"
+
+# Content-Security-Policy (django-csp): scripts from this site only, no inline script nor handler.
+# Inline style *attributes* stay allowed (style-src-attr): progress bars and the timeline set
+# widths and grid columns computed by the server; <style> elements are refused (style-src).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Every feature a page of Pilote CTG never needs, refused to the page and to anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), "
+    "serial=(), usb=(), xr-spatial-tracking=()"
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

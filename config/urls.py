@@ -1,5 +1,6 @@
 """Root URL configuration."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -25,6 +26,8 @@ def _namespace(app_name: str, *pattern_lists):
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="conventions:list", permanent=False)),
     path("", include("pilote.accounts.urls")),
+    # The audit log of a CTG (ctg/<slug>/journal/) and of a département: before the CTG pages.
+    path("", include("pilote.conventions.urls_journal")),
     # Before the CTG pages: /ctg/importer-un-plan/ would otherwise read as a CTG's slug.
     path("ctg/", include("pilote.imports.urls")),
     path(
@@ -55,5 +58,6 @@ urlpatterns = [
     path("territoires/", include("pilote.territories.urls")),
     # Members of a CTG, invitations, « Mon compte ».
     path("", include("pilote.people.urls")),
-    path("admin/", admin.site.urls),
+    # The admin: staff only, at ADMIN_URL (not /admin/), linked from nowhere in the pages.
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -15,8 +15,8 @@ import itertools
 import factory
 from factory.django import DjangoModelFactory
 
-from pilote.accounts.enums import Role
-from pilote.accounts.models import Membership, Organisation, User
+from pilote.accounts.enums import AuditAction, Role
+from pilote.accounts.models import AuditEvent, Membership, Organisation, User
 from pilote.conventions.enums import ConventionStatus
 from pilote.conventions.models import Amendment, Convention, Signatory
 from pilote.monitoring.enums import UpdateStatus
@@ -167,6 +167,23 @@ class UserFactory(DjangoModelFactory):
 
     class Params:
         superuser = factory.Trait(is_superuser=True, is_staff=True)
+
+
+class AuditEventFactory(DjangoModelFactory):
+    """An entry of the audit log: an export of the CTG given, by the user given."""
+
+    action = AuditAction.EXPORT
+    user = None
+    convention = None
+    user_name = factory.LazyAttribute(lambda e: str(e.user) if e.user else "")
+    target = "plan.xlsx"
+    ip_address = "192.0.2.10"
+    departement = factory.LazyAttribute(
+        lambda e: e.convention.departement if e.convention else None
+    )
+
+    class Meta:
+        model = AuditEvent
 
 
 class OrganisationFactory(DjangoModelFactory):

@@ -20,3 +20,27 @@ class OrganisationKind(models.TextChoices):
     ASSOCIATION = "association", "Association"
     PUBLIC_SERVICE = "public_service", "Service ou établissement public"
     OTHER = "other", "Autre"
+
+
+class AuditAction(models.TextChoices):
+    """What an entry of the audit log records (pilote.accounts.audit)."""
+
+    LOGIN = "connexion", "Connexion"
+    LOGIN_FAILED = "echec_connexion", "Échec de connexion"
+    LOCKED_OUT = "compte_verrouille", "Compte verrouillé"
+    LOGOUT = "deconnexion", "Déconnexion"
+    SESSION_EXPIRED = "session_expiree", "Session expirée"
+    INVITATION_SENT = "invitation_envoyee", "Invitation envoyée"
+    INVITATION_ACCEPTED = "invitation_acceptee", "Invitation acceptée"
+    INVITATION_REVOKED = "invitation_retiree", "Invitation retirée"
+    ROLE_CHANGED = "role_modifie", "Rôle modifié"
+    ACCOUNT_SUSPENDED = "compte_suspendu", "Compte suspendu"
+    PASSWORD_CHANGED = "mot_de_passe_modifie", "Mot de passe modifié"
+    EXPORT = "export", "Export"
+    DOWNLOAD = "telechargement", "Téléchargement"
+    PUBLISHED = "publication", "Publication"
+    UNPUBLISHED = "depublication", "Dépublication"
+    DELETED = "suppression", "Suppression"
+    RESTORED = "restauration", "Restauration"
+    PARTNER_SUBMISSION = "soumission_partenaire", "Soumission partenaire"
+    VALIDATION = "validation", "Validation"

@@ -3,8 +3,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
-from .enums import OrganisationKind, Role
+from .enums import AuditAction, OrganisationKind, Role
 
 
 class User(AbstractUser):
@@ -89,6 +90,56 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.departement or self.convention
         return f"{self.user} – {self.get_role_display()} – {scope}"
+
+
+class AuditEvent(models.Model):
+    """Who did what and when: a login, an export, a publication… (written by audit.record)."""
+
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name="personne",
+    )
+    # Kept as written at the time: the entry still names the person once the account is gone.
+    user_name = models.CharField("nom de la personne", max_length=255, blank=True)
+    action = models.CharField("action", max_length=30, choices=AuditAction.choices)
+    convention = models.ForeignKey(
+        "conventions.Convention",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name="CTG",
+    )
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name="département",
+    )
+    target = models.CharField("objet", max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "événement du journal"
+        verbose_name_plural = "événements du journal"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["convention", "-at"], name="audit_convention_at"),
+            models.Index(fields=["departement", "-at"], name="audit_departement_at"),
+            models.Index(fields=["user", "-at"], name="audit_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user_name or "inconnu"
+        return f"{self.at:%d/%m/%Y %H:%M} – {who} – {self.get_action_display()}"
 
 
 # Invitations and deletion requests live in their own module (imported here so that Django

@@ -139,3 +139,24 @@ def can_suspend(user, target, convention) -> bool:
     if not user.is_authenticated or target.pk == user.pk or target.is_superuser:
         return False
     return user.is_superuser or is_caf_adviser_of(user, convention.departement_id)
+
+
+def can_view_audit(user, convention) -> bool:
+    """Return True if the user may read the CTG's journal (its Caf adviser, its coordination)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(_roles_for(user, convention) & {Role.CAF_ADVISER, Role.COORDINATOR})
+
+
+def can_view_departement_audit(user, departement_code: str) -> bool:
+    """Return True if the user may read the journal of a département (its Caf advisers)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        m.role == Role.CAF_ADVISER and m.departement_id == departement_code
+        for m in user.memberships.all()
+    )

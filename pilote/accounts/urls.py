@@ -1,21 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views_password
-from .forms import LoginForm
+from . import views, views_password
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by e-mail (open without a login) and change (from « Mon compte »).
     path(

@@ -18,4 +18,6 @@ def get_convention_for_user(request: HttpRequest, slug: str, *, edit: bool = Fal
         raise Http404("CTG introuvable.")
     if edit and not can_edit_convention(request.user, convention):
         raise PermissionDenied("Vous ne pouvez pas modifier cette CTG.")
+    # The CTG a download belongs to, for the audit log (pilote.accounts.audit_signals).
+    request.pilote_convention = convention
     return convention

@@ -10,6 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from pilote.accounts import audit
+from pilote.accounts.enums import AuditAction
+
 from . import publishing
 from .access import get_convention_for_user
 from .forms import error_summary
@@ -30,10 +33,12 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if action == PUBLISH and form.is_valid():
                 publishing.publish(convention, by=request.user)
+                audit.record(AuditAction.PUBLISHED, request=request, convention=convention)
                 messages.success(request, "La page publique de la CTG est en ligne.")
                 return redirect("conventions:publication", slug=convention.slug)
             if action == UNPUBLISH:
                 publishing.unpublish(convention, by=request.user)
+                audit.record(AuditAction.UNPUBLISHED, request=request, convention=convention)
                 messages.success(
                     request,
                     "La page publique de la CTG est retirée : son adresse ne mène plus à rien.",

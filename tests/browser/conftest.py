@@ -30,6 +30,9 @@ def _server_env(database: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{database}",
         "DEBUG": "1",
         "PYTHONWARNINGS": "ignore",
+        # A test may send X-Forwarded-For to be locked out (django-axes) under an address of its
+        # own; without the header, every test is 127.0.0.1 (tests/browser/test_security_browser.py).
+        "TRUSTED_PROXY_COUNT": "1",
     }
 
 

@@ -3,18 +3,19 @@
 from django import template
 from django.utils.formats import date_format
 
-from pilote.accounts.perms import can_edit_convention, can_see_internal_notes
+from pilote.accounts.perms import can_edit_convention, can_see_internal_notes, can_view_audit
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def convention_access(context, convention) -> dict[str, bool]:
-    """Return what the current user may do with the CTG: {"edit": …, "internal_notes": …}."""
+    """Return what the current user may do with the CTG: {"edit", "internal_notes", "audit"}."""
     user = context["request"].user
     return {
         "edit": can_edit_convention(user, convention),
         "internal_notes": can_see_internal_notes(user, convention),
+        "audit": can_view_audit(user, convention),
     }
 
 
