@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.accounts.enums import Role
+from pilote.accounts.audit import record
+from pilote.accounts.enums import AuditAction, Role
 from pilote.accounts.models import (
     AccountDeletionRequest,
     Invitation,
@@ -94,7 +95,7 @@ def invite(
         )
         token = invitation.set_new_token()
         invitation.save()
-        # audit: invitation sent (invitation, by)
+        _record_invitation(AuditAction.INVITATION_SENT, invitation, by)
         _send(invitation, token, base_url)
     return invitation
 
@@ -109,9 +110,21 @@ def resend(invitation: Invitation, *, by: User, base_url: str) -> Invitation:
         token = invitation.set_new_token()
         invitation.expires_at = _expiry()
         invitation.save(update_fields=["token_hash", "expires_at"])
-        # audit: invitation sent again (invitation, by)
+        _record_invitation(AuditAction.INVITATION_SENT, invitation, by, again=True)
         _send(invitation, token, base_url)
     return invitation
+
+
+def _record_invitation(action: str, invitation: Invitation, by: User, **details) -> None:
+    record(
+        action,
+        user=by,
+        convention=invitation.convention,
+        departement=invitation.departement,
+        target=invitation.email,
+        role=invitation.role,
+        **details,
+    )
 
 
 def _send(invitation: Invitation, token: str, base_url: str) -> None:
@@ -132,7 +145,7 @@ def withdraw(invitation: Invitation, *, by: User) -> None:
         if invitation.withdrawn_at is None:
             invitation.withdrawn_at = timezone.now()
             invitation.save(update_fields=["withdrawn_at"])
-            # audit: invitation withdrawn (invitation, by)
+            _record_invitation(AuditAction.INVITATION_REVOKED, invitation, by)
 
 
 def _check_manager(invitation: Invitation, by: User) -> None:
@@ -173,7 +186,7 @@ def _grant(invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    # audit: invitation accepted (invitation, user)
+    _record_invitation(AuditAction.INVITATION_ACCEPTED, invitation, user)
     return membership
 
 
@@ -254,7 +267,14 @@ def change_role(
             locked.organisation = None
         locked.role = role
         locked.save(update_fields=["role", "organisation"])
-        # audit: role changed (locked, was, by)
+        record(
+            AuditAction.ROLE_CHANGED,
+            user=by,
+            convention=convention,
+            target=str(locked.user),
+            before=was,
+            after=role,
+        )
     return locked
 
 
@@ -266,7 +286,13 @@ def remove_role(membership: Membership, *, convention: Convention, by: User) -> 
         deleted, _ = Membership.objects.filter(pk=membership.pk).delete()
         if not deleted:
             raise PeopleError("Ce rôle avait déjà été retiré.")
-        # audit: role removed (membership, by)
+        record(
+            AuditAction.ROLE_REMOVED,
+            user=by,
+            convention=convention,
+            target=str(membership.user),
+            role=membership.role,
+        )
 
 
 def set_active(target: User, *, convention: Convention, by: User, active: bool) -> None:
@@ -277,7 +303,8 @@ def set_active(target: User, *, convention: Convention, by: User, active: bool) 
         raise PeopleError("Cette personne n’a pas de rôle dans cette CTG.")
     with transaction.atomic():
         User.objects.filter(pk=target.pk).update(is_active=active)
-        # audit: account suspended or reactivated (target, active, by)
+        action = AuditAction.ACCOUNT_REACTIVATED if active else AuditAction.ACCOUNT_SUSPENDED
+        record(action, user=by, convention=convention, target=str(target))
 
 
 def request_deletion(user: User, *, message: str = "") -> AccountDeletionRequest:
@@ -288,12 +315,13 @@ def request_deletion(user: User, *, message: str = "") -> AccountDeletionRequest
         )
         if not created:
             raise PeopleError("Vous avez déjà demandé la suppression de votre compte.")
-        # audit: account deletion requested (user)
+        record(AuditAction.DELETION_REQUESTED, user=user, target=str(user))
     return request
 
 
 def cancel_deletion(user: User) -> None:
     """Withdraw the user's deletion request, if any."""
     with transaction.atomic():
-        AccountDeletionRequest.objects.filter(user=user).delete()
-        # audit: account deletion request withdrawn (user)
+        deleted, _ = AccountDeletionRequest.objects.filter(user=user).delete()
+        if deleted:
+            record(AuditAction.DELETION_CANCELLED, user=user, target=str(user))

@@ -69,7 +69,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_GET
 def download_my_data(request: HttpRequest) -> HttpResponse:
     """Download everything kept about oneself, as JSON."""
-    # audit: personal data downloaded (request.user)
+    # The audit log records it as every download (pilote.accounts.audit_signals).
     content = json.dumps(
         personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )
