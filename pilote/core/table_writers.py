@@ -182,6 +182,7 @@ def to_ods(table: TableExport) -> bytes:
 
 # --- CSV ----------------------------------------------------------------------------------------
 
+
 def _csv_number(value: int | float | Decimal) -> str:
     """Return a number as French spreadsheets read it: "1500,5" (no grouping)."""
     if isinstance(value, Decimal) and value == value.to_integral_value():

@@ -138,9 +138,7 @@ def test_a_measurement_of_an_indicator_deleted_meanwhile_is_refused(action, coor
     assert not Measurement.objects.filter(indicator_id=indicator.pk).exists()
 
 
-def test_a_measurement_refused_once_is_written_once(
-    action, coordinator, as_a_request, monkeypatch
-):
+def test_a_measurement_refused_once_is_written_once(action, coordinator, as_a_request, monkeypatch):
     indicator = Indicator.objects.create(
         convention=action.convention, node=action, name="Familles reçues", unit="familles"
     )
@@ -148,9 +146,9 @@ def test_a_measurement_refused_once_is_written_once(
 
     record_measurement(indicator, by=coordinator, year=2026, value="12")
 
-    assert list(Measurement.objects.filter(indicator=indicator).values_list("value", flat=True)) == [
-        Decimal("12")
-    ]
+    assert list(
+        Measurement.objects.filter(indicator=indicator).values_list("value", flat=True)
+    ) == [Decimal("12")]
 
 
 def test_a_ctg_indicator_refused_once_is_created_once_with_its_targets(
