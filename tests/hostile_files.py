@@ -91,6 +91,11 @@ def docx_bomb(megabytes: int = 150) -> bytes:
     )
 
 
+def docx_bomb_under_limit() -> bytes:
+    """Return a DOCX of empty paragraphs just under the size limit (95 MB decompressed)."""
+    return docx_bomb(95)
+
+
 def docx_empty_paragraphs(count: int = 60_000) -> bytes:
     """Return a small DOCX (a few KB) of one heading and `count` empty paragraphs."""
     return docx_document(
@@ -162,6 +167,11 @@ def xlsx_bomb(megabytes: int = 150) -> bytes:
         },
         repeated=("xl/worksheets/sheet1.xml", head, b"<row/>" * (MEGABYTE // 6), megabytes),
     )
+
+
+def xlsx_bomb_under_limit() -> bytes:
+    """Return an XLSX of empty rows just under the size limit (95 MB decompressed)."""
+    return xlsx_bomb(95)
 
 
 def ods_repeated() -> bytes:

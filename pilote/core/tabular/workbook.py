@@ -173,30 +173,47 @@ def _xlsx_extent(archive: zipfile.ZipFile, index: int) -> tuple[int, int]:
     """Return the rows and columns the sheet's cells span, read from the XML's references.
 
     A row or cell without reference follows the one before it: each one counts as one more,
-    which may overstate the extent, never understate it.
+    which may overstate the extent, never understate it. The sheet is read by chunks, and no
+    further than a limit passed.
     """
     path = _xlsx_sheet_path(archive, index)
     if path not in archive.namelist():
         return 0, 0
-    content = archive.read(path)
-    rows = unreferenced_rows = 0
-    for match in _XLSX_ROW.finditer(content):
-        reference = _REF_ATTRIBUTE.search(b" " + match.group(1))
-        if reference:
-            rows = max(rows, int(reference.group(2)))
-        else:
-            unreferenced_rows += 1
-    columns = unreferenced_cells = 0
-    for match in _XLSX_CELL.finditer(content):
-        reference = _REF_ATTRIBUTE.search(b" " + match.group(1))
-        if reference:
-            position = _cell_position((reference.group(1) + reference.group(2)).decode())
-            if position is not None:
-                rows = max(rows, position[0] + 1)
-                columns = max(columns, position[1] + 1)
-                continue
-        unreferenced_cells += 1
+    rows = columns = unreferenced_rows = unreferenced_cells = 0
+    for content in _tag_chunks(archive, path):
+        for match in _XLSX_ROW.finditer(content):
+            reference = _REF_ATTRIBUTE.search(b" " + match.group(1))
+            if reference:
+                rows = max(rows, int(reference.group(2)))
+            else:
+                unreferenced_rows += 1
+        for match in _XLSX_CELL.finditer(content):
+            reference = _REF_ATTRIBUTE.search(b" " + match.group(1))
+            position = reference and _cell_position(
+                (reference.group(1) + reference.group(2)).decode()
+            )
+            if position:
+                rows, columns = max(rows, position[0] + 1), max(columns, position[1] + 1)
+            else:
+                unreferenced_cells += 1
+        extent = rows + unreferenced_rows, columns + unreferenced_cells
+        if extent[0] > MAX_ROWS + 1 or extent[0] * extent[1] > MAX_CELLS:
+            break  # refused: the rest is not read
     return rows + unreferenced_rows, columns + unreferenced_cells
+
+
+def _tag_chunks(archive: zipfile.ZipFile, path: str, size: int = 1 << 20):
+    """Yield a member's content by chunks that end after a ">" (no tag is cut in two)."""
+    rest = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(size):
+            content = rest + chunk
+            end = content.rfind(b">") + 1
+            if end == 0 and len(content) > 16 * size:
+                raise ValueError("no tag ends")  # not XML: damaged
+            rest = content[end:]
+            yield content[:end]
+    yield rest
 
 
 def _ods_extent(archive: zipfile.ZipFile) -> tuple[int, int]:
