@@ -187,6 +187,8 @@ def _xlsx_extent(archive: zipfile.ZipFile, index: int) -> tuple[int, int]:
                 rows = max(rows, int(reference.group(2)))
             else:
                 unreferenced_rows += 1
+            if rows + unreferenced_rows > MAX_ROWS + 1:
+                return rows + unreferenced_rows, columns + unreferenced_cells
         for match in _XLSX_CELL.finditer(content):
             reference = _REF_ATTRIBUTE.search(b" " + match.group(1))
             position = reference and _cell_position(
@@ -202,7 +204,7 @@ def _xlsx_extent(archive: zipfile.ZipFile, index: int) -> tuple[int, int]:
     return rows + unreferenced_rows, columns + unreferenced_cells
 
 
-def _tag_chunks(archive: zipfile.ZipFile, path: str, size: int = 1 << 20):
+def _tag_chunks(archive: zipfile.ZipFile, path: str, size: int = 1 << 18):
     """Yield a member's content by chunks that end after a ">" (no tag is cut in two)."""
     rest = b""
     with archive.open(path) as stream:
