@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "pilote.core.middleware.DatabaseBusyMiddleware",
     # Last: turns a refused login (too many failures) into the French lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -202,6 +203,12 @@ IMPORT_ARCHIVE_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("IMPORT_ARCHIVE_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024))
 )
 IMPORT_ARCHIVE_MAX_ENTRIES = int(os.environ.get("IMPORT_ARCHIVE_MAX_ENTRIES", "10000"))
+# An imported office file (DOCX, XLSX, ODS) is a zip too: what it may expand to, checked before
+# any reader sees it (pilote.core.zips), so that a small hostile file cannot cost gigabytes.
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100_000_000))
+)
+IMPORT_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORT_MAX_ZIP_ENTRIES", "2000"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pilote-ctg@localhost")

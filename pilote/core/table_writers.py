@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import downloads
+from .formulas import guard, guard_workbook
 
 
 @dataclass
@@ -33,7 +34,8 @@ class TableExport:
         """Yield each row as the list of its cleaned values."""
         functions = [value for _, _, value in self.columns]
         for row in self.rows:
-            yield [clean(function(row)) for function in functions]
+            # Text that looks like a formula is written after an apostrophe (pilote.core.formulas).
+            yield [guard(clean(function(row))) for function in functions]
 
 
 # Characters that XML 1.0 (XLSX, ODS, DOCX) cannot hold. Word's line and page breaks (\x0b, \x0c)
@@ -53,8 +55,6 @@ def clean(value: Any) -> Any:
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
-# Text starting so would be run as a formula by a spreadsheet: it is written as text.
-FORMULA_START = ("=", "+", "-", "@")
 HEADER_FILL = "E3E3FD"
 
 
@@ -82,9 +82,6 @@ def to_xlsx(table: TableExport) -> bytes:
                 cell.style = "pilote_date"
                 continue
             cell.style = "pilote_body"
-            # Text that looks like a formula stays text (no formula injection).
-            if isinstance(content, str) and content.startswith(FORMULA_START):
-                cell.data_type = "s"
     for index, (_, width, _) in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     last_column = get_column_letter(len(table.columns))
@@ -93,6 +90,7 @@ def to_xlsx(table: TableExport) -> bytes:
     workbook.properties.title = table.title
     workbook.properties.creator = "Pilote CTG"
     workbook.properties.language = "fr-FR"
+    guard_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -184,8 +182,6 @@ def to_ods(table: TableExport) -> bytes:
 
 # --- CSV ----------------------------------------------------------------------------------------
 
-CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")
-
 
 def _csv_number(value: int | float | Decimal) -> str:
     """Return a number as French spreadsheets read it: "1500,5" (no grouping)."""
@@ -206,19 +202,19 @@ def csv_value(value: Any) -> str:
         return f"{value:%d/%m/%Y}"
     if isinstance(value, int | float | Decimal):
         return _csv_number(value)
-    value = str(value)
-    # A spreadsheet would run text starting with "=" as a formula: an apostrophe keeps it text.
-    if value.startswith(CSV_FORMULA_START):
-        return "'" + value
-    return value
+    return guard(str(value))
 
 
 def write_csv(header: Sequence[str], rows) -> bytes:
-    """Return CSV bytes: UTF-8 with BOM (Excel reads the accents), `;`, CRLF line ends."""
+    """Return CSV bytes: UTF-8 with BOM (Excel reads the accents), `;`, CRLF line ends.
+
+    Every cell is guarded (pilote.core.formulas): formula-like text gets an apostrophe, a cell
+    that is only a number ("-12,5") stays a number.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([guard(value) for value in header])
+    writer.writerows([guard(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -35,6 +35,17 @@ def must_retry(error: BaseException) -> bool:
     return sqlstate in RETRY_SQLSTATES
 
 
+# What SQLite says when its busy timeout ran out while another writer held the lock.
+SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked")
+
+
+def is_busy(error: BaseException) -> bool:
+    """Return True when the write failed only because others were writing (try again later)."""
+    if must_retry(error):
+        return True
+    return any(message in str(error).lower() for message in SQLITE_BUSY_MESSAGES)
+
+
 def retry_transaction(
     func: Callable[P, R] | None = None,
     *,

@@ -121,7 +121,7 @@ def read_archive(source: IO[bytes]) -> tuple[dict[str, Any], ArchiveFiles]:
         data = loads(archive.read(DOCUMENT))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
         raise ExchangeError(f"{REFUSED} : l'archive est endommagée ou n'est pas un zip.") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ExchangeError(f"{REFUSED} : le manifeste de l'archive est illisible.") from exc
     _check_attachments(data, listed)
     return data, ArchiveFiles(archive, [name for name in listed if name != DOCUMENT])

@@ -102,6 +102,34 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+# An export nests a dozen levels; thousands ("[[[[…") would exhaust the recursion of whatever
+# reads it next (the parser itself answers RecursionError past about a thousand).
+MAX_JSON_DEPTH = 64
+TOO_DEEP = (
+    f"Le fichier JSON est imbriqué trop profondément (plus de {MAX_JSON_DEPTH} niveaux) : ce "
+    "n'est pas un export Pilote CTG."
+)
+
+
+def json_depth(data: Any) -> int:
+    """Return how deeply lists and objects nest in parsed JSON (without recursion)."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def loads(raw: bytes | str) -> dict[str, Any]:
     """Parse JSON bytes (UTF-8, with or without BOM) into a dict, or raise ExchangeError."""
     if isinstance(raw, bytes):
@@ -121,6 +149,10 @@ def loads(raw: bytes | str) -> dict[str, Any]:
         raise ExchangeError(
             f"Le fichier n'est pas un JSON valide (ligne {exc.lineno}, colonne {exc.colno})."
         ) from exc
+    except RecursionError:
+        raise ExchangeError(TOO_DEEP) from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise ExchangeError(TOO_DEEP)
     if not isinstance(data, dict):
         raise ExchangeError(
             "Le fichier JSON doit contenir un objet avec « convention » et « plan »."

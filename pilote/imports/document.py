@@ -11,7 +11,9 @@ MAX_BLOCKS = 200_000
 MAX_COLUMNS = 50  # wider "tables" are not plans: the rest of the row stays in the last cell
 MAX_PDF_PAGES = 2_000
 MAX_TEXT_CHARS = 10_000_000
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # a DOCX is a zip: refuse zip bombs
+# A DOCX is a zip (its size once decompressed: pilote.core.zips); what python-docx may parse:
+MAX_XML_ELEMENTS = 500_000  # a 300-page plan holds about 250 000
+MAX_DOCX_PARAGRAPHS = 30_000  # paragraphs and table rows; a 300-page plan holds about 15 000
 FORMAT_LABELS = {"docx": "document Word", "pdf": "PDF", "text": "texte"}
 
 

@@ -10,32 +10,33 @@ import io
 import re
 import zipfile
 
-from .document import MAX_BLOCKS, MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, Block, Document, Span
+from pilote.core.formats import french_number
+from pilote.core.zips import ZipLimitError, open_checked
+
+from .document import (
+    MAX_BLOCKS,
+    MAX_COLUMNS,
+    MAX_DOCX_PARAGRAPHS,
+    MAX_XML_ELEMENTS,
+    Block,
+    Document,
+    Span,
+)
 from .docx_numbering import Numbering, W, val
 from .exceptions import DocumentError
 
 
 def read_docx(data: bytes) -> Document:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-            raise DocumentError(
-                "Le document Word est anormalement volumineux une fois décompressé : il ne peut "
-                "pas être analysé."
-            )
-        damaged_member = archive.testzip()
-    except DocumentError:
-        raise
+        archive = open_checked(data, what="Le document Word")
+    except ZipLimitError as error:
+        raise DocumentError(error.message) from None
     except Exception:
         raise DocumentError(
             "Le document Word est endommagé ou tronqué : il ne peut pas être ouvert. "
             "Enregistrez-le de nouveau, puis recommencez."
         ) from None
-    if damaged_member is not None:
-        raise DocumentError(
-            "Le document Word est endommagé (une de ses parties est illisible) : enregistrez-le "
-            "de nouveau, puis recommencez."
-        )
+    _check_elements(archive)
     try:
         import docx  # python-docx: imported here, only documents need it
 
@@ -49,6 +50,42 @@ def read_docx(data: bytes) -> Document:
             "Enregistrez-le de nouveau au format .docx, puis recommencez."
         ) from None
     return Document(blocks=blocks, format="docx")
+
+
+def _check_elements(archive: zipfile.ZipFile) -> None:
+    """Refuse, before parsing, a document with too many XML elements or paragraphs.
+
+    python-docx parses every XML part at once: each element costs memory, each paragraph time.
+    Counting "<" in the parts, read by chunks, stops as soon as a limit is passed.
+    """
+    elements = paragraphs = 0
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        body = info.filename == "word/document.xml"
+        tail = b""  # the end of the previous chunk: a tag may straddle two
+        with archive.open(info) as stream:
+            while chunk := stream.read(CHUNK):
+                window = tail + chunk
+                elements += chunk.count(b"<")
+                if body:
+                    paragraphs += sum(window.count(tag) for tag in _PARAGRAPH_TAGS)
+                    paragraphs -= sum(tail.count(tag) for tag in _PARAGRAPH_TAGS)
+                tail = window[-8:]
+                if elements > MAX_XML_ELEMENTS or paragraphs > MAX_DOCX_PARAGRAPHS:
+                    break  # refused: the rest is not read
+    if elements > MAX_XML_ELEMENTS or paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise DocumentError(
+            "Le document Word est anormalement long ou complexe "
+            f"({french_number(paragraphs)} paragraphes et lignes de tableau, "
+            f"{french_number(elements)} éléments) : il ne peut pas être analysé. Importez "
+            "seulement la partie qui contient le plan d'actions."
+        )
+
+
+CHUNK = 1 << 20
+# Paragraphs and table rows as Word writes them (the "w" prefix is Word's own).
+_PARAGRAPH_TAGS = (b"<w:p>", b"<w:p ", b"<w:p/>", b"<w:tr>", b"<w:tr ", b"<w:tr/>")
 
 
 class _DocxReader:

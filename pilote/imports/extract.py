@@ -18,6 +18,7 @@ from django.conf import settings
 
 from pilote.core.decoding import UndecodableText, decode_text
 from pilote.core.plausible import strip_invalid_characters, text_problem
+from pilote.core.zips import read_bounded
 
 from .document import MAX_BLOCKS, MAX_COLUMNS, MAX_TEXT_CHARS, Block, Document, Span
 from .docx_reader import read_docx
@@ -136,7 +137,7 @@ def _sniff_zip(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-        mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+        mimetype = read_bounded(archive, "mimetype", 100) or b"" if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError):
         raise DocumentError(
             "Le fichier est une archive endommagée ou tronquée (un document Word incomplet ?) : "

@@ -11,6 +11,7 @@ import io
 from decimal import Decimal
 
 from pilote.core.downloads import XLSX
+from pilote.core.formulas import guard, guard_workbook
 from pilote.plans.enums import Origin
 
 from .spreadsheet_columns import COLUMN_BY_FIELD, COLUMNS
@@ -62,7 +63,7 @@ def template_xlsx(convention=None) -> bytes:
     sheet.freeze_panes = "A2"
     rows = plan_rows(convention) if convention is not None else []
     for row in rows:
-        sheet.append([_safe(row.get(name, "")) for name in TEMPLATE_FIELDS])
+        sheet.append([guard(row.get(name, "")) for name in TEMPLATE_FIELDS])
     last = max(len(rows) + 1, 500)
     for name, values in (
         ("priority", '"haute,moyenne,basse"'),
@@ -99,6 +100,7 @@ def template_xlsx(convention=None) -> bytes:
     for row in EXAMPLE_ROWS:
         example.append([row.get(name, "") for name in TEMPLATE_FIELDS])
     buffer = io.BytesIO()
+    guard_workbook(workbook)
     workbook.save(buffer)
     return buffer.getvalue()
 
@@ -237,12 +239,3 @@ def _point_text(year: int | None, quarter: int | None) -> str:
     if year is None:
         return ""
     return f"T{quarter} {year}" if quarter else str(year)
-
-
-def _safe(value: str) -> str:
-    """Keep a text from being read as a formula by the office suite (=, +, -, @)."""
-    if not isinstance(value, str):
-        return value
-    if value[:1] in ("=", "+", "@") or (value.startswith("-") and not value[1:2].isdigit()):
-        return "'" + value
-    return value

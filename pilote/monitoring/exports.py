@@ -28,4 +28,3 @@ COLUMNS = [
     ("Difficultés", 40, lambda r: r.latest.difficulties if r.latest else ""),
     ("Prochaines étapes", 40, lambda r: r.latest.next_steps if r.latest else ""),
 ]
-FORMULA_START = ("=", "+", "-", "@")

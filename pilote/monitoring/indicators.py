@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from pilote.accounts.perms import can_edit_convention
+from pilote.conventions.locks import lock_convention
+from pilote.core.transactions import retry_transaction
 from pilote.plans.models import Indicator, IndicatorTarget
 from pilote.plans.services import IndicatorData
 
@@ -113,16 +115,35 @@ def record_measurement(
         raise IndicatorError(MEASURE_REFUSED)
     check_period(convention, year, quarter)
     measured = parse_value(value)
-    with transaction.atomic():
-        return Measurement.objects.create(
-            indicator=indicator,
-            year=year,
-            quarter=quarter,
-            value=measured,
-            comment=comment.strip(),
-            source=source.strip()[:255],
-            author=by if by.is_authenticated else None,
+    return _write_measurement(
+        indicator,
+        by=by,
+        year=year,
+        quarter=quarter,
+        value=measured,
+        comment=comment.strip(),
+        source=source.strip()[:255],
+    )
+
+
+@retry_transaction
+@transaction.atomic
+def _write_measurement(indicator: Indicator, *, by, year, quarter, value, comment, source):
+    # An indicator removed from its fiche meanwhile must not receive a measurement.
+    if not Indicator.objects.select_for_update(no_key=True).filter(pk=indicator.pk).exists():
+        raise IndicatorError(
+            f"L'indicateur « {indicator.name} » a été supprimé pendant votre saisie : la mesure "
+            "n'a pas été enregistrée."
         )
+    return Measurement.objects.create(
+        indicator=indicator,
+        year=year,
+        quarter=quarter,
+        value=value,
+        comment=comment,
+        source=source,
+        author=by if by.is_authenticated else None,
+    )
 
 
 def _check_indicator_data(convention, data: IndicatorData) -> None:
@@ -147,28 +168,35 @@ def save_ctg_indicator(
     ):
         raise IndicatorError("Cet indicateur n'est pas un indicateur de toute la CTG.")
     _check_indicator_data(convention, data)
-    with transaction.atomic():
-        if indicator is None:
-            last = (
-                Indicator.objects.filter(convention=convention, node=None)
-                .order_by("-position")
-                .values_list("position", flat=True)
-                .first()
-            )
-            indicator = Indicator(convention=convention, node=None, position=(last or 0) + 1)
-        indicator.name = data.name.strip()
-        indicator.unit = data.unit.strip()
-        indicator.baseline_value = data.baseline_value
-        indicator.baseline_year = data.baseline_year
-        indicator.source = data.source.strip()
-        indicator.frequency = data.frequency.strip()
-        indicator.save()
-        targets = {target.year: target for target in indicator.targets.all()}
-        for year, value in data.targets.items():
-            target = targets.pop(year, None) or IndicatorTarget(indicator=indicator, year=year)
-            if target.pk is None or target.value != value:
-                target.value = value
-                target.save()
-        if targets:
-            IndicatorTarget.objects.filter(pk__in=[t.pk for t in targets.values()]).delete()
+    return _write_ctg_indicator(convention, data=data, indicator=indicator)
+
+
+@retry_transaction
+@transaction.atomic
+def _write_ctg_indicator(convention, *, data: IndicatorData, indicator: Indicator | None):
+    # Positions and targets are read then written: writers of one CTG take turns (plan order).
+    lock_convention(convention)
+    if indicator is None:
+        last = (
+            Indicator.objects.filter(convention=convention, node=None)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        indicator = Indicator(convention=convention, node=None, position=(last or 0) + 1)
+    indicator.name = data.name.strip()
+    indicator.unit = data.unit.strip()
+    indicator.baseline_value = data.baseline_value
+    indicator.baseline_year = data.baseline_year
+    indicator.source = data.source.strip()
+    indicator.frequency = data.frequency.strip()
+    indicator.save()
+    targets = {target.year: target for target in indicator.targets.all()}
+    for year, value in data.targets.items():
+        target = targets.pop(year, None) or IndicatorTarget(indicator=indicator, year=year)
+        if target.pk is None or target.value != value:
+            target.value = value
+            target.save()
+    if targets:
+        IndicatorTarget.objects.filter(pk__in=[t.pk for t in targets.values()]).delete()
     return indicator

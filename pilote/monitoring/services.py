@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from pilote.core.transactions import retry_transaction
 from pilote.plans.models import PlanNode
 
 from .enums import UpdateStatus
@@ -75,19 +76,43 @@ def record_update(
         raise FollowUpError(f"Joignez au plus {MAX_ATTACHMENTS} fichiers à un point de suivi.")
     for upload in files:
         validate_attachment(upload)
+    return _write_update(
+        node,
+        by=by,
+        period=period,
+        status=status,
+        progress=progress,
+        texts=(done.strip(), difficulties.strip(), next_steps.strip()),
+        files=files,
+    )
+
+
+@retry_transaction
+def _write_update(
+    node: PlanNode,
+    *,
+    by,
+    period: Quarter,
+    status: str,
+    progress: int,
+    texts: tuple[str, str, str],
+    files: list[UploadedFile],
+) -> ActionUpdate:
+    """Write the update and its attachments in one transaction, run again if the base asks."""
     written: list[str] = []  # the attachment files written so far, removed if anything fails
     try:
         with transaction.atomic():
+            _lock_node(node)
             update = ActionUpdate.objects.create(
-                convention=convention,
+                convention_id=node.convention_id,
                 node=node,
                 year=period.year,
                 quarter=period.quarter,
                 status=status,
                 progress=progress,
-                done=done.strip(),
-                difficulties=difficulties.strip(),
-                next_steps=next_steps.strip(),
+                done=texts[0],
+                difficulties=texts[1],
+                next_steps=texts[2],
                 author=by if by is not None and by.is_authenticated else None,
             )
             for upload in files:
@@ -97,9 +122,23 @@ def record_update(
         logger.exception("Pièces jointes non enregistrées (%s)", node.convention.slug)
         raise FollowUpError(storage_failure_message(error)) from error
     except BaseException:
+        # Also before a new attempt of retry_transaction: it writes the files again.
         _remove_files(written)
         raise
     return update
+
+
+def _lock_node(node: PlanNode) -> None:
+    """Lock the action's row (PostgreSQL), or refuse if it was deleted meanwhile.
+
+    A plan writer deleting the action waits for this transaction, or this one for it and then
+    finds nothing: the update is never written for an action that no longer exists.
+    """
+    if not PlanNode.objects.select_for_update(no_key=True).filter(pk=node.pk).exists():
+        raise FollowUpError(
+            f"« {node} » a été supprimée pendant votre saisie : le point de suivi n'a pas été "
+            "enregistré."
+        )
 
 
 def _store_attachment(update: ActionUpdate, upload: UploadedFile, written: list[str]) -> None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.conventions.models import Convention
 from pilote.core.concurrency import StaleEdit, ensure_current, page_context
 from pilote.core.deletion import what_goes
 
@@ -109,7 +110,7 @@ def node_add(request: HttpRequest, slug: str) -> HttpResponse:
             "forms": forms,
             "parent": parent,
             "lineage": lineage,
-            "organisation_names": _organisation_names(convention),
+            "organisation_names": _organisation_names(convention, request.user),
         },
     )
 
@@ -143,7 +144,7 @@ def node_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "forms": forms,
             "node": node,
             "lineage": lineages(convention).get(node.pk, []),
-            "organisation_names": _organisation_names(convention),
+            "organisation_names": _organisation_names(convention, request.user),
             **page_context(request, forms, conflict=conflict),
         },
         status=409 if conflict else 200,
@@ -350,11 +351,19 @@ def node_search(request: HttpRequest, slug: str) -> HttpResponse:
 # Helpers.
 
 
-def _organisation_names(convention) -> list[str]:
-    """Return the names offered in the pilots' and partners' datalist."""
-    departement_id = convention.departement_id
-    pilots = Organisation.objects.filter(piloted_nodes__convention__departement_id=departement_id)
-    partners = Organisation.objects.filter(partner_nodes__convention__departement_id=departement_id)
+def _organisation_names(convention, user) -> list[str]:
+    """Return the names offered in the pilots' and partners' datalist.
+
+    Those of the CTGs of the same département that the user may see, never of the others: an
+    organisation's name says what another territory plans.
+    """
+    visible = (
+        Convention.objects.visible_to(user)
+        .filter(departement_id=convention.departement_id)
+        .values("pk")
+    )
+    pilots = Organisation.objects.filter(piloted_nodes__convention__in=visible)
+    partners = Organisation.objects.filter(partner_nodes__convention__in=visible)
     names = (
         pilots.values_list("name", flat=True)
         .order_by()

@@ -349,11 +349,9 @@ def test_a_word_document_is_not_taken_for_a_workbook():
         read_table(buffer.getvalue(), "plan.xlsx")
 
 
-def test_a_workbook_too_big_once_unzipped_is_refused(monkeypatch):
-    from pilote.core.tabular import reader as tabular
-
-    monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", 1_000)
-    with pytest.raises(TabularError, match="trop volumineux une fois décompressé"):
+def test_a_workbook_too_big_once_unzipped_is_refused(settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1_000
+    with pytest.raises(TabularError, match=r"pèserait .* une fois décompressé"):
         read_table(xlsx_bytes([["Nom"], ["x" * 2_000]]), "registre.xlsx")
 
 

@@ -88,7 +88,7 @@ def test_formulas_typed_in_a_text_stay_text(reader, paa):
     line.save()
     workbook = load_workbook(BytesIO(_export(reader, paa, "schema_export_xlsx", schema).content))
     cell = workbook["Schéma"]["K8"]
-    assert cell.value == '=HYPERLINK("http://example.org")'
+    assert cell.value == "'" + '=HYPERLINK("http://example.org")'
     assert cell.data_type == "s"
 
 

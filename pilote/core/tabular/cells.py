@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from pilote.core.formulas import FORMULA_START, unguard  # noqa: F401 (FORMULA_START: for imports)
 from pilote.core.text import strip_accents
 
-# A cell starting with one of these is a formula in a spreadsheet: exports write it after an
-# apostrophe (no formula injection), imports remove that apostrophe.
-FORMULA_START = ("=", "+", "-", "@")
+# FORMULA_START: a cell starting so is a formula in a spreadsheet; exports write it after an
+# apostrophe (no formula injection, pilote.core.formulas), imports remove that apostrophe.
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")  # "2019", or "2019.0" from a number cell of a CSV
@@ -107,9 +107,7 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     exports' formula guard (a leading apostrophe) removed."""
     lines = [" ".join(line.split()) for line in str(value).replace("\r\n", "\n").split("\n")]
     value = "\n".join(lines).strip() if multiline else " ".join(" ".join(lines).split())
-    if value.startswith("'") and value[1:2] in FORMULA_START:
-        value = value[1:]
-    return value
+    return unguard(value)
 
 
 def column_letter(index: int) -> str:

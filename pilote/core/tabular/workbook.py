@@ -19,9 +19,15 @@ import python_calamine
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring, iterparse
 
+from pilote.core.formats import french_number
+
 from .errors import DAMAGED, TabularError
 
 MAX_ROWS = 50_000
+# python-calamine builds the whole rectangle of a sheet, from its first to its last cell, before
+# anything can be checked: one cell in A1 and one in XFD1048576 would ask for 500 GB and end the
+# process. The extent is read from the XML first (check_extent).
+MAX_CELLS = 2_000_000
 
 Position = tuple[int, int]  # 0-based (row, column)
 Range = tuple[Position, Position]  # first and last cell of a merged range
@@ -53,6 +59,8 @@ def too_many_rows() -> TabularError:
 
 def read_sheet(data: bytes, archive: zipfile.ZipFile, *, ods: bool) -> Sheet:
     """Return the first visible sheet of a workbook; raise TabularError."""
+    if ods:
+        check_extent(archive, None, ods=True)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises several kinds on damaged files
@@ -69,6 +77,8 @@ def read_sheet(data: bytes, archive: zipfile.ZipFile, *, ods: bool) -> Sheet:
             hidden.append(metadata.name)
         if index is None:
             raise TabularError("Le classeur n'a aucune feuille visible.")
+        if not ods:
+            check_extent(archive, index, ods=False)
         try:
             calamine_sheet = workbook.get_sheet_by_index(index)
             end = calamine_sheet.end
@@ -91,6 +101,25 @@ def read_sheet(data: bytes, archive: zipfile.ZipFile, *, ods: bool) -> Sheet:
         while row and not row[-1]:
             row.pop()
     return sheet
+
+
+def check_extent(archive: zipfile.ZipFile, index: int | None, *, ods: bool) -> None:
+    """Refuse a sheet whose cells span more than MAX_ROWS rows or MAX_CELLS cells.
+
+    XLSX: the index-th sheet; ODS: every table (index None).
+    """
+    try:
+        rows, columns = _ods_extent(archive) if ods else _xlsx_extent(archive, index or 0)
+    except (*_XML_ERRORS, IndexError, ValueError):
+        raise TabularError(DAMAGED) from None
+    if rows > MAX_ROWS + 1:
+        raise too_many_rows()
+    if rows * columns > MAX_CELLS:
+        raise TabularError(
+            f"Le tableau s'étend sur {french_number(rows)} lignes et {french_number(columns)} "
+            "colonnes, c'est trop pour un import : enregistrez seulement le tableau à importer "
+            "(effacez les cellules remplies loin du tableau), puis recommencez."
+        )
 
 
 def cell_text(value) -> str:
@@ -133,6 +162,99 @@ def _xlsx_sheet_path(archive: zipfile.ZipFile, index: int) -> str:
             target = item.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return ""
+
+
+_XLSX_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_XLSX_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s/>])([^>]*)>")
+_REF_ATTRIBUTE = re.compile(rb'\sr="([A-Z]{0,3})(\d+)"')
+
+
+def _xlsx_extent(archive: zipfile.ZipFile, index: int) -> tuple[int, int]:
+    """Return the rows and columns the sheet's cells span, read from the XML's references.
+
+    A row or cell without reference follows the one before it: each one counts as one more,
+    which may overstate the extent, never understate it. The sheet is read by chunks, and no
+    further than a limit passed.
+    """
+    path = _xlsx_sheet_path(archive, index)
+    if path not in archive.namelist():
+        return 0, 0
+    rows = columns = unreferenced_rows = unreferenced_cells = 0
+    for content in _tag_chunks(archive, path):
+        for match in _XLSX_ROW.finditer(content):
+            reference = _REF_ATTRIBUTE.search(b" " + match.group(1))
+            if reference:
+                rows = max(rows, int(reference.group(2)))
+            else:
+                unreferenced_rows += 1
+            if rows + unreferenced_rows > MAX_ROWS + 1:
+                return rows + unreferenced_rows, columns + unreferenced_cells
+        for match in _XLSX_CELL.finditer(content):
+            reference = _REF_ATTRIBUTE.search(b" " + match.group(1))
+            position = reference and _cell_position(
+                (reference.group(1) + reference.group(2)).decode()
+            )
+            if position:
+                rows, columns = max(rows, position[0] + 1), max(columns, position[1] + 1)
+            else:
+                unreferenced_cells += 1
+        extent = rows + unreferenced_rows, columns + unreferenced_cells
+        if extent[0] > MAX_ROWS + 1 or extent[0] * extent[1] > MAX_CELLS:
+            break  # refused: the rest is not read
+    return rows + unreferenced_rows, columns + unreferenced_cells
+
+
+def _tag_chunks(archive: zipfile.ZipFile, path: str, size: int = 1 << 18):
+    """Yield a member's content by chunks that end after a ">" (no tag is cut in two)."""
+    rest = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(size):
+            content = rest + chunk
+            end = content.rfind(b">") + 1
+            if end == 0 and len(content) > 16 * size:
+                raise ValueError("no tag ends")  # not XML: damaged
+            rest = content[end:]
+            yield content[:end]
+    yield rest
+
+
+def _ods_extent(archive: zipfile.ZipFile) -> tuple[int, int]:
+    """Return the rows and columns the non-empty cells of the largest table span (repeats counted).
+
+    python-calamine reads every table of an ODS when it opens it: all are checked, before. Empty
+    rows and cells repeated to the end of the sheet, as LibreOffice writes them, do not count; a
+    non-empty cell repeated a million times does.
+    """
+    row = rows = columns = 0
+    worst = (0, 0)
+    with archive.open("content.xml") as stream:
+        for _event, element in iterparse(stream, events=("end",)):
+            if element.tag == f"{_ODS_TABLE}table-row":
+                repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+                filled = _ods_filled_columns(element)
+                if filled:
+                    rows, columns = row + repeat, max(columns, filled)
+                row += repeat
+                element.clear()
+                if rows > MAX_ROWS + 1 or rows * columns > MAX_CELLS:
+                    return rows, columns  # refused: the rest is not read
+            elif element.tag == f"{_ODS_TABLE}table":
+                worst = max(worst, (rows, columns), key=lambda extent: extent[0] * extent[1])
+                row = rows = columns = 0
+                element.clear()
+    return worst
+
+
+def _ods_filled_columns(row) -> int:
+    """Return the number of columns up to the row's last non-empty cell."""
+    column = filled = 0
+    for cell in row:
+        if cell.tag not in _ODS_CELLS:
+            continue
+        column += int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+        if cell.get(f"{_ODS_OFFICE}value-type") or len(cell):
+            filled = column
+    return filled
 
 
 def _xlsx_uncalculated(archive: zipfile.ZipFile, index: int) -> set[Position]:

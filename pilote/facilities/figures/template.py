@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from pilote.core.tabular import FORMULA_START
+from pilote.core.formulas import guard_workbook
+from pilote.core.table_writers import write_csv
 
 from ..enums import AreaKind, FigureKind
 from .imports import TEMPLATE_COLUMNS
@@ -44,22 +45,16 @@ def _plain_number(value: Decimal) -> Decimal:
 
 def figures_csv(figures) -> bytes:
     """Return these figures as a CSV file in the template's format (UTF-8 with BOM, `;`)."""
-    import csv
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for header, _, _ in TEMPLATE_COLUMNS])
-    for row in template_rows(figures):
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return write_csv(
+        [header for header, _, _ in TEMPLATE_COLUMNS],
+        ([_csv_cell(value) for value in row] for row in template_rows(figures)),
+    )
 
 
 def _csv_cell(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:f}".replace(".", ",")
-    text = str(value)
-    # A cell that looks like a formula stays text in a spreadsheet (no formula injection).
-    return "'" + text if text.startswith(("=", "+", "@")) else text
+    return str(value)  # write_csv guards formula-like text (pilote.core.formulas)
 
 
 def figures_workbook(figures, *, title: str = "Chiffres du diagnostic", example=False) -> bytes:
@@ -91,9 +86,6 @@ def figures_workbook(figures, *, title: str = "Chiffres du diagnostic", example=
         ]
     for values in rows:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                cell.data_type = "s"
     for column, width in enumerate([14, 12, 34, 48, 11, 12, 30], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
@@ -109,6 +101,7 @@ def figures_workbook(figures, *, title: str = "Chiffres du diagnostic", example=
                 notes.append([kind.label])
     workbook.properties.title = title
     workbook.properties.creator = "Pilote CTG"
+    guard_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

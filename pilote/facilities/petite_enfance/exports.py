@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from pilote.conventions.models import Convention
 from pilote.core.formats import french_number
+from pilote.core.formulas import guard_workbook
 
 from ..models import Schema, SchemaLine
 from .overview import Checklist
@@ -36,7 +37,6 @@ TEXT_HEADERS = {
     "costs_calendar": "Coûts et calendrier prévisionnels",
     "engineering": "Ingénierie et moyens humains",
 }
-FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -162,8 +162,6 @@ def schema_workbook(document: SchemaDocument) -> bytes:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                cell.data_type = "s"  # free text stays text (no formula injection)
             if isinstance(cell.value, Decimal):
                 cell.number_format = "0.##"
     widths = [24, 22, 12, 8, 12, *([9] * len(years)), *([40] * len(TEXT_COLUMNS))]
@@ -188,13 +186,12 @@ def schema_workbook(document: SchemaDocument) -> bytes:
         checks.append([row.label, "Oui" if row.covered else "Non", row.reference])
         for cell in checks[checks.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                cell.data_type = "s"
     for column, width in zip("ABC", (70, 18, 50), strict=True):
         checks.column_dimensions[column].width = width
 
     workbook.properties.title = f"Schéma pluriannuel – {document.ao_name}"
     workbook.properties.creator = "Pilote CTG"
+    guard_workbook(workbook)  # free texts (titles, names, notes) that look like formulas stay text
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,7 +6,6 @@ pilote.facilities.register.imports: same headers, labels the import recognises.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pilote.core.tabular import FORMULA_START
+from pilote.core.formulas import guard_workbook
+from pilote.core.table_writers import write_csv
 from pilote.plans.models import PlanNode
 
 from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
@@ -121,9 +121,8 @@ def _csv_text(value) -> str:
         return ""
     if isinstance(value, Decimal):
         return _decimal_text(value)
-    text = str(value)
-    # Spreadsheet software runs cells that start like a formula: the import removes this quote.
-    return "'" + text if text.startswith(FORMULA_START) else text
+    # write_csv guards formula-like text with an apostrophe, which the import removes.
+    return str(value)
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -135,12 +134,10 @@ def _decimal_text(value: Decimal) -> str:
 def register_csv(convention, facilities: QuerySet[Facility]) -> bytes:
     """Return the facilities as CSV: UTF-8 with BOM, `;`-separated, French headers."""
     facilities, columns = _prepare(convention, facilities)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
-    for facility in facilities:
-        writer.writerow([_csv_text(column.value(facility)) for column in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return write_csv(
+        [column.header for column in columns],
+        ([_csv_text(column.value(facility)) for column in columns] for facility in facilities),
+    )
 
 
 def register_xlsx(convention, facilities: QuerySet[Facility]) -> bytes:
@@ -154,8 +151,6 @@ def register_xlsx(convention, facilities: QuerySet[Facility]) -> bytes:
         for column_index, column in enumerate(columns, start=1):
             value = column.value(facility)
             cell = sheet.cell(row=index, column=column_index, value=_xlsx_value(value))
-            if isinstance(value, str) and value.startswith(FORMULA_START):
-                cell.data_type = "s"  # text, never a formula
             if isinstance(value, Decimal):
                 cell.number_format = "#,##0.##" if value % 1 else "#,##0"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(facilities) + 1, 1)}"
@@ -182,6 +177,7 @@ def _write_header(sheet, columns: list[ExportColumn]) -> None:
 
 
 def _save(workbook: Workbook) -> bytes:
+    guard_workbook(workbook)  # users' texts that look like formulas stay text
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
