@@ -50,7 +50,8 @@ def test_a_deleted_ctg_comes_back_identical_with_its_own_trash(session_demo_worl
     item = trash.discard_convention(convention, user=adviser)
 
     assert not Convention.objects.filter(slug=PAA).exists()
-    assert item.convention is None and item.convention_slug == PAA
+    assert item.convention is None
+    assert item.convention_slug == PAA
     assert item.departement_id == convention.departement_id
     assert dict(item.what_goes)["éléments du plan"] > 10
     assert TrashItem.objects.filter(kind=TrashKind.NODE).count() == 0  # inside the CTG's item
