@@ -73,3 +73,10 @@ def creatable_departements(user):
     return Departement.objects.filter(
         membership__user=user, membership__role=Role.CAF_ADVISER
     ).distinct()
+
+
+def can_delete_convention(user, convention) -> bool:
+    """Return True if the user may delete the whole CTG (its Caf adviser, a superuser)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Role.CAF_ADVISER in _roles_for(user, convention)

@@ -14,7 +14,7 @@ from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 MAX_YEARS = 5  # the Cnaf's rule: beyond it, a warning
 LIMIT_YEARS = 6  # beyond it, refused (conventions.services.check_period)
 # Path segments under /ctg/ that a CTG slug would shadow.
-RESERVED_SLUGS = frozenset({"nouvelle", "importer", "importer-un-plan"})
+RESERVED_SLUGS = frozenset({"nouvelle", "importer", "importer-un-plan", "supprimees"})
 
 
 class ConventionQuerySet(models.QuerySet):
