@@ -300,7 +300,7 @@ class TestDelete:
         )
         PlanNodeFactory(convention=convention, parent=fiche)
 
-        assert services.delete_node(b) == 3
+        assert services.delete_node(b).count == 3
 
         assert positions(convention, None) == [("A", 0), ("C", 1)]
         assert PlanNode.objects.count() == 2
