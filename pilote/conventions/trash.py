@@ -23,6 +23,7 @@ from pilote.core.deletion import what_goes
 from pilote.core.history import acting_as
 from pilote.core.trash import TrashError
 
+from . import signals
 from .models import Convention, TrashItem, TrashKind
 
 __all__ = [
@@ -115,11 +116,31 @@ def restore_item(item: TrashItem, user=None) -> core_trash.Restored:
         locked = TrashItem.objects.select_for_update().filter(pk=item.pk).first()
         if locked is None:
             raise TrashError(f"« {item.label} » n'est plus dans la corbeille.")
-        restored = core_trash.restore(
-            core_trash.unpack(locked.payload), deleted_at=locked.deleted_at
-        )
+        try:
+            restored = core_trash.restore(
+                core_trash.unpack(locked.payload), deleted_at=locked.deleted_at
+            )
+        except TrashError as error:
+            raise _named(error, locked) from error
         locked.delete()
+        signals.trash_restored.send(sender=type(restored.obj), obj=restored.obj, item=locked)
     return restored
+
+
+def _named(error: TrashError, item: TrashItem) -> TrashError:
+    """Return the error naming the trash item that holds the missing row, if one does."""
+    if error.missing is None or item.convention_id is None:
+        return error
+    model_label, pk = error.missing
+    for other in TrashItem.objects.filter(convention_id=item.convention_id).exclude(pk=item.pk):
+        if core_trash.unpack(other.payload)["root"] == [model_label, pk]:
+            return TrashError(
+                f"Impossible de restaurer « {item.label} » : il se rattache à "
+                f"« {other.label} » ({other.get_kind_display()}), qui est dans la corbeille. "
+                "Restaurez-le d'abord.",
+                missing=error.missing,
+            )
+    return error
 
 
 def _nested_payloads(payload: dict) -> list[dict]:

@@ -42,9 +42,11 @@ class _Encoder(DjangoJSONEncoder):
 class TrashError(Exception):
     """A restore that cannot be done; the message, in French, names the obstacle."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, missing: tuple[str, object] | None = None):
         super().__init__(message)
         self.message = message
+        # The row a restored row points to that is gone: (model label, primary key).
+        self.missing = missing
 
 
 @dataclass
@@ -87,7 +89,8 @@ def _groups(collector: Collector) -> list[tuple[type[models.Model], list[models.
             rows[row.pk] = row
     for model, instances in collector.data.items():
         rows = groups.setdefault(model, {})
-        for row in sorted(instances, key=lambda row: row.pk):
+        # Descending here, ascending once reversed for the restore: parents usually first.
+        for row in sorted(instances, key=lambda row: row.pk, reverse=True):
             rows[row.pk] = row
     return [(model, list(rows.values())) for model, rows in groups.items() if rows]
 
@@ -183,9 +186,10 @@ def _check_parents(payload: dict) -> None:
         gone = sorted(values - found, key=str)
         if gone:
             raise TrashError(
-                f"Impossible de restaurer : {target._meta.verbose_name} n° {gone[0]} auquel "
-                "se rattachent ces données n'existe plus (il est peut-être lui-même dans la "
-                "corbeille : restaurez-le d'abord)."
+                f"Impossible de restaurer : ces données se rattachent à {target._meta.verbose_name}"
+                f" n° {gone[0]}, qui n'existe plus (si cet élément est dans la corbeille, "
+                "restaurez-le d'abord).",
+                missing=(_label(target), gone[0]) if column == target._meta.pk.name else None,
             )
 
 

@@ -224,6 +224,11 @@ def delete_node(node: PlanNode, *, by=None) -> DeletedNode:
     count = 1 + len(descendant_ids(node))
     convention, parent_id = node.convention, node.parent_id
     label = _trash_label(node)
+    # Positions 0, 1, 2…: the position kept in the trash is the element's index, where
+    # restore_position puts it back.
+    siblings = list(_siblings(convention, parent_id, lock=True))
+    _save_positions(siblings)
+    node.position = next(s.position for s in siblings if s.pk == node.pk)
     try:
         item = discard(node, convention=convention, user=by, kind=TrashKind.NODE, label=label)
     except (ProtectedError, RestrictedError) as error:
