@@ -45,6 +45,10 @@ def announce_trashed(request: HttpRequest, item: TrashItem, what: str) -> None:
     messages.success(request, f"{what} dans la corbeille ({days} jours).", extra_tags=undo_tag(url))
 
 
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _page(request: HttpRequest, items) -> dict:
     paginator = Paginator(items, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -75,7 +79,7 @@ def _restore(request: HttpRequest, item: TrashItem, default: str) -> HttpRespons
     except trash.TrashError as error:
         messages.error(request, error.message)
         return redirect(default)
-    text = f"{item.get_kind_display().capitalize()} « {item.label} » : restauré."
+    text = f"{_first_up(item.get_kind_display())} « {item.label} » : restauré."
     if restored.missing_files:
         count = len(restored.missing_files)
         text += f" {count} fichier(s) introuvable(s) n'ont pas pu être retrouvés."
@@ -91,7 +95,7 @@ def _purge_page(request, item: TrashItem, *, back: str, template_context: dict) 
     if request.method == "POST":
         label = str(item)
         trash.purge_item(item)
-        messages.success(request, f"{label.capitalize()} : supprimé définitivement.")
+        messages.success(request, f"{_first_up(label)} : supprimé définitivement.")
         return redirect(back)
     return render(
         request,
@@ -143,9 +147,11 @@ class ConfirmNameForm(PiloteForm):
     )
 
     def __init__(self, *args, convention: Convention, **kwargs):
-        super().__init__(*args, **kwargs)
         self.convention = convention
-        self.fields["name"].help_text = f"Exactement : {convention.name}"
+        super().__init__(*args, **kwargs)
+        label = f"Pour confirmer, saisissez le nom de la CTG : « {convention.name} »"
+        # The DSFR preparation has already made the bound field: its label is set there too.
+        self.fields["name"].label = self["name"].label = label
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
