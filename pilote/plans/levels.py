@@ -24,7 +24,7 @@ from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
 from .models import PlanLevel, PlanNode
-from .services import restore_position
+from .removal import restore_position
 
 # A new CTG starts with the levels most plans use; the last one is followed every quarter.
 DEFAULT_LEVELS: tuple[tuple[str, bool], ...] = (

@@ -14,6 +14,7 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, ensure_current, page_context
 from pilote.core.deletion import what_goes
+from pilote.plans.removal import delete_node
 
 from . import numbering, services
 from .filters import PlanNodeFilter
@@ -232,7 +233,7 @@ def node_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         label = str(node)
         try:
-            deleted = services.delete_node(node, by=request.user)
+            deleted = delete_node(node, by=request.user)
         except services.PlanError as error:
             messages.error(request, str(error))
             return redirect(_tree_url(convention, node.pk))

@@ -35,7 +35,7 @@ from pilote.governance.enums import ReviewKind
 from pilote.governance.models import Body, Decision, Meeting, Review
 from pilote.monitoring.models import ActionUpdate, UpdateAttachment
 from pilote.plans.models import PlanNode
-from pilote.plans.services import delete_node
+from pilote.plans.removal import delete_node
 from tests.governance.demo import PAA, TODAY
 
 pytestmark = pytest.mark.django_db
