@@ -248,3 +248,18 @@ def test_the_list_of_ctgs_links_the_deleted_ones_for_caf_advisers(client, paa):
     assert reverse("conventions:deleted") in text(client.get(reverse("conventions:list")))
     login(client, COORDINATOR)
     assert reverse("conventions:deleted") not in text(client.get(reverse("conventions:list")))
+
+
+def test_the_deleted_ctgs_page_takes_a_fixed_number_of_queries(
+    client, paa, django_assert_num_queries
+):
+    user = login(client, "conseiller.caf")  # Caf 04, 13 and 81: the three demo CTGs
+    trash.discard_convention(paa, user=user)
+    with django_assert_num_queries(5) as few:
+        client.get(reverse("conventions:deleted"))
+    for slug in ("tarn-agout-2023-2026", "pays-salonais-2025-2028"):
+        trash.discard_convention(Convention.objects.get(slug=slug), user=user)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = text(client.get(reverse("conventions:deleted")))
+    assert "3 éléments dans la corbeille" in page
+    assert "Tarn" in page
