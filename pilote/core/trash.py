@@ -163,10 +163,9 @@ def _describe(model: type[models.Model], pk) -> str:
     return f"{model._meta.verbose_name} « {shown} »"
 
 
-def _check_parents(payload: dict) -> None:
-    """Raise TrashError if a row points to a row that is neither in the payload nor in the base."""
+def _foreign_keys(payload: dict):
+    """Yield (row, field, target model, target column, value) of every link a row holds."""
     held = {(row["model"], row["pk"]) for row in payload["rows"]}
-    wanted: dict[tuple[type[models.Model], str], set] = {}
     for row in payload["rows"]:
         model = apps.get_model(row["model"])
         for fk in model._meta.concrete_fields:
@@ -178,19 +177,35 @@ def _check_parents(payload: dict) -> None:
                 column == target._meta.pk.name and (_label(target), value) in held
             ):
                 continue
-            wanted.setdefault((target, column), set()).add(value)
+            yield row, fk, target, column, value
+
+
+def _check_parents(payload: dict) -> None:
+    """Raise TrashError if a row points to a row that is neither in the payload nor in the base.
+
+    A link that the deletion of its target would have emptied (SET_NULL: an author whose
+    account is gone since) is emptied instead.
+    """
+    links = list(_foreign_keys(payload))
+    wanted: dict[tuple[type[models.Model], str], set] = {}
+    for _row, _fk, target, column, value in links:
+        wanted.setdefault((target, column), set()).add(value)
+    gone: dict[tuple[type[models.Model], str], set] = {}
     for (target, column), values in wanted.items():
-        found = set(
-            target._base_manager.filter(**{f"{column}__in": values}).values_list(column, flat=True)
+        found = target._base_manager.filter(**{f"{column}__in": values})
+        gone[target, column] = values - set(found.values_list(column, flat=True))
+    for row, fk, target, column, value in links:
+        if value not in gone[target, column]:
+            continue
+        if fk.null and fk.remote_field.on_delete is models.SET_NULL:
+            row["fields"][fk.name] = None
+            continue
+        raise TrashError(
+            f"Impossible de restaurer : ces données se rattachent à {target._meta.verbose_name}"
+            f" n° {value}, qui n'existe plus (si cet élément est dans la corbeille, "
+            "restaurez-le d'abord).",
+            missing=(_label(target), value) if column == target._meta.pk.name else None,
         )
-        gone = sorted(values - found, key=str)
-        if gone:
-            raise TrashError(
-                f"Impossible de restaurer : ces données se rattachent à {target._meta.verbose_name}"
-                f" n° {gone[0]}, qui n'existe plus (si cet élément est dans la corbeille, "
-                "restaurez-le d'abord).",
-                missing=(_label(target), gone[0]) if column == target._meta.pk.name else None,
-            )
 
 
 def _save_rows(payload: dict, using: str) -> list[models.Model]:

@@ -90,3 +90,17 @@ def test_a_restore_writes_no_history_and_forgets_the_deletion_rows():
 def test_a_payload_of_another_format_is_refused():
     with pytest.raises(TrashError, match="d'un autre format"):
         restore({"version": 99, "rows": [], "root": ["plans.plannode", 1]})
+
+
+def test_an_author_whose_account_is_gone_since_is_emptied_not_refused():
+    author = UserFactory()
+    action = tracked_action(title="Guichet unique")
+    update = ActionUpdateFactory(node=action, author=author)
+    payload = snapshot(action)
+    action.delete()
+    author.delete()
+
+    restore(payload)
+
+    update.refresh_from_db()
+    assert update.author is None
