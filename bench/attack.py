@@ -225,31 +225,60 @@ def _number(text: str) -> bool:
     return True
 
 
+# Where each kind of hostile file goes (bench/hostile_uploads.py names the kinds), and who sends it.
+UPLOAD_TARGETS = {
+    "document": (f"/ctg/{PAA}/importer-un-plan/", "cooperation.paa"),
+    "table": (f"/ctg/{PAA}/equipements/importer/", "cooperation.paa"),
+    "json": ("/ctg/importer/", "conseiller.caf"),
+}
+
+
+def hostile_uploads() -> list[tuple[str, str, bytes]]:
+    """Return (kind, file name, content) of every hostile file: the bench's, and a few more."""
+    from hostile_uploads import CASES
+
+    from tests import hostile_files
+
+    files = [
+        (kind, name, getattr(hostile_files, generator)())
+        for generator, name, kind in CASES.values()
+    ]
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(4096)  # an encrypted Office file
+    files += [
+        ("table", "chiffre.xlsx", ole),
+        ("document", "chiffre.docx", ole),
+        ("table", "registre.csv", "Nom;Capacité\nCrèche;12\n".encode("utf-16-be")),
+        ("document", "plan.pdf", b"%PDF-1.7\n" + bytes(200)),
+        ("document", "plan.docx", bytes(21 * 1024 * 1024)),  # over the size limit
+    ]
+    return files
+
+
 def uploads(port: int, report: Report, server) -> None:
-    try:
-        from hostile_uploads import HOSTILE_UPLOADS
-    except ImportError:
-        print("uploads : bench/hostile_uploads.py absent, attaque non jouée")
-        return
-    coordinator = Session.logged_in(port, "cooperation.paa")
+    sessions = {user: Session.logged_in(port, user) for _target, user in UPLOAD_TARGETS.values()}
     before = fingerprint(PAA)
-    for target, field, filename, content in HOSTILE_UPLOADS(PAA):
+    for kind, filename, content in hostile_uploads():
+        target, user = UPLOAD_TARGETS[kind]
+        session = sessions[user]
         report.tried("uploads")
-        page = coordinator.get(target)
-        forms = FormParser.forms_of(page.text)
-        form = next((f for f in forms if field in f["file_fields"]), None)
+        form = next(
+            (f for f in FormParser.forms_of(session.get(target).text) if f["file_fields"]), None
+        )
         if form is None:
             report.got_through("uploads", f"{target} : formulaire d'import introuvable")
             continue
         peak = server.peak_rss()
         start = time.perf_counter()
-        response = coordinator.submit(target, form, {}, files=[(field, filename, content)])
+        response = session.submit(
+            target, form, {}, files=[(form["file_fields"][0], filename, content)]
+        )
         elapsed = time.perf_counter() - start
         grown = server.peak_rss() - peak
-        label = f"{filename} → {target}"
+        label = f"{filename} ({len(content) // 1024} Ko) → {target}"
+        print(f"  {label} : {response.status}, {elapsed:.2f} s, +{grown // 2**20} Mo")
         if response.status >= 500:
             report.got_through("uploads", f"{label} : erreur {response.status}")
-        elif elapsed > 1.0:
+        elif elapsed > 1.0 and len(content) < 10 * 1024 * 1024:
             report.got_through("uploads", f"{label} : {elapsed:.1f} s")
         elif grown > 200 * 1024 * 1024:
             report.got_through("uploads", f"{label} : +{grown // 2**20} Mo de mémoire")

@@ -160,3 +160,10 @@ def can_view_departement_audit(user, departement_code: str) -> bool:
         m.role == Role.CAF_ADVISER and m.departement_id == departement_code
         for m in user.memberships.all()
     )
+
+
+def can_delete_convention(user, convention) -> bool:
+    """Return True if the user may delete the whole CTG (its Caf adviser, a superuser)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Role.CAF_ADVISER in _roles_for(user, convention)

@@ -14,7 +14,9 @@ from .enums import STATUS_BADGE_CLASSES, ConventionStatus
 MAX_YEARS = 5  # the Cnaf's rule: beyond it, a warning
 LIMIT_YEARS = 6  # beyond it, refused (conventions.services.check_period)
 # Path segments under /ctg/ that a CTG slug would shadow.
-RESERVED_SLUGS = frozenset({"nouvelle", "importer", "importer-un-plan", "donnees-personnelles"})
+RESERVED_SLUGS = frozenset(
+    {"nouvelle", "importer", "importer-un-plan", "donnees-personnelles", "supprimees"}
+)
 
 
 class ConventionQuerySet(models.QuerySet):
@@ -200,3 +202,75 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Avenant n° {self.number}"
+
+
+class TrashKind(models.TextChoices):
+    NODE = "node", "élément du plan"
+    FACILITY = "facility", "équipement"
+    FIGURE = "figure", "chiffre du diagnostic"
+    SCHEMA = "schema", "schéma pluriannuel"
+    BODY = "body", "instance"
+    MEMBER = "member", "membre d'instance"
+    MEETING = "meeting", "réunion"
+    DECISION = "decision", "décision"
+    REVIEW = "review", "bilan"
+    CONVENTION = "convention", "CTG"
+
+
+class TrashItemQuerySet(models.QuerySet):
+    def expired(self, now: datetime.datetime) -> "TrashItemQuerySet":
+        """Return the items kept past their retention period."""
+        return self.filter(expires_at__lte=now)
+
+
+class TrashItem(models.Model):
+    """Something deleted, kept for a while to be restored (see pilote.conventions.trash).
+
+    The item of an element of a CTG belongs to the CTG and goes (and comes back) with it; the
+    item of a deleted CTG has no CTG, only its département, name and identifier.
+    """
+
+    convention = models.ForeignKey(
+        Convention,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="trash_items",
+        verbose_name="CTG",
+    )
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Caf (département)",
+    )
+    convention_name = models.CharField("nom de la CTG", max_length=255, blank=True)
+    convention_slug = models.CharField("identifiant de la CTG", max_length=120, blank=True)
+    kind = models.CharField("type", max_length=20, choices=TrashKind.choices)
+    label = models.CharField("intitulé", max_length=500)
+    what_goes = models.JSONField("emporté avec", default=list, blank=True)
+    # The rows, links and files of pilote.core.trash.snapshot, compressed (core.trash.pack).
+    payload = models.TextField("contenu")
+    deleted_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="supprimé par",
+    )
+    deleted_by_name = models.CharField("supprimé par (nom)", max_length=150, blank=True)
+    deleted_at = models.DateTimeField("supprimé le", db_index=True)
+    expires_at = models.DateTimeField("supprimé définitivement le", db_index=True)
+
+    objects = TrashItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "élément de la corbeille"
+        verbose_name_plural = "éléments de la corbeille"
+        ordering = ["-deleted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} « {self.label} »"

@@ -23,3 +23,8 @@ def period_change_warnings(convention) -> list[str]:
     return [
         warning for _, warning in period_changed.send(sender=None, convention=convention) if warning
     ]
+
+
+# Sent by trash.restore_item inside its transaction (obj=, item=) once a deleted thing is back:
+# a receiver puts it back in order among its siblings (plan elements).
+trash_restored = Signal()

@@ -25,7 +25,8 @@ from pilote.governance.versions.services import freeze_signed_plan, record_amend
 from pilote.monitoring.models import ActionUpdate
 from pilote.plans.enums import Origin
 from pilote.plans.models import PlanNode
-from pilote.plans.services import NodeData, create_node, delete_node, update_node
+from pilote.plans.removal import delete_node
+from pilote.plans.services import NodeData, create_node, update_node
 
 SLUG = "tarn-agout-2023-2026"
 AUTHOR = "cooperation.tarnagout"

@@ -24,6 +24,7 @@ from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
 from .models import PlanLevel, PlanNode
+from .removal import restore_position
 
 # A new CTG starts with the levels most plans use; the last one is followed every quarter.
 DEFAULT_LEVELS: tuple[tuple[str, bool], ...] = (
@@ -180,3 +181,10 @@ def connect_signals() -> None:
     signals.convention_created.connect(create_default_levels, dispatch_uid="plans.default_levels")
     signals.communes_leaving.connect(check_communes_unused, dispatch_uid="plans.communes_unused")
     signals.period_changed.connect(outside_period_warning, dispatch_uid="plans.outside_period")
+    signals.trash_restored.connect(node_restored, dispatch_uid="plans.node_restored")
+
+
+def node_restored(sender, obj, **kwargs) -> None:
+    """Put an element restored from the trash back at its place among its siblings."""
+    if isinstance(obj, PlanNode):
+        restore_position(obj)

@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from pilote.accounts.models import Organisation
 from pilote.conventions.locks import lock_convention
-from pilote.core.deletion import delete_with_files
 from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
@@ -190,24 +188,6 @@ def shift_node(node: PlanNode, *, offset: int) -> PlanNode:
             raise PlanError("Cet élément est déjà le premier de son groupe.")
         raise PlanError("Cet élément est déjà le dernier de son groupe.")
     return move_node(node, new_parent=node.parent, position=target)
-
-
-@retry_transaction
-@transaction.atomic
-def delete_node(node: PlanNode) -> int:
-    """Delete an element with everything under it and its files; return how many elements went."""
-    lock_convention(node.convention_id)
-    count = 1 + len(descendant_ids(node))
-    convention, parent_id = node.convention, node.parent_id
-    try:
-        delete_with_files(node)
-    except (ProtectedError, RestrictedError) as error:
-        raise PlanError(
-            "Impossible de supprimer cet élément : des données y sont encore rattachées "
-            "(suivis, mesures…)."
-        ) from error
-    _save_positions(list(_siblings(convention, parent_id, lock=True)))
-    return count
 
 
 def get_or_create_organisation(name: str) -> Organisation:

@@ -12,8 +12,10 @@ from pilote.accounts.models import Organisation
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.models import Convention
+from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, ensure_current, page_context
 from pilote.core.deletion import what_goes
+from pilote.plans.removal import delete_node
 
 from . import numbering, services
 from .filters import PlanNodeFilter
@@ -232,17 +234,18 @@ def node_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         label = str(node)
         try:
-            count = services.delete_node(node)
+            deleted = delete_node(node, by=request.user)
         except services.PlanError as error:
             messages.error(request, str(error))
             return redirect(_tree_url(convention, node.pk))
+        count = deleted.count
         if count == 1:
-            text = f"« {label} » a été supprimé."
+            text = f"« {label} » a été placé"
         elif count == 2:
-            text = f"« {label} » et son sous-élément ont été supprimés."
+            text = f"« {label} » et son sous-élément ont été placés"
         else:
-            text = f"« {label} » et ses {count - 1} sous-éléments ont été supprimés."
-        messages.success(request, text)
+            text = f"« {label} » et ses {count - 1} sous-éléments ont été placés"
+        announce_trashed(request, deleted.item, text)
         return redirect(_tree_url(convention, node.parent_id))
     roots = load_plan(convention, full=False)
     item = find(roots, node.pk)

@@ -176,7 +176,7 @@ def test_a_caf_adviser_edits_then_deletes_a_facility(client, paa):
     assert facility.bonuses.get().amount == 52000
 
     confirm = client.get(url("facility_delete", paa, pk=facility.pk))
-    assert "Cette suppression est définitive" in text(confirm)
+    assert "va dans la corbeille de la CTG" in text(confirm)
     assert client.post(url("facility_delete", paa, pk=facility.pk)).status_code == 302
     assert not Facility.objects.filter(pk=facility.pk).exists()
 

@@ -449,7 +449,8 @@ def test_deleting_a_meeting_deletes_its_decisions_but_keeps_the_updates(meeting,
 
     pk = meeting.pk
 
-    assert delete_meeting(meeting, by=author) == 2
+    item = delete_meeting(meeting, by=author)
+    assert dict(item.what_goes)["décisions"] == 2
 
     assert not Meeting.objects.filter(pk=pk).exists()
     assert not Decision.objects.exists()

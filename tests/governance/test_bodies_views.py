@@ -384,8 +384,8 @@ def test_deleting_a_meeting_asks_first_and_takes_its_decisions(
     response = client.post(address, follow=True)
 
     assert (
-        "La réunion « COPIL d'installation de la CTG 2026-2030 » a été supprimée, avec ses 4 "
-        "décisions." in text(response)
+        "La réunion « COPIL d'installation de la CTG 2026-2030 », avec ses 4 décisions, a été "
+        "placée dans la corbeille (30 jours)." in text(response)
     )
     assert not Meeting.objects.filter(pk=pk).exists()
     assert not Decision.objects.filter(meeting_id=pk).exists()

@@ -15,7 +15,7 @@ from pilote.governance.versions.history import ChangeKind, plan_history, version
 from pilote.governance.versions.services import freeze_signed_plan, record_amendment_plan
 from pilote.monitoring.models import ActionUpdate
 from pilote.plans.models import PlanNode
-from pilote.plans.services import delete_node
+from pilote.plans.removal import delete_node
 from tests.factories import user_with_role
 
 from .demo import TARN, TODAY

@@ -18,6 +18,7 @@ from pilote.monitoring.models import ActionUpdate
 from pilote.pages.history import PAGE_SIZE, Filters, history_page
 from pilote.plans import services as plan_services
 from pilote.plans.models import PlanNode
+from pilote.plans.removal import delete_node
 from pilote.plans.services import NodeData
 from tests.factories import ConventionFactory, PlanNodeFactory, UserFactory, departement
 
@@ -181,7 +182,7 @@ class TestTimeline:
     def test_a_deleted_element_stays_in_the_history(self, convention, coordinator, fiche):
         pk = fiche.pk
         with acting_as(coordinator):
-            plan_services.delete_node(fiche)
+            delete_node(fiche)
 
         entry = history_page(convention).entries[0]
         assert entry.sentence.startswith("Fiche action 2 « Accès aux droits » supprimée par Sarah")

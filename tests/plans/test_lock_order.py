@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 
 from pilote.conventions import locks
-from pilote.plans import levels, numbering, services
+from pilote.plans import levels, numbering, removal, services
 from pilote.plans.enums import NumberingMode
 from pilote.plans.levels import LevelData
 from pilote.plans.node_data import NodeData
+from pilote.plans.removal import delete_node
 from tests.factories import PlanNodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def statements(monkeypatch):
         run.append(LOCK)
         locks.lock_convention(convention)
 
-    for module in (services, numbering, levels):
+    for module in (services, numbering, levels, removal):
         monkeypatch.setattr(module, "lock_convention", lock_convention)
 
     def record(execute, sql, params, many, context):
@@ -126,7 +127,7 @@ def test_deleting_an_element_locks_the_ctg_first(plan, statements):
     _axis, fiches = plan
     statements.clear()
 
-    services.delete_node(fiches[0])
+    delete_node(fiches[0])
 
     assert_convention_locked_first(statements)
 

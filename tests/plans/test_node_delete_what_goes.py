@@ -1,4 +1,4 @@
-"""Deleting a plan element says what goes with it and leaves no attachment file behind."""
+"""Deleting a plan element says what goes with it; its files stay in the trash until purged."""
 
 import os
 
@@ -6,6 +6,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from pilote.conventions.models import TrashItem
+from pilote.conventions.trash import purge_item
 from pilote.monitoring.models import UpdateAttachment
 from tests.factories import ActionUpdateFactory, tracked_action
 
@@ -40,7 +42,7 @@ def test_the_confirmation_counts_follow_up_points_and_attachments(
     assert "Pièces jointes : 1" in html
 
 
-def test_deleting_an_element_removes_its_attachment_files(
+def test_an_element_keeps_its_files_in_the_trash_and_purging_removes_them(
     editor_client, action_with_attachment, django_capture_on_commit_callbacks
 ):
     action, attachment = action_with_attachment
@@ -51,4 +53,8 @@ def test_deleting_an_element_removes_its_attachment_files(
         editor_client.post(delete_url(action.parent))
 
     assert not UpdateAttachment.objects.exists()
+    assert os.path.exists(path)  # restorable with its file
+    item = TrashItem.objects.get(convention=action.convention)
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_item(item)
     assert not os.path.exists(path)

@@ -222,8 +222,9 @@ class TestDelete:
         PlanNodeFactory(convention=convention, parent=axe)
         kept = PlanNodeFactory(convention=convention, title="Suivi et évaluation")
         response = editor_client.post(plan_url("delete", convention, pk=axe.pk), follow=True)
-        assert "« Logement et cadre de vie » et son sous-élément ont été supprimés." in (
-            response.content.decode()
+        assert (
+            "« Logement et cadre de vie » et son sous-élément ont été placés dans la corbeille "
+            "(30 jours)." in response.content.decode()
         )
         assert list(PlanNode.objects.all()) == [kept]
         kept.refresh_from_db()

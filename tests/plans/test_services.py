@@ -8,6 +8,7 @@ from pilote.accounts.models import Organisation
 from pilote.plans import numbering, services
 from pilote.plans.enums import NumberingMode
 from pilote.plans.models import BudgetLine, Indicator, IndicatorTarget, PlanNode, Thematic
+from pilote.plans.removal import delete_node
 from pilote.plans.services import BudgetLineData, IndicatorData, NodeData, PlanError
 from tests.factories import DIGNE, MANOSQUE, PlanNodeFactory, commune, thematic
 
@@ -300,7 +301,7 @@ class TestDelete:
         )
         PlanNodeFactory(convention=convention, parent=fiche)
 
-        assert services.delete_node(b) == 3
+        assert delete_node(b).count == 3
 
         assert positions(convention, None) == [("A", 0), ("C", 1)]
         assert PlanNode.objects.count() == 2

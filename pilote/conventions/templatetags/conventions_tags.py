@@ -3,7 +3,12 @@
 from django import template
 from django.utils.formats import date_format
 
-from pilote.accounts.perms import can_edit_convention, can_see_internal_notes, can_view_audit
+from pilote.accounts.perms import (
+    can_delete_convention,
+    can_edit_convention,
+    can_see_internal_notes,
+    can_view_audit,
+)
 
 register = template.Library()
 
@@ -14,6 +19,7 @@ def convention_access(context, convention) -> dict[str, bool]:
     user = context["request"].user
     return {
         "edit": can_edit_convention(user, convention),
+        "delete": can_delete_convention(user, convention),
         "internal_notes": can_see_internal_notes(user, convention),
         "audit": can_view_audit(user, convention),
     }

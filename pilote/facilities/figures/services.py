@@ -12,6 +12,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from pilote.conventions.models import TrashItem, TrashKind
+from pilote.conventions.trash import discard
+
 from ..enums import AreaKind, FigureKind
 from ..exceptions import FacilitiesError
 from ..models import TerritoryFigure
@@ -129,13 +132,19 @@ def update_figure(figure: TerritoryFigure, data: FigureData, *, by) -> Territory
     return figure
 
 
-def delete_figure(figure: TerritoryFigure, *, by) -> None:
-    """Remove a figure from the CTG's diagnostic."""
-    with transaction.atomic():
-        figure._history_user = _history_user(by)
-        pk = figure.pk
-        figure.delete()
+def delete_figure(figure: TerritoryFigure, *, by) -> TrashItem:
+    """Move a figure of the CTG's diagnostic to the CTG's trash."""
+    pk = figure.pk
+    figure._history_user = _history_user(by)
+    item = discard(
+        figure,
+        convention=figure.convention,
+        user=by,
+        kind=TrashKind.FIGURE,
+        label=str(figure),
+    )
     logger.info("figure %s deleted by %s", pk, by)
+    return item
 
 
 # --------------------------------------------------------------------------- imports

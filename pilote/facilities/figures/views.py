@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import megabytes
+from pilote.conventions.views_trash import announce_trashed
 from pilote.core import upload_session
 from pilote.core.concurrency import StaleEdit, relock, render_edit, save_if_current
 from pilote.core.downloads import CSV, XLSX, download_response
@@ -265,8 +266,8 @@ def figure_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     figure = get_object_or_404(TerritoryFigure, convention=convention, pk=pk)
     if request.method == "POST":
         label = str(figure)
-        services.delete_figure(figure, by=request.user)
-        messages.success(request, f"Chiffre « {label} » supprimé.")
+        item = services.delete_figure(figure, by=request.user)
+        announce_trashed(request, item, f"Le chiffre « {label} » a été placé")
         return redirect(_figures_url(convention))
     return render(
         request,

@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from pilote.accounts.perms import can_edit_convention
-from pilote.conventions.models import Convention
+from pilote.conventions.models import Convention, TrashItem, TrashKind
+from pilote.conventions.trash import discard
 from pilote.territories.models import Commune
 
 from ..enums import (
@@ -298,11 +299,16 @@ def update_schema(schema: Schema, *, by, data: SchemaData) -> Schema:
     return schema
 
 
-def delete_schema(schema: Schema, *, by) -> None:
-    """Delete a schéma with its lines and checklist."""
+def delete_schema(schema: Schema, *, by, label: str = "") -> TrashItem:
+    """Move a schéma with its lines and checklist to the CTG's trash."""
     _check_can_edit(by, schema.convention)
-    with transaction.atomic():
-        schema.delete()
+    return discard(
+        schema,
+        convention=schema.convention,
+        user=by,
+        kind=TrashKind.SCHEMA,
+        label=label or str(schema),
+    )
 
 
 def check_lines(convention: Convention, lines: Sequence[SchemaLineData]) -> None:

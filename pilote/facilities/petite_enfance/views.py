@@ -16,6 +16,7 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.conventions.models import Convention
+from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, page_context, save_if_current
 from pilote.core.downloads import PDF, XLSX, download_response
 
@@ -415,11 +416,11 @@ def schema_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ao_name = services.schema_ao_name(schema, convention)
     if request.method == "POST":
         try:
-            services.delete_schema(schema, by=request.user)
+            item = services.delete_schema(schema, by=request.user, label=f"Schéma de {ao_name}")
         except PetiteEnfanceError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Le schéma de {ao_name} a été supprimé.")
+            announce_trashed(request, item, f"Le schéma de {ao_name} a été placé")
             return redirect(_page_url(convention))
     return _render(
         request,

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 
+from pilote.conventions.models import TrashItem, TrashKind
+from pilote.conventions.trash import discard
 from pilote.core.text import normalize_search
 from pilote.plans.models import PlanNode
 from pilote.plans.services import convention_communes
@@ -196,10 +198,15 @@ def update_facility(facility: Facility, data: FacilityData) -> Facility:
         return _save(facility, data)
 
 
-def delete_facility(facility: Facility) -> None:
-    """Remove a facility from the register, with its bonuses and links to actions."""
-    with transaction.atomic():
-        facility.delete()
+def delete_facility(facility: Facility, *, by=None) -> TrashItem:
+    """Move a facility, with its bonuses and links to actions, to the CTG's trash."""
+    return discard(
+        facility,
+        convention=facility.convention,
+        user=by,
+        kind=TrashKind.FACILITY,
+        label=facility.name,
+    )
 
 
 def save_facilities(convention, items: list[tuple[Facility | None, FacilityData]]) -> None:

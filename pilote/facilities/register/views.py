@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary, megabytes
+from pilote.conventions.views_trash import announce_trashed
 from pilote.core import upload_session
 from pilote.core.concurrency import StaleEdit, page_context, save_if_current
 from pilote.core.deletion import what_goes
@@ -363,8 +364,8 @@ def facility_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     facility = _get_facility(convention, pk)
     if request.method == "POST":
         name = facility.name
-        delete_facility(facility)
-        messages.success(request, f"« {name} » a été retiré du registre.")
+        item = delete_facility(facility, by=request.user)
+        announce_trashed(request, item, f"« {name} » a été retiré du registre et placé")
         return redirect(_register_url(convention))
     return render(
         request,

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pilote.accounts.perms import can_edit_convention
+from pilote.conventions.models import TrashItem, TrashKind
+from pilote.conventions.trash import discard
 from pilote.core.formats import french_number
 from pilote.governance.bilans.content import build_bilan
 
@@ -118,13 +120,19 @@ def update_review(review: Review, *, by, texts: ReviewTexts, meeting_id: int | N
     return fresh
 
 
-def delete_review(review: Review, *, by) -> None:
-    """Delete a draft bilan (a closed one is kept: it is the record of what was presented)."""
+def delete_review(review: Review, *, by) -> TrashItem:
+    """Move a draft bilan to the CTG's trash (a closed one is kept: it is what was presented)."""
     _check_can_edit(by, review.convention)
     with transaction.atomic():
         fresh = _locked(review)
         fresh._history_user = by
-        fresh.delete()
+        return discard(
+            fresh,
+            convention=review.convention,
+            user=by,
+            kind=TrashKind.REVIEW,
+            label=f"{review} en préparation",
+        )
 
 
 def previous_review(review: Review) -> Review | None:

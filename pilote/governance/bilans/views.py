@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
+from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, page_context, relock, save_if_current
 
 from ..exceptions import GovernanceError
@@ -231,8 +232,8 @@ def review_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         return redirect(review.get_absolute_url())
     if request.method == "POST":
-        services.delete_review(review, by=request.user)
-        messages.success(request, f"Le {review} en préparation a été supprimé.")
+        item = services.delete_review(review, by=request.user)
+        announce_trashed(request, item, f"Le {review} en préparation a été placé")
         return redirect(_list_url(convention))
     return _render(
         request,

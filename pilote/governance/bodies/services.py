@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pilote.conventions.models import TrashItem, TrashKind
+from pilote.conventions.trash import discard
 from pilote.core.history import acting_as
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate
@@ -152,7 +154,7 @@ def update_body(body: Body, data: BodyData, *, by=None) -> Body:
     return body
 
 
-def delete_body(body: Body, *, by=None) -> None:
+def delete_body(body: Body, *, by=None) -> TrashItem:
     """Delete a body and its members; refused while it has meetings (they hold decisions)."""
     count = body.meetings.count()
     if count:
@@ -162,7 +164,9 @@ def delete_body(body: Body, *, by=None) -> None:
             "décisions. Supprimez d'abord ses réunions, ou gardez l'instance."
         )
     with transaction.atomic(), _as(by):
-        body.delete()
+        return discard(
+            body, convention=body.convention, user=by, kind=TrashKind.BODY, label=body.name
+        )
 
 
 def _check_member(index: int, data: MemberData) -> MemberData:
@@ -188,10 +192,10 @@ def _check_member(index: int, data: MemberData) -> MemberData:
     )
 
 
-def replace_members(body: Body, members: Sequence[MemberData], *, by=None) -> None:
-    """Make the body's members exactly these, in this order.
+def replace_members(body: Body, members: Sequence[MemberData], *, by=None) -> list[TrashItem]:
+    """Make the body's members exactly these, in this order; return the removed ones' items.
 
-    A removed member takes his or her attendance at past meetings along (kept in the history).
+    A removed member goes to the CTG's trash with his or her attendance at past meetings.
     """
     checked = [_check_member(index, data) for index, data in enumerate(members, start=1)]
     with transaction.atomic(), _as(by):
@@ -203,9 +207,17 @@ def replace_members(body: Body, members: Sequence[MemberData], *, by=None) -> No
                 "rechargez la page et recommencez."
             )
         kept = {data.pk for data in checked if data.pk}
-        for pk, member in existing.items():
-            if pk not in kept:
-                member.delete()
+        removed = [
+            discard(
+                member,
+                convention=body.convention,
+                user=by,
+                kind=TrashKind.MEMBER,
+                label=f"{member} – {body.name}",
+            )
+            for pk, member in existing.items()
+            if pk not in kept
+        ]
         for position, data in enumerate(checked):
             member = existing.get(data.pk) if data.pk else None
             member = member or BodyMember(body=body)
@@ -216,6 +228,7 @@ def replace_members(body: Body, members: Sequence[MemberData], *, by=None) -> No
             )
             member.email, member.voting, member.position = data.email, data.voting, position
             member.save()
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,18 +344,19 @@ def record_minutes(meeting: Meeting, minutes: str, *, by=None) -> None:
         meeting.save()
 
 
-def delete_meeting(meeting: Meeting, *, by=None) -> int:
-    """Delete a meeting with its attendance and decisions; return how many decisions went.
+def delete_meeting(meeting: Meeting, *, by=None) -> TrashItem:
+    """Move a meeting with its attendance and decisions to the CTG's trash.
 
     The updates recorded along with its decisions stay: updates are never deleted.
     """
     with transaction.atomic(), _as(by):
-        decisions = list(meeting.decisions.all())
-        # One history row per decision, signed like the meeting's.
-        for decision in decisions:
-            decision.delete()
-        meeting.delete()
-    return len(decisions)
+        return discard(
+            meeting,
+            convention=meeting.convention,
+            user=by,
+            kind=TrashKind.MEETING,
+            label=str(meeting),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,7 +496,13 @@ def update_decision(decision: Decision, data: DecisionData, *, by=None) -> Saved
     return SavedDecision(decision, update)
 
 
-def delete_decision(decision: Decision, *, by=None) -> None:
-    """Delete a decision (an update recorded with it stays)."""
+def delete_decision(decision: Decision, *, by=None) -> TrashItem:
+    """Move a decision to the CTG's trash (an update recorded with it stays)."""
     with transaction.atomic(), _as(by):
-        decision.delete()
+        return discard(
+            decision,
+            convention=decision.meeting.convention,
+            user=by,
+            kind=TrashKind.DECISION,
+            label=decision.text[:200],
+        )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
+from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, lock_row, relock, render_edit, save_if_current
 from pilote.core.deletion import what_goes
 from pilote.plans.models import PlanNode
@@ -186,7 +187,7 @@ def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             removals = _removals_to_confirm(body, kept={data.pk for data in rows if data.pk})
     if request.method == "POST" and formset.is_valid() and not removals:
         try:
-            save_if_current(
+            removed = save_if_current(
                 request.POST,
                 formset,
                 lock=lambda: lock_row(Body, pk),
@@ -199,7 +200,7 @@ def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except GovernanceError as error:
             service_error = error.message
         else:
-            messages.success(request, f"Les membres de « {body.name} » ont été enregistrés.")
+            _announce_members_saved(request, body, removed)
             return redirect(f"{_governance_url(convention)}#instance-{body.pk}")
     return render_edit(
         request,
@@ -215,6 +216,20 @@ def body_members(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         formset,
         conflict,
     )
+
+
+def _announce_members_saved(request: HttpRequest, body: Body, removed: list) -> None:
+    text = f"Les membres de « {body.name} » ont été enregistrés."
+    if len(removed) == 1:
+        announce_trashed(request, removed[0], f"{text} « {removed[0].label} » a été placé·e")
+    elif removed:
+        messages.success(
+            request,
+            f"{text} Les {len(removed)} membres retirés ont été placés dans la corbeille de "
+            "la CTG, d’où chacun peut être restauré.",
+        )
+    else:
+        messages.success(request, text)
 
 
 def _removals_to_confirm(body: Body, *, kept: set[int]) -> list:
@@ -238,11 +253,11 @@ def body_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         name = body.name
         try:
-            delete_body(body, by=request.user)
+            item = delete_body(body, by=request.user)
         except GovernanceError as refused:
             error = refused.message
         else:
-            messages.success(request, f"L'instance « {name} » a été supprimée.")
+            announce_trashed(request, item, f"L’instance « {name} » a été placée")
             return redirect(_governance_url(convention))
     return render(
         request,
@@ -488,11 +503,12 @@ def meeting_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = _get_meeting(convention, pk)
     if request.method == "POST":
         label = str(meeting)
-        count = delete_meeting(meeting, by=request.user)
-        message = f"La réunion « {label} » a été supprimée"
+        count = meeting.decisions.count()
+        item = delete_meeting(meeting, by=request.user)
+        message = f"La réunion « {label} »"
         if count:
-            message += f", avec ses {count} décision{'s' if count > 1 else ''}"
-        messages.success(request, message + ".")
+            message += f", avec ses {count} décision{'s' if count > 1 else ''},"
+        announce_trashed(request, item, message + " a été placée")
         return redirect(_governance_url(convention))
     return render(
         request,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
+from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, relock, render_edit, save_if_current
 
 from ..exceptions import GovernanceError
@@ -105,8 +106,8 @@ def decision_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     decision = _get_decision(convention, pk)
     meeting = decision.meeting
     if request.method == "POST":
-        delete_decision(decision, by=request.user)
-        messages.success(request, "La décision a été supprimée.")
+        item = delete_decision(decision, by=request.user)
+        announce_trashed(request, item, "La décision a été placée")
         return redirect(meeting.get_absolute_url() + "#decisions")
     return render(
         request,
