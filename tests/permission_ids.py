@@ -7,7 +7,7 @@ page answers as it would for a real object (not a 404 for a wrong id).
 from django.db.models import Model
 
 from pilote.accounts.models import Invitation, Membership, User
-from pilote.conventions.models import Amendment, Convention
+from pilote.conventions.models import Amendment, Convention, TrashItem
 from pilote.facilities.models import Facility, Schema, TerritoryFigure
 from pilote.governance.models import Body, Decision, Meeting, Review
 from pilote.monitoring.models import UpdateAttachment
@@ -30,6 +30,7 @@ _BY_PREFIX: list[tuple[str, type[Model], str]] = [
     ("people:invitation_", Invitation, "convention"),
     ("people:role_", Membership, "convention"),
     ("people:account_suspend", User, "memberships__convention"),
+    ("conventions:trash_", TrashItem, "convention"),
 ]
 
 

@@ -9,7 +9,9 @@ tests/permission_ids.py), and gets exactly what its role allows:
 - EDIT: the coordinator and the Caf adviser of the département; référent·es and readers are
   refused (403) by GET and by POST;
 - PILOT: editors, and a référent·e for the actions his or her organisation pilots (that part is
-  tests/monitoring/test_followup_permissions.py); a reader is refused.
+  tests/monitoring/test_followup_permissions.py); a reader is refused;
+- CAF: the Caf adviser of the département alone (deleting the whole CTG): the coordinator,
+  référent·es and readers are refused.
 
 Users of another CTG get a 404 on every route (tests/test_url_matrix.py).
 """
@@ -19,9 +21,11 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 
 from pilote.accounts.enums import Role
-from pilote.conventions.models import Convention
+from pilote.conventions.models import Convention, TrashKind
+from pilote.conventions.trash import discard
 from pilote.demo.governance import generate_demo_governance
 from pilote.demo.reviews import generate_demo_reviews
+from pilote.facilities.models import Facility
 from pilote.monitoring.models import ActionUpdate, UpdateAttachment
 from tests.demo_data import DEMO_TODAY
 from tests.factories import AmendmentFactory, user_with_role
@@ -31,7 +35,7 @@ from tests.test_url_matrix import _fill, _patterns
 pytestmark = pytest.mark.django_db
 
 PAA = "provence-alpes-agglomeration-2026-2030"
-READ, EDIT, PILOT = "read", "edit", "pilot"
+READ, EDIT, PILOT, CAF = "read", "edit", "pilot", "caf"
 
 ACCESS = {
     # The CTG
@@ -45,6 +49,13 @@ ACCESS = {
     "conventions:publication": EDIT,
     "conventions:signatories": EDIT,
     "conventions:territory": EDIT,
+    "conventions:delete": CAF,  # the whole CTG: its Caf adviser alone, archive offered first
+    "conventions:trash": EDIT,
+    "conventions:trash_restore": EDIT,
+    "conventions:trash_purge": EDIT,
+    # The journal: who did what (the coordination and the Caf adviser)
+    "journal:convention": EDIT,
+    "journal:convention_export": EDIT,
     # The plan
     "plans:tree": READ,
     "plans:node": READ,
@@ -192,6 +203,14 @@ def governed(session_demo_world, demo_savepoint, django_db_blocker, tmp_path_fac
             update = ActionUpdate.objects.filter(convention=convention).first()
             attachment = UpdateAttachment(update=update, name="compte-rendu.txt", size=12)
             attachment.file.save("compte-rendu.txt", ContentFile(b"Compte rendu"))
+            facility = Facility.objects.filter(convention=convention).last()
+            discard(
+                facility,
+                convention=convention,
+                user=None,
+                kind=TrashKind.FACILITY,
+                label=facility.name,
+            )  # an item in the Corbeille
         yield
 
 
@@ -212,7 +231,8 @@ def people(paa) -> dict[str, object]:
 
 def _url(name: str, route: str, convention: Convention) -> str:
     url = _fill(route, convention.slug, ids_for(name, convention))
-    return url.replace("bilan.x", "bilan.pdf")
+    url = url.replace("bilan.x", "bilan.pdf")
+    return url[: -len("export.x")] + "export.csv" if url.endswith("/export.x") else url
 
 
 def _status(response) -> int:
@@ -229,17 +249,22 @@ def test_each_role_gets_what_the_route_allows(client, paa, people, name, route):
     for who in ("coordinator", "caf", "referent", "reader"):
         client.force_login(people[who])
         seen[who] = _status(client.get(url))
-    for who in ("coordinator", "caf"):
+    for who in ("caf",) if access == CAF else ("coordinator", "caf"):
         assert seen[who] in LET_THROUGH, f"GET {url} as {who}: {seen[who]}"
     # An empty or truncated form (no management form, no version…) is refused, never a 500.
-    client.force_login(people["coordinator"])
+    allowed = people["caf" if access == CAF else "coordinator"]
+    client.force_login(allowed)
     status = _status(client.post(url, {}))
-    assert status < 500, f"POST {url} (empty) as coordinator: {status}"
+    assert status < 500, f"POST {url} (empty): {status}"
     if access == READ:
         for who in ("referent", "reader"):
             assert seen[who] in LET_THROUGH, f"GET {url} as {who}: {seen[who]}"
         return
-    refused = ("referent", "reader") if access == EDIT else ("reader",)
+    refused = {
+        EDIT: ("referent", "reader"),
+        PILOT: ("reader",),
+        CAF: ("coordinator", "referent", "reader"),
+    }[access]
     for who in refused:
         assert seen[who] in REFUSED_GET, f"GET {url} as {who}: {seen[who]}"
         client.force_login(people[who])
