@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from pilote.accounts.audit import record
+from pilote.accounts.enums import AuditAction
 from pilote.core import trash as core_trash
 from pilote.core.deletion import what_goes
 from pilote.core.history import acting_as
@@ -61,6 +63,14 @@ def _discard(obj: models.Model, *, user, kind: str, label: str, **where) -> Tras
     payload = core_trash.snapshot(obj)
     now = timezone.now()
     obj.delete()  # files stay on disk until the item is purged
+    record(
+        AuditAction.DELETED,
+        user=_user(user),
+        convention=where.get("convention"),
+        departement=where.get("departement"),
+        target=label[:255],
+        kind=kind,
+    )
     return TrashItem.objects.create(
         kind=kind,
         label=label[:500],
@@ -124,6 +134,13 @@ def restore_item(item: TrashItem, user=None) -> core_trash.Restored:
             raise _named(error, locked) from error
         locked.delete()
         signals.trash_restored.send(sender=type(restored.obj), obj=restored.obj, item=locked)
+        record(
+            AuditAction.RESTORED,
+            user=_user(user),
+            convention=restored.obj if locked.kind == TrashKind.CONVENTION else locked.convention,
+            target=locked.label[:255],
+            kind=locked.kind,
+        )
     return restored
 
 
@@ -151,13 +168,22 @@ def _nested_payloads(payload: dict) -> list[dict]:
     ]
 
 
-def purge_item(item: TrashItem) -> None:
+def purge_item(item: TrashItem, user=None) -> None:
     """Delete the item for good; its files (and those of items it holds) go after the commit."""
     with transaction.atomic():
         payload = core_trash.unpack(item.payload)
         for held in (payload, *_nested_payloads(payload)):
             core_trash.purge_files(held)
         item.delete()
+        record(
+            AuditAction.DELETED,
+            user=_user(user),
+            convention=item.convention,
+            departement=item.departement,
+            target=item.label[:255],
+            kind=item.kind,
+            definitive=True,
+        )
 
 
 def purge_expired(now: datetime.datetime | None = None) -> int:

@@ -94,7 +94,7 @@ def _restore(request: HttpRequest, item: TrashItem, default: str) -> HttpRespons
 def _purge_page(request, item: TrashItem, *, back: str, template_context: dict) -> HttpResponse:
     if request.method == "POST":
         label = str(item)
-        trash.purge_item(item)
+        trash.purge_item(item, request.user)
         messages.success(request, f"{_first_up(label)} : supprimé définitivement.")
         return redirect(back)
     return render(

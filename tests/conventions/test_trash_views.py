@@ -263,3 +263,33 @@ def test_the_deleted_ctgs_page_takes_a_fixed_number_of_queries(
         page = text(client.get(reverse("conventions:deleted")))
     assert "3 éléments dans la corbeille" in page
     assert "Tarn" in page
+
+
+def test_deletions_restorations_and_purges_are_in_the_journal(db):
+    from pilote.accounts.enums import AuditAction
+    from pilote.accounts.models import AuditEvent
+    from pilote.conventions import trash
+    from pilote.conventions.models import TrashKind
+    from tests.factories import ConventionFactory, PlanNodeFactory, UserFactory
+
+    convention = ConventionFactory()
+    user = UserFactory(first_name="Sarah", last_name="Fabre")
+    node = PlanNodeFactory(convention=convention, number="1", title="Axe 1")
+    item = trash.discard(node, convention=convention, user=user, kind=TrashKind.NODE, label="Axe 1")
+    trash.restore_item(item, user)
+    node = convention.plan_nodes.get()
+    again = trash.discard(
+        node, convention=convention, user=user, kind=TrashKind.NODE, label="Axe 1"
+    )
+    trash.purge_item(again, user)
+
+    events = AuditEvent.objects.filter(convention=convention).order_by("pk")
+    assert [e.action for e in events] == [
+        AuditAction.DELETED,
+        AuditAction.RESTORED,
+        AuditAction.DELETED,
+        AuditAction.DELETED,
+    ]
+    assert {e.target for e in events} == {"Axe 1"}
+    assert events.last().details == {"kind": TrashKind.NODE, "definitive": True}
+    assert all(e.user == user for e in events)
