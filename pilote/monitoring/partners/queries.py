@@ -94,6 +94,7 @@ def pending_submissions(convention) -> list[PartnerSubmission]:
         indicators.setdefault(indicator.node_id, []).append(indicator)
     latest = latest_updates(convention, node_ids=node_ids) if node_ids else {}
     for submission in submissions:
+        submission.node.convention = convention  # already read: no query per link to the action
         submission.indicator_rows = _indicator_rows(
             submission, indicators.get(submission.node_id, [])
         )

@@ -173,9 +173,10 @@ def _get_pending(request: HttpRequest, convention, pk: int) -> PartnerSubmission
     if submission.state == SubmissionState.PENDING:
         return submission
     who = submission.reviewed_by.get_full_name() if submission.reviewed_by else ""
+    verb = "refusé" if submission.state == SubmissionState.REFUSED else "accepté"
     messages.warning(
         request,
-        f"Cet envoi a déjà été {submission.get_state_display().lower()}"
+        f"Cet envoi a déjà été {verb}"
         + (f" par {who}" if who else "")
         + " : rien n’a été enregistré de nouveau.",
     )
