@@ -44,7 +44,7 @@ def test_the_form_shows_the_named_actions_and_nothing_else(client, link_and_toke
     assert "budget confidentiel" not in page  # another action of the CTG
     assert "CCAS de Digne-les-Bains" not in page  # no pilots, no people
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "Se connecter" not in page and "fr-nav" not in page  # no CTG navigation
 

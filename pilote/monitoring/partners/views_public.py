@@ -2,7 +2,7 @@
 
 An unknown, tampered, expired or revoked token gets the same 404 page: the page never says
 whether a CTG or a link exists. The page shows the actions the link names and nothing else of
-the CTG (no internal notes, no other action, no people), is not indexed and sends no referrer.
+the CTG (no internal notes, no other action, no people), is not indexed and sends its address (with the token) to no other site.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ FOREIGN_ACTION = "Ce formulaire ne permet de rendre compte que des actions nommÃ
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
