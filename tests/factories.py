@@ -592,9 +592,10 @@ def indicator(node: PlanNode, name: str = "Nombre de familles accueillies", **kw
 
 
 def partner_link(
-    actions: list[PlanNode], *, days: int = 30, quarter: Quarter = Quarter(2026, 4), **kwargs
+    actions: list[PlanNode], *, days: int = 30, quarter: Quarter | None = None, **kwargs
 ) -> tuple[PartnerLink, str]:
     """Return a partner link for these actions (no e-mail sent) and its raw token."""
+    quarter = quarter or Quarter(2026, 4)
     token, digest = new_token()
     kwargs.setdefault("recipient_name", "Claire Martin")
     kwargs.setdefault("email", "claire.martin@ccas-digne.fr")

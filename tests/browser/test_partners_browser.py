@@ -50,7 +50,9 @@ def test_a_partner_reports_and_the_coordinator_accepts(
     partner.context.close()
 
     page.goto(f"{PAA}/suivi/a-valider/")
-    card = page.locator("article.partner-submission").filter(has_text="Deux ateliers parents-enfants, 14")
+    card = page.locator("article.partner-submission").filter(
+        has_text="Deux ateliers parents-enfants, 14"
+    )
     assert "Claire Martin" in card.inner_text()
     screenshot(page, "partner_review")
     card.get_by_role("button", name=re.compile("^Accepter")).click()

@@ -11,17 +11,7 @@ from pilote.monitoring.partners.services import hash_token
 from pilote.plans.models import Indicator
 from tests.factories import partner_link
 
-from .partner_setup import (  # noqa: F401 (fixtures)
-    asmat,
-    ccas,
-    convention,
-    foreign,
-    form_data,
-    laep,
-    link_and_token,
-    now_is_t4_2026,
-    report,
-)
+from .partner_setup import form_data, now_is_t4_2026, report  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +23,7 @@ def url(token: str) -> str:
 
 
 def test_the_form_shows_the_named_actions_and_nothing_else(client, link_and_token, foreign):
-    link, token = link_and_token
+    _link, token = link_and_token
     response = client.get(url(token))
     assert response.status_code == 200
     page = response.content.decode()
@@ -46,7 +36,8 @@ def test_the_form_shows_the_named_actions_and_nothing_else(client, link_and_toke
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in page
-    assert "Se connecter" not in page and "fr-nav" not in page  # no CTG navigation
+    assert "Se connecter" not in page
+    assert "fr-nav" not in page
 
 
 def test_a_submission_waits_for_validation_and_counts_for_nothing(
@@ -80,14 +71,14 @@ def test_a_submission_waits_for_validation_and_counts_for_nothing(
 
 
 def test_a_later_submission_replaces_the_pending_one(client, link_and_token, laep):
-    link, token = link_and_token
+    _link, token = link_and_token
     client.post(url(token), form_data(report(laep, progress="40"), actions=[laep]))
     client.post(url(token), form_data(report(laep, progress="60"), actions=[laep]))
     assert list(PartnerSubmission.objects.values_list("progress", flat=True)) == [60]
 
 
 def test_an_accepted_submission_is_not_replaced_by_a_later_one(client, link_and_token, laep):
-    link, token = link_and_token
+    _link, token = link_and_token
     client.post(url(token), form_data(report(laep, progress="40"), actions=[laep]))
     PartnerSubmission.objects.update(state="acceptee")
     client.post(url(token), form_data(report(laep, progress="60"), actions=[laep]))
@@ -98,7 +89,7 @@ def test_an_accepted_submission_is_not_replaced_by_a_later_one(client, link_and_
 
 
 def test_invalid_values_are_refused_with_french_messages(client, link_and_token, laep):
-    link, token = link_and_token
+    _link, token = link_and_token
     indicator = Indicator.objects.get(node=laep)
     data = form_data(
         report(laep, progress="140", **{f"indicateur_{indicator.pk}": "beaucoup"}),
@@ -111,7 +102,7 @@ def test_invalid_values_are_refused_with_french_messages(client, link_and_token,
 
 
 def test_a_text_without_status_or_an_empty_form_is_refused(client, link_and_token, laep):
-    link, token = link_and_token
+    _link, token = link_and_token
     page = client.post(url(token), form_data(report(laep, status=""), actions=[laep]))
     assert "Choisissez le statut de l’action" in page.content.decode()
     empty = report(laep, status="", progress="", done="", next_steps="")
@@ -122,7 +113,7 @@ def test_a_text_without_status_or_an_empty_form_is_refused(client, link_and_toke
 
 
 def test_texts_are_bounded(client, link_and_token, laep):
-    link, token = link_and_token
+    _link, token = link_and_token
     page = client.post(url(token), form_data(report(laep, done="x" * 4001), actions=[laep]))
     assert "4000" in page.content.decode().replace("\u202f", "").replace("\xa0", "")
     bad = client.post(url(token), form_data(report(laep, done="a\x00b"), actions=[laep]))
@@ -131,7 +122,7 @@ def test_texts_are_bounded(client, link_and_token, laep):
 
 
 def test_a_token_cannot_reach_another_action(client, link_and_token, laep, foreign):
-    link, token = link_and_token
+    _link, token = link_and_token
     data = form_data(report(laep), report(foreign), actions=[laep, foreign])
     response = client.post(url(token), data)
     assert response.status_code == 400
@@ -163,15 +154,16 @@ def test_a_link_that_no_longer_works_gets_the_same_page(client, link_and_token, 
 
 
 def test_only_the_hash_of_the_token_is_stored(link_and_token):
-    link, token = link_and_token
+    _link, token = link_and_token
     stored = PartnerLink.objects.values_list("token_hash", flat=True).get()
-    assert stored == hash_token(token) and token not in stored
+    assert stored == hash_token(token)
+    assert token not in stored
 
 
 def test_submissions_are_rate_limited_per_link(client, settings, link_and_token, laep, asmat):
     settings.PARTNER_LINK_MAX_SUBMISSIONS_PER_HOUR = 2
     link, token = link_and_token
-    other, other_token = partner_link([asmat])
+    _other, other_token = partner_link([asmat])
     for progress in ("10", "20"):
         assert client.post(url(token), form_data(report(laep, progress=progress), actions=[laep]))
     third = client.post(url(token), form_data(report(laep, progress="30"), actions=[laep]))
@@ -192,7 +184,7 @@ def test_submissions_are_rate_limited_per_link(client, settings, link_and_token,
 def test_the_form_needs_the_csrf_token(link_and_token, laep):
     from django.test import Client
 
-    link, token = link_and_token
+    _link, token = link_and_token
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(url(token), form_data(report(laep), actions=[laep]))
     assert response.status_code == 403

@@ -13,14 +13,7 @@ from pilote.monitoring.models import PartnerLink
 from pilote.monitoring.partners.services import hash_token
 from tests.factories import ConventionFactory, UserFactory, partner_link, user_with_role
 
-from .partner_setup import (  # noqa: F401 (fixtures)
-    asmat,
-    ccas,
-    convention,
-    coordinator,
-    laep,
-    now_is_t4_2026,
-)
+from .partner_setup import now_is_t4_2026  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +77,8 @@ def test_creating_a_link_sends_it_by_email(client, settings, coordinator, conven
     assert link.token_hash == hash_token(token)  # only the hash is kept
     assert client.get(f"/partenaire/{token}/").status_code == 200
     listing = client.get(links_url(convention)).content.decode()
-    assert "Claire Martin" in listing and "Former les ASMAT" in listing
+    assert "Claire Martin" in listing
+    assert "Former les ASMAT" in listing
 
 
 def test_bad_input_keeps_nothing(client, coordinator, convention, laep):
@@ -118,7 +112,7 @@ def test_a_failed_email_keeps_no_link(client, coordinator, convention, laep, mon
         "period": "2026-4",
         "days": "30",
     }
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="SMTP indisponible"):
         client.post(add_url(convention), data)
     assert not PartnerLink.objects.exists()
 

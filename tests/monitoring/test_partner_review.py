@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from pilote.accounts.enums import Role
 from pilote.core.history import acting_as
 from pilote.monitoring.dashboard import build_dashboard
 from pilote.monitoring.models import ActionUpdate, Measurement, PartnerSubmission
@@ -11,7 +12,6 @@ from pilote.monitoring.partners import services
 from pilote.monitoring.partners.services import ActionReport, PartnerError
 from pilote.monitoring.queries import latest_updates
 from pilote.plans.models import Indicator, PlanNode
-from pilote.accounts.enums import Role
 from tests.factories import (
     ActionUpdateFactory,
     ConventionFactory,
@@ -20,15 +20,7 @@ from tests.factories import (
     user_with_role,
 )
 
-from .partner_setup import (  # noqa: F401 (fixtures)
-    asmat,
-    ccas,
-    convention,
-    coordinator,
-    laep,
-    link_and_token,
-    now_is_t4_2026,
-)
+from .partner_setup import now_is_t4_2026  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +65,9 @@ def test_the_list_shows_the_submission_next_to_the_latest_point(
     assert "Trois séances du LAEP" in page
     assert "Nombre de familles accueillies au LAEP" in page
     assert "Local trouvé." in page  # the latest recorded point, to compare
-    assert "Accepter" in page and "Modifier puis accepter" in page and "Refuser" in page
+    assert "Accepter" in page
+    assert "Modifier puis accepter" in page
+    assert "Refuser" in page
 
 
 def test_pending_submissions_count_for_nothing(convention, laep, submission):
@@ -198,7 +192,8 @@ def test_a_failed_accept_records_nothing(coordinator, laep, submission):
         services.accept(submission, by=coordinator)
     submission.refresh_from_db()
     assert submission.state == "en_attente"
-    assert not ActionUpdate.objects.exists() and not Measurement.objects.exists()
+    assert not ActionUpdate.objects.exists()
+    assert not Measurement.objects.exists()
 
 
 def test_another_ctgs_editor_cannot_reach_the_submission(client, submission):
@@ -206,7 +201,9 @@ def test_another_ctgs_editor_cannot_reach_the_submission(client, submission):
     their_coordinator = user_with_role(Role.COORDINATOR, convention=elsewhere)
     client.force_login(their_coordinator)
     for name in ("partner_accept", "partner_edit", "partner_refuse"):
-        own_slug = reverse(f"monitoring:{name}", kwargs={"slug": elsewhere.slug, "pk": submission.pk})
+        own_slug = reverse(
+            f"monitoring:{name}", kwargs={"slug": elsewhere.slug, "pk": submission.pk}
+        )
         assert client.post(own_slug).status_code == 404, name
         assert client.post(action_url(name, submission)).status_code == 404, name
     submission.refresh_from_db()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 
-from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 from pilote.core.formats import french_number
+from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 
 from ..enums import UpdateStatus
 from ..forms import UpdateForm, default_quarter, quarter_value, updatable_quarters

@@ -59,9 +59,7 @@ def convention_links(convention):
     return (
         PartnerLink.objects.filter(convention=convention)
         .select_related("organisation", "created_by")
-        .prefetch_related(
-            Prefetch("actions", queryset=PlanNode.objects.order_by("number", "pk"))
-        )
+        .prefetch_related(Prefetch("actions", queryset=PlanNode.objects.order_by("number", "pk")))
         .annotate(
             submission_count=Count("submissions"),
             pending_count=Count(

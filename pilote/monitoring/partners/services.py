@@ -149,7 +149,7 @@ class ActionReport:
 
 
 def submit(link: PartnerLink, reports: list[ActionReport]) -> list[PartnerSubmission]:
-    """Keep what a partner sent, pending; a pending one of the same action and quarter is replaced."""
+    """Keep what a partner sent, pending; it replaces a pending one for the same quarter."""
     if not reports:
         raise PartnerError("Remplissez le point d’au moins une action avant d’envoyer.")
     allowed = set(link.actions.values_list("pk", flat=True))
@@ -204,9 +204,7 @@ def _claim(submission: PartnerSubmission, by, state: str, **extra) -> None:
     ).update(state=state, reviewed_by=by, reviewed_at=timezone.now(), **extra)
     if not claimed:
         current = (
-            PartnerSubmission.objects.select_related("reviewed_by")
-            .filter(pk=submission.pk)
-            .first()
+            PartnerSubmission.objects.select_related("reviewed_by").filter(pk=submission.pk).first()
         )
         who = ""
         if current and current.reviewed_by:

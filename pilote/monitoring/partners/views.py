@@ -269,4 +269,3 @@ def refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "monitoring/partners/refuse.html",
         {"convention": convention, "section": "followup", "submission": submission, "form": form},
     )
-

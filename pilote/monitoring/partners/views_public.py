@@ -2,7 +2,8 @@
 
 An unknown, tampered, expired or revoked token gets the same 404 page: the page never says
 whether a CTG or a link exists. The page shows the actions the link names and nothing else of
-the CTG (no internal notes, no other action, no people), is not indexed and sends its address (with the token) to no other site.
+the CTG (no internal notes, no other action, no people), is not indexed and sends its address
+(with the token) to no other site.
 """
 
 from __future__ import annotations
@@ -110,9 +111,9 @@ def partner_thanks(request: HttpRequest, token: str) -> HttpResponse:
     pending = sorted(
         (
             submission.node
-            for submission in link.submissions.filter(
-                state=SubmissionState.PENDING
-            ).select_related("node")
+            for submission in link.submissions.filter(state=SubmissionState.PENDING).select_related(
+                "node"
+            )
         ),
         key=number_key,
     )
