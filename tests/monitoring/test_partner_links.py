@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pilote.accounts.enums import Role
 from pilote.monitoring.models import PartnerLink
-from pilote.monitoring.partners.services import hash_token
+from pilote.monitoring.partners.services import ActionReport, hash_token, submit
 from tests.factories import ConventionFactory, UserFactory, partner_link, user_with_role
 
 from .partner_setup import now_is_t4_2026  # noqa: F401 (autouse fixture)
@@ -176,3 +176,10 @@ def test_only_editors_manage_links(client, convention, laep, who, expected):
         ), name
     revoke = reverse("monitoring:partner_link_revoke", kwargs={"slug": slug, "pk": link.pk})
     assert client.post(revoke).status_code == (302 if expected == 200 else expected)
+    [submission] = submit(link, [ActionReport(node=laep, status="en_cours", progress=20)])
+    refuse = reverse("monitoring:partner_refuse", kwargs={"slug": slug, "pk": submission.pk})
+    assert client.get(refuse).status_code == expected
+    accept = reverse("monitoring:partner_accept", kwargs={"slug": slug, "pk": submission.pk})
+    assert client.post(accept).status_code == (302 if expected == 200 else expected)
+    submission.refresh_from_db()
+    assert submission.state == ("acceptee" if expected == 200 else "en_attente")
