@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from pilote.accounts.enums import Role
 from pilote.core.history import acting_as
+from pilote.exchange.services import export_convention, import_convention
 from pilote.monitoring.dashboard import build_dashboard
 from pilote.monitoring.models import ActionUpdate, Measurement, PartnerSubmission
 from pilote.monitoring.partners import services
@@ -245,3 +246,18 @@ def test_the_list_queries_do_not_grow_with_the_submissions(
 
 # session, user, CTG, roles (2), submissions, indicators, latest updates.
 REVIEW_QUERIES = 9
+
+
+def test_the_json_exchange_keeps_who_sent_an_accepted_point(convention, coordinator, submission):
+    with acting_as(coordinator):
+        services.accept(submission, by=coordinator)
+    sender = "Claire Martin (CCAS de Digne-les-Bains, lien partenaire)"
+    data = export_convention(convention)
+    [update] = data["monitoring"]["updates"]
+    [measurement] = data["monitoring"]["measurements"]
+    assert update["sent_by"] == measurement["sent_by"] == sender
+    public = export_convention(convention, include_internal=False)
+    assert "sent_by" not in public["monitoring"]["updates"][0]
+    copy = import_convention(data, slug="copie-partenaires")
+    assert ActionUpdate.objects.get(convention=copy).submitted_by_name == sender
+    assert Measurement.objects.get(indicator__convention=copy).submitted_by_name == sender
