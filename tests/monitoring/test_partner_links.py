@@ -183,3 +183,24 @@ def test_only_editors_manage_links(client, convention, laep, who, expected):
     assert client.post(accept).status_code == (302 if expected == 200 else expected)
     submission.refresh_from_db()
     assert submission.state == ("acceptee" if expected == 200 else "en_attente")
+
+
+def test_editors_find_the_links_from_the_table_and_the_action_page(
+    client, coordinator, convention, laep
+):
+    link, _ = partner_link([laep])
+    submit(link, [ActionReport(node=laep, status="en_cours", progress=20)])
+    add = add_url(convention) + f"?action={laep.pk}"
+    client.force_login(coordinator)
+    table = client.get(reverse("monitoring:followup", kwargs={"slug": convention.slug}))
+    page = table.content.decode()
+    assert "À valider" in page
+    assert '<span class="fr-sr-only"> envoi de partenaire</span>' in page
+    assert add in page  # « Demander au partenaire » on the action's row
+    assert add in client.get(laep.get_absolute_url()).content.decode()
+    reader = user_with_role(Role.READER, convention=convention)
+    client.force_login(reader)
+    table = client.get(reverse("monitoring:followup", kwargs={"slug": convention.slug}))
+    assert "À valider" not in table.content.decode()
+    assert add not in table.content.decode()
+    assert add not in client.get(laep.get_absolute_url()).content.decode()
