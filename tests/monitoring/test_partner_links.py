@@ -126,6 +126,9 @@ def test_resending_sends_a_new_token_and_the_old_one_stops(client, coordinator, 
     assert new_token != old_token
     assert client.get(f"/partenaire/{old_token}/").status_code == 404
     assert client.get(f"/partenaire/{new_token}/").status_code == 200
+    link.refresh_from_db()
+    lifetime = link.expires_at - timezone.now()
+    assert datetime.timedelta(days=6, hours=23) < lifetime <= datetime.timedelta(days=7)
 
 
 def test_revoking_stops_the_link(client, coordinator, convention, laep):

@@ -113,7 +113,8 @@ def resend_link(link: PartnerLink, *, base_url: str) -> PartnerLink:
     """Send a new token for the link, valid as long again; the previous one stops working."""
     if link.revoked_at is not None:
         raise PartnerError("Ce lien a été retiré : créez-en un nouveau.")
-    lifetime = max(1, min(max_age_days(), (link.expires_at - link.created_at).days or 1))
+    given = round((link.expires_at - link.created_at).total_seconds() / 86400)
+    lifetime = max(1, min(max_age_days(), given))
     token, digest = new_token()
     with transaction.atomic():
         link.token_hash = digest
