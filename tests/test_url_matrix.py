@@ -125,6 +125,11 @@ def _open_routes() -> set[str]:
 def test_the_routes_open_without_login_are_known(db):
     assert _open_routes() == {
         "accounts:login",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
+        "people:invitation",  # accepting an invitation: its token is the key
         "admin:login",
         "public:index",
         "public:convention",
