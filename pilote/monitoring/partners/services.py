@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pilote.core.history import acting_as
+from pilote.core.transactions import retry_transaction
 from pilote.plans.models import Indicator, PlanNode
 
 from ..indicators import IndicatorError, record_measurement
@@ -233,26 +234,34 @@ def accept(submission: PartnerSubmission, *, by, values: dict | None = None) -> 
     if values:
         data.update(values)
     node = PlanNode.objects.select_related("level", "convention").get(pk=submission.node_id)
-    sender = submission.sender_label
     try:
-        with transaction.atomic(), acting_as(by):
-            _claim(submission, by, SubmissionState.ACCEPTED)
-            update = record_update(
-                node,
-                by=by,
-                year=submission.year,
-                quarter=submission.quarter,
-                status=data["status"],
-                progress=data["progress"],
-                done=data["done"],
-                difficulties=data["difficulties"],
-                next_steps=data["next_steps"],
-            )
-            _mark_sent_by(ActionUpdate, update.pk, sender)
-            _record_measurements(node, submission, data["measurements"], by=by, sender=sender)
-            PartnerSubmission.objects.filter(pk=submission.pk).update(update=update)
+        update = _record_accepted(submission, by=by, node=node, data=data)
     except (FollowUpError, IndicatorError) as error:
         raise PartnerError(str(error)) from error
+    return update
+
+
+@retry_transaction
+@transaction.atomic
+def _record_accepted(submission: PartnerSubmission, *, by, node, data: dict) -> ActionUpdate:
+    """Claim the submission, then record its update and measurements, all or nothing."""
+    sender = submission.sender_label
+    with acting_as(by):
+        _claim(submission, by, SubmissionState.ACCEPTED)
+        update = record_update(
+            node,
+            by=by,
+            year=submission.year,
+            quarter=submission.quarter,
+            status=data["status"],
+            progress=data["progress"],
+            done=data["done"],
+            difficulties=data["difficulties"],
+            next_steps=data["next_steps"],
+        )
+        _mark_sent_by(ActionUpdate, update.pk, sender)
+        _record_measurements(node, submission, data["measurements"], by=by, sender=sender)
+        PartnerSubmission.objects.filter(pk=submission.pk).update(update=update)
     return update
 
 
