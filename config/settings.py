@@ -224,6 +224,15 @@ SITE_URL = os.environ.get("SITE_URL", "")
 # Days an invitation link stays valid (pilote.people); a password reset link:
 # PASSWORD_RESET_TIMEOUT (Django, 3 days).
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
+# Partner links (pilote.monitoring.partners): longest lifetime a coordinator may give a link,
+# and how many submissions one link may make in an hour.
+PARTNER_LINK_MAX_AGE_DAYS = int(os.environ.get("PARTNER_LINK_MAX_AGE_DAYS", "30"))
+PARTNER_LINK_MAX_SUBMISSIONS_PER_HOUR = int(
+    os.environ.get("PARTNER_LINK_MAX_SUBMISSIONS_PER_HOUR", "20")
+)
+# The browser tests read the e-mails the server sends (filebased backend).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 # Who is responsible for the personal data of this instance and how to reach its DPO
 # (public page « Données personnelles », docs/rgpd.md); `check --deploy` warns when unset.
 PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "")

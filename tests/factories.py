@@ -20,10 +20,11 @@ from pilote.accounts.models import AuditEvent, Membership, Organisation, User
 from pilote.conventions.enums import ConventionStatus
 from pilote.conventions.models import Amendment, Convention, Signatory
 from pilote.monitoring.enums import UpdateStatus
-from pilote.monitoring.models import ActionUpdate
+from pilote.monitoring.models import ActionUpdate, PartnerLink
+from pilote.monitoring.partners.services import new_token
 from pilote.monitoring.periods import Quarter
 from pilote.plans.levels import DEFAULT_LEVELS
-from pilote.plans.models import PlanLevel, PlanNode, Thematic
+from pilote.plans.models import Indicator, PlanLevel, PlanNode, Thematic
 from pilote.territories.models import EPCI, Commune, Departement, Region
 
 # Territories -----------------------------------------------------------------------------------
@@ -579,3 +580,32 @@ def add_updates(nodes, count: int, *, first_quarter: Quarter = FIRST_QUARTER, au
 
 def aware(year: int, month: int, day: int) -> datetime.datetime:
     return datetime.datetime(year, month, day, 12, tzinfo=datetime.UTC)
+
+
+# Partner links ---------------------------------------------------------------------------------
+
+
+def indicator(node: PlanNode, name: str = "Nombre de familles accueillies", **kwargs) -> Indicator:
+    """Return a new indicator of an action."""
+    kwargs.setdefault("unit", "familles")
+    return Indicator.objects.create(convention=node.convention, node=node, name=name, **kwargs)
+
+
+def partner_link(
+    actions: list[PlanNode], *, days: int = 30, quarter: Quarter | None = None, **kwargs
+) -> tuple[PartnerLink, str]:
+    """Return a partner link for these actions (no e-mail sent) and its raw token."""
+    quarter = quarter or Quarter(2026, 4)
+    token, digest = new_token()
+    kwargs.setdefault("recipient_name", "Claire Martin")
+    kwargs.setdefault("email", "claire.martin@ccas-digne.fr")
+    link = PartnerLink.objects.create(
+        convention=actions[0].convention,
+        year=quarter.year,
+        quarter=quarter.quarter,
+        token_hash=digest,
+        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days),
+        **kwargs,
+    )
+    link.actions.set(actions)
+    return link, token

@@ -10,7 +10,7 @@ from pilote.accounts.models import Invitation, Membership, User
 from pilote.conventions.models import Amendment, Convention, TrashItem
 from pilote.facilities.models import Facility, Schema, TerritoryFigure
 from pilote.governance.models import Body, Decision, Meeting, Review
-from pilote.monitoring.models import UpdateAttachment
+from pilote.monitoring.models import PartnerLink, PartnerSubmission, UpdateAttachment
 from pilote.plans.models import Indicator, PlanNode
 
 # Route name prefix → the model whose pk the route takes, and how to find one of the CTG.
@@ -31,6 +31,8 @@ _BY_PREFIX: list[tuple[str, type[Model], str]] = [
     ("people:role_", Membership, "convention"),
     ("people:account_suspend", User, "memberships__convention"),
     ("conventions:trash_", TrashItem, "convention"),
+    ("monitoring:partner_link_", PartnerLink, "convention"),
+    ("monitoring:partner_", PartnerSubmission, "convention"),
 ]
 
 

@@ -26,9 +26,10 @@ from pilote.conventions.trash import discard
 from pilote.demo.governance import generate_demo_governance
 from pilote.demo.reviews import generate_demo_reviews
 from pilote.facilities.models import Facility
-from pilote.monitoring.models import ActionUpdate, UpdateAttachment
+from pilote.monitoring.models import ActionUpdate, PartnerSubmission, UpdateAttachment
+from pilote.plans.models import PlanNode
 from tests.demo_data import DEMO_TODAY
-from tests.factories import AmendmentFactory, user_with_role
+from tests.factories import AmendmentFactory, partner_link, user_with_role
 from tests.permission_ids import ids_for
 from tests.test_url_matrix import _fill, _patterns
 
@@ -91,6 +92,15 @@ ACCESS = {
     "monitoring:indicator_add": EDIT,
     "monitoring:indicator_edit": EDIT,
     "monitoring:history": EDIT,
+    # Partner links and « À valider » (the partner's own form is open: tests/test_url_matrix.py)
+    "monitoring:partner_links": EDIT,
+    "monitoring:partner_link_add": EDIT,
+    "monitoring:partner_link_resend": EDIT,
+    "monitoring:partner_link_revoke": EDIT,
+    "monitoring:partner_review": EDIT,
+    "monitoring:partner_accept": EDIT,
+    "monitoring:partner_edit": EDIT,
+    "monitoring:partner_refuse": EDIT,
     # Facilities, territory figures, petite enfance
     "facilities:register": READ,
     "facilities:register_export": READ,
@@ -211,6 +221,20 @@ def governed(session_demo_world, demo_savepoint, django_db_blocker, tmp_path_fac
                 kind=TrashKind.FACILITY,
                 label=facility.name,
             )  # an item in the Corbeille
+            node = PlanNode.objects.filter(convention=convention, level__tracked=True).first()
+            link, _ = partner_link([node])
+            PartnerSubmission.objects.create(
+                link=link,
+                convention=convention,
+                node=node,
+                year=link.year,
+                quarter=link.quarter,
+                status="en_cours",
+                progress=40,
+                sender_name=link.recipient_name,
+                sender_email=link.email,
+                submitted_at=link.created_at,
+            )
         yield
 
 

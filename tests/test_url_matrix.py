@@ -8,7 +8,14 @@ a user of another CTG gets a 404 (or 405 on POST-only URLs), never the page. The
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import (
+    Resolver404,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    resolve,
+    reverse,
+)
 
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership, User
@@ -20,6 +27,9 @@ pytestmark = pytest.mark.django_db
 # Open without a login: the public page of a CTG is tested below, on its own terms (404 unless
 # published), rather than sent to the login page like every other page of a CTG.
 PUBLIC = {"accounts:login", "accounts:logout", "public:convention"}
+# Open without a login on purpose: a partner without an account opens his or her personal link
+# (pilote.monitoring.partners.views_public); the token is the only key, tested below.
+PARTNER_FORMS = {"monitoring:partner_form", "monitoring:partner_thanks"}
 
 
 def _patterns(resolver=None, prefix="", namespace=""):
@@ -96,3 +106,40 @@ def test_the_public_page_is_the_only_ctg_page_open_without_login(client, demo_ct
     Convention.objects.filter(pk=convention.pk).update(is_public=True)
     assert client.get(url).status_code == 200
     assert client.get("/public/").status_code == 200
+
+
+def _open_routes() -> set[str]:
+    """Return the names of the routes whose view runs without a login (login_not_required)."""
+    names = set()
+    for name, route in _patterns():
+        path = _fill(route, "x", {"pk": 1})
+        try:
+            view = resolve(path).func
+        except Resolver404:  # a route with a regular expression the walk cannot fill
+            continue
+        if getattr(view, "login_required", True) is False:
+            names.add(name)
+    return names
+
+
+def test_the_routes_open_without_login_are_known(db):
+    assert _open_routes() == {
+        "accounts:login",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
+        "people:invitation",  # accepting an invitation: its token is the key
+        "admin:login",
+        "public:index",
+        "public:convention",
+        "public:privacy",
+        *PARTNER_FORMS,
+    }
+
+
+def test_the_partner_form_answers_404_without_a_valid_token(client, demo_ctgs):
+    for name in PARTNER_FORMS:
+        response = client.get(reverse(name, kwargs={"token": "x" * 43}))
+        assert response.status_code == 404
+        assert "Ce lien n’est plus valable" in response.content.decode()

@@ -79,6 +79,7 @@ def export_monitoring(convention, *, include_internal: bool = True) -> dict[str,
                 "difficulties": u.difficulties,
                 "next_steps": u.next_steps,
                 "author": author(u.author, u.author_name),
+                **_sent_by(u, include_internal),
                 "created_at": iso_moment(u.created_at),
                 "attachments": [_attachment(a, next(counter)) for a in u.attachments.all()],
             }
@@ -94,6 +95,7 @@ def export_monitoring(convention, *, include_internal: bool = True) -> dict[str,
                 "comment": m.comment,
                 "source": m.source,
                 "author": author(m.author, m.author_name),
+                **_sent_by(m, include_internal),
                 "created_at": iso_moment(m.created_at),
             }
             for m in measurements
@@ -194,6 +196,13 @@ def import_monitoring(convention, data: dict[str, Any], *, with_files: bool) -> 
     return _write(convention, prepared, with_files=with_files)
 
 
+def _sent_by(row, include_internal: bool) -> dict:
+    """Return who sent a point or a measurement through a partner link, when it says so."""
+    if include_internal and row.submitted_by_name:
+        return {"sent_by": row.submitted_by_name}
+    return {}
+
+
 def _read_updates(reader: Reader, section: dict, nodes: dict, prepared: _Prepared) -> None:
     for index, item in enumerate(reader.object_list(section, "updates", SECTION), 1):
         where = f"{SECTION}.updates[{index}]"
@@ -210,6 +219,7 @@ def _read_updates(reader: Reader, section: dict, nodes: dict, prepared: _Prepare
             done=reader.text(item, "done", where, strip=False),
             difficulties=reader.text(item, "difficulties", where, strip=False),
             next_steps=reader.text(item, "next_steps", where, strip=False),
+            submitted_by_name=reader.text(item, "sent_by", where, max_length=300),
         )
         attachments = []
         for position, spec in enumerate(reader.object_list(item, "attachments", where), 1):
@@ -247,6 +257,7 @@ def _read_measurements(reader: Reader, section: dict, indicators: dict, prepared
             value=value,
             comment=reader.text(item, "comment", where, strip=False),
             source=reader.text(item, "source", where, max_length=255, strip=False),
+            submitted_by_name=reader.text(item, "sent_by", where, max_length=300),
         )
         prepared.measurements.append(
             (

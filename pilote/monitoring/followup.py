@@ -61,6 +61,7 @@ class FollowUpRow:
     thematic_codes: tuple[str, ...] = ()
     thematics: tuple[str, ...] = ()
     can_update: bool = False
+    can_request: bool = False  # an editor: may send the action's partner a personal link
     urls: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -246,6 +247,8 @@ def _url_patterns(convention) -> list[tuple[str, str, str]]:
         for name in ("update", "row")
     }
     urls["node"] = reverse("plans:node", kwargs={"slug": convention.slug, "pk": _PK})
+    add_link = reverse("monitoring:partner_link_add", kwargs={"slug": convention.slug})
+    urls["partner"] = f"{add_link}?action={_PK}"
     return [(name, *url.split(str(_PK), 1)) for name, url in urls.items()]
 
 
@@ -281,6 +284,7 @@ def _mark_updatable(rows: list[FollowUpRow], scope: UpdateScope) -> None:
         if row.pilot_ids not in allowed:
             allowed[row.pilot_ids] = scope.allows(row.pilot_ids)
         row.can_update = allowed[row.pilot_ids]
+        row.can_request = scope.all_actions
 
 
 def _sorted_choices(choices: dict[str, str]) -> list[tuple[str, str]]:
@@ -366,13 +370,18 @@ def _row_html(row: FollowUpRow, timezone: tzinfo, pilots_cache: dict, *, saved: 
             pilots += f' <span class="fu-muted">(via {escape(row.pilots_from)})</span>'
         pilots_cache[pilots_key] = pilots
     button = ""
+    label = escape(row.number or _shorten(row.title))
     if row.can_update:
         url = row.urls["update"]
-        label = escape(row.number or _shorten(row.title))
         focus = " autofocus" if saved else ""
         button = (
             f'<a class="fr-btn fr-btn--sm fr-btn--secondary" href="{url}" hx-get="{url}"{focus}>'
             f'Mettre à jour<span class="fr-sr-only"> l’action {label}</span></a>'
+        )
+    if row.can_request:
+        button += (
+            f'<br><a class="fr-link fr-text--sm" href="{row.urls["partner"]}">Demander au '
+            f'partenaire<span class="fr-sr-only"> le point de l’action {label}</span></a>'
         )
     if saved:
         button += SAVED

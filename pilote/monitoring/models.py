@@ -47,6 +47,9 @@ class ActionUpdate(models.Model):
     )
     # The author's account name when the account is not on this instance (an imported CTG).
     author_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
+    # Who sent it through a partner link (« Nom (Organisation, lien partenaire) »); the author
+    # is then the editor who accepted it.
+    submitted_by_name = models.CharField("envoyé par", max_length=300, blank=True)
     created_at = models.DateTimeField("date de saisie", auto_now_add=True, db_index=True)
 
     objects = ActionUpdateQuerySet.as_manager()
@@ -117,6 +120,7 @@ class Measurement(models.Model):
     )
     # The author's account name when the account is not on this instance (an imported CTG).
     author_name = models.CharField("auteur·rice (nom)", max_length=150, blank=True)
+    submitted_by_name = models.CharField("envoyé par", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(bases=[HistoryAuthorName])
@@ -154,3 +158,7 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} T{self.quarter} {self.year}"
+
+
+# The partner links' models live in their own module (pilote.monitoring.partners).
+from .partners.models import PartnerLink, PartnerSubmission  # noqa: E402, F401

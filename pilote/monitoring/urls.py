@@ -7,4 +7,5 @@ app_name = "monitoring"
 urlpatterns = [
     path("", include("pilote.monitoring.urls_followup")),
     path("", include("pilote.monitoring.urls_dashboard")),
+    path("", include("pilote.monitoring.partners.urls")),
 ]

@@ -18,6 +18,7 @@ from . import exports, services
 from .followup import filter_rows, load_row, load_rows, row_html, rows_html
 from .forms import FollowUpFilterForm, UpdateForm
 from .models import ActionUpdate, UpdateAttachment
+from .partners.queries import pending_count
 from .perms import can_update_action, update_scope
 
 
@@ -51,6 +52,8 @@ def _table_context(request: HttpRequest, convention, *, full: bool = False) -> d
         "mine": mine,
         "now": table.now,
         "query": request.GET.urlencode(),
+        # Editors: the partners' submissions waiting for validation (« À valider »).
+        "partner_pending": pending_count(convention) if scope.all_actions else None,
     }
 
 

@@ -102,7 +102,7 @@ SOURCES = [
         "Points de suivi",
         ActionUpdate,
         _by_convention(ActionUpdate),
-        summary=("status", "progress", "done", "difficulties", "next_steps"),
+        summary=("status", "progress", "done", "difficulties", "next_steps", "submitted_by_name"),
     ),
     Source(
         "mesure",
@@ -110,7 +110,7 @@ SOURCES = [
         Measurement,
         _indicator_child_rows(Measurement),
         feminine=True,
-        summary=("value", "comment"),
+        summary=("value", "comment", "submitted_by_name"),
     ),
     Source("instance", "Instances de gouvernance", Body, _by_convention(Body), summary=("kind",)),
     Source(

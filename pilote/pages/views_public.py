@@ -54,6 +54,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
                 "audit": getattr(settings, "AUDIT_RETENTION_DAYS", 365),
                 "trash": getattr(settings, "TRASH_RETENTION_DAYS", 30),
                 "invitation": getattr(settings, "INVITATION_MAX_AGE_DAYS", 14),
+                "partner_link": getattr(settings, "PARTNER_LINK_MAX_AGE_DAYS", 30),
             },
         },
     )

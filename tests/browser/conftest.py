@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
+LIVE: dict[str, Path] = {}  # what the running test server shares with the tests
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,6 +79,14 @@ def live_demo_server(tmp_path_factory):
     database = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
     shutil.copyfile(_demo_database(tmp_path_factory), database)
     env = _server_env(database)
+    # The e-mails the server sends land in files that tests read (live_mailbox).
+    mailbox = database.parent / "mail"
+    mailbox.mkdir()
+    env.update(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mailbox),
+    )
+    LIVE["mailbox"] = mailbox
     manage = [sys.executable, str(ROOT / "manage.py")]
     port = _free_port()
     server = subprocess.Popen(
@@ -98,6 +109,12 @@ def live_demo_server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def live_mailbox(live_demo_server) -> Path:
+    """Return the folder where the test server writes each e-mail it sends (one file each)."""
+    return LIVE["mailbox"]
 
 
 @pytest.fixture(scope="package")

@@ -29,8 +29,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The table's queries whatever the plan's size: session, user, CTG, roles (2), plan, pilots,
-# thematics, latest updates, communes of the filter.
-TABLE_QUERIES = 10
+# thematics, latest updates, communes of the filter, partners' submissions to validate.
+TABLE_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)
