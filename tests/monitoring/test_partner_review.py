@@ -261,3 +261,30 @@ def test_the_json_exchange_keeps_who_sent_an_accepted_point(convention, coordina
     copy = import_convention(data, slug="copie-partenaires")
     assert ActionUpdate.objects.get(convention=copy).submitted_by_name == sender
     assert Measurement.objects.get(indicator__convention=copy).submitted_by_name == sender
+
+
+def test_a_submission_its_acceptance_and_a_refusal_are_in_the_journal(
+    coordinator, convention, laep, submission, link_and_token
+):
+    from pilote.accounts.enums import AuditAction
+    from pilote.accounts.models import AuditEvent
+
+    services.accept(submission, by=coordinator)
+    link, _ = link_and_token
+    [again] = services.submit(
+        link, [ActionReport(node=laep, status="en_cours", progress=50, done="Bilan.")]
+    )
+    services.refuse(again, by=coordinator, reason="Déjà compté.")
+
+    events = list(AuditEvent.objects.filter(convention=convention).order_by("pk"))
+    assert [e.action for e in events] == [
+        AuditAction.PARTNER_SUBMISSION,
+        AuditAction.VALIDATION,
+        AuditAction.PARTNER_SUBMISSION,
+        AuditAction.VALIDATION,
+    ]
+    assert events[0].user is None
+    assert events[0].user_name == "Claire Martin"
+    assert events[1].user == coordinator
+    assert events[1].details == {"accepted": True, "edited": False}
+    assert events[3].details == {"accepted": False}

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from pilote.accounts.audit import record
+from pilote.accounts.enums import AuditAction
 from pilote.core.history import acting_as
 from pilote.core.transactions import retry_transaction
 from pilote.plans.models import Indicator, PlanNode
@@ -196,6 +198,13 @@ def submit(link: PartnerLink, reports: list[ActionReport]) -> list[PartnerSubmis
                 defaults=values,
             )
             saved.append(submission)
+        record(
+            AuditAction.PARTNER_SUBMISSION,
+            convention=link.convention,
+            target=f"{link.recipient_name} <{link.email}>"[:255],
+            identifiant=link.recipient_name,
+            actions=[report.node.pk for report in reports],
+        )
     return saved
 
 
@@ -238,6 +247,14 @@ def accept(submission: PartnerSubmission, *, by, values: dict | None = None) -> 
         update = _record_accepted(submission, by=by, node=node, data=data)
     except (FollowUpError, IndicatorError) as error:
         raise PartnerError(str(error)) from error
+    record(
+        AuditAction.VALIDATION,
+        user=by,
+        convention=node.convention,
+        target=f"{node} ({submission.sender_name})"[:255],
+        accepted=True,
+        edited=bool(values),
+    )
     return update
 
 
@@ -295,6 +312,13 @@ def refuse(submission: PartnerSubmission, *, by, reason: str, notify: bool = Fal
         raise PartnerError("Indiquez le motif du refus.")
     with transaction.atomic():
         _claim(submission, by, SubmissionState.REFUSED, refusal_reason=reason)
+        record(
+            AuditAction.VALIDATION,
+            user=by,
+            convention=submission.link.convention,
+            target=f"{submission.node} ({submission.sender_name})"[:255],
+            accepted=False,
+        )
         if notify:
             submission.refusal_reason = reason
             send_refusal_email(submission)
