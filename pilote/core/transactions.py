@@ -71,7 +71,8 @@ def retry_transaction(
                 except DatabaseError as error:
                     if attempt == attempts or not must_retry(error):
                         raise
-                    pause = random.uniform(0.5, 1.5) * FIRST_PAUSE * 2 ** (attempt - 1)  # noqa: S311
+                    # ±25 % of jitter: two writers part, and each pause is longer than the last.
+                    pause = random.uniform(0.75, 1.25) * FIRST_PAUSE * 2 ** (attempt - 1)  # noqa: S311
                     logger.warning(
                         "%s: %s, attempt %s of %s in %.2f s",
                         getattr(function, "__qualname__", function),
