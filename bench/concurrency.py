@@ -486,19 +486,23 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def report(backend: str, results: Results, lost: dict[str, int], seconds: float) -> int:
     total = sum(sum(c.values()) for c in results.statuses.values())
-    errors = 0
+    errors = conflicts = 0
     print(f"\n[{backend}] {total} writes in {seconds:.0f} s ({total / seconds:.1f}/s)")
     print(f"  {'kind':<11} {'requests':>8}  {'p50 ms':>8} {'p95 ms':>8}  answers")
     for kind in KINDS:
         timings = results.timings.get(kind) or [0.0]
         statuses = results.statuses.get(kind, Counter())
-        errors += sum(n for status, n in statuses.items() if status != 302)
+        # 409: the French conflict page of a stale edit (someone renumbered or moved the element
+        # since the form was read): nothing overwritten, what was typed kept; not an error.
+        conflicts += statuses.get(409, 0)
+        errors += sum(n for status, n in statuses.items() if status not in (302, 409))
         answers = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str))
         print(
             f"  {kind:<11} {sum(statuses.values()):>8}  {statistics.median(timings):>8.0f} "
             f"{percentile(timings, 0.95):>8.0f}  {answers}"
         )
-    print(f"  errors (answers other than 302): {errors}")
+    print(f"  conflicts shown (409, stale edit refused, nothing overwritten): {conflicts}")
+    print(f"  errors (answers other than 302 and 409): {errors}")
     print(
         f"  lost writes: {sum(lost.values())}  ({', '.join(f'{k}: {v}' for k, v in lost.items())})"
     )
