@@ -79,7 +79,7 @@ DEMO_USERS = [
         "Girard",
         Role.REFERENT,
         "provence-alpes-agglomeration-2026-2030",
-        "référent de la commune de Digne-les-Bains (lecture seule)",
+        "référent de la commune de Digne-les-Bains : suivi des actions qu’elle pilote",
         organisation="Commune de Digne-les-Bains",
         commune="04070",
     ),
