@@ -260,7 +260,11 @@ def _url(name: str, route: str, convention: Convention) -> str:
 
 
 def _status(response) -> int:
-    response.close()  # a download streams its file: close it
+    # A download streams its file: reading it to the end closes it the way a WSGI
+    # server would (response.close() itself would also close the test's database
+    # connection on PostgreSQL, through the request_finished signal).
+    if response.streaming:
+        b"".join(response.streaming_content)
     return response.status_code
 
 

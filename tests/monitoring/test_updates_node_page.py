@@ -84,7 +84,6 @@ def test_a_coordinator_records_an_update_with_an_attachment_from_the_action_page
     )
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
-    download.close()
 
 
 def test_a_wrong_attachment_is_reported_in_french_and_nothing_is_recorded(client, action):
