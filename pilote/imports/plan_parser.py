@@ -16,13 +16,14 @@ unsure of becomes a French warning for the person who reviews the proposal.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .extract import Block, Document
 from .items import (
     MAX_TITLE,
     FieldText,
     Item,
+    UnplacedLine,
     clean_text,
     merge,
 )
@@ -62,6 +63,8 @@ class ParseResult:
     roots: list[Item]
     warnings: list[str]
     period: tuple[int, int] | None
+    unplaced: list[UnplacedLine] = field(default_factory=list)  # in document order
+    dropped_levels: list[str] = field(default_factory=list)
 
 
 class PlanParser(TextReading, TableReading):
