@@ -15,10 +15,12 @@ unsure of becomes a French warning for the person who reviews the proposal.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from .extract import Block, Document
+from .fields import parse_period
 from .items import (
     MAX_TITLE,
     FieldText,
@@ -35,6 +37,7 @@ from .lines import (
     parse_marker,
     section_marker,
     strip_bullet,
+    title_period,
 )
 from .parser_state import (
     OpenList,
@@ -86,6 +89,10 @@ class PlanParser(TextReading, TableReading):
         self.in_plan = True
         self.fiches_only = False  # in a section off the plan that may still hold fiches
         self.restricted = False
+        self.sections: set[int] = set()  # indexes of the blocks that start a section
+        self.dropped_levels: list[str] = []
+        self.off_plan = False  # under an unnumbered title of a part off the plan ("Constats")
+        self.unplaced: list[tuple[str, Block, Marker | None, str, Item | None]] = []
         self.unaligned_columns: set[str] = set()
         self.count = 0
         self.table_number = 0
@@ -117,14 +124,27 @@ class PlanParser(TextReading, TableReading):
             index += 1
         self._close_field()
         self._tidy()
-        return ParseResult(self.root.children, self.warnings, self._period())
+        return ParseResult(
+            self.root.children,
+            self.warnings,
+            self._period(),
+            unplaced=self._unplaced_lines(),
+            dropped_levels=self.dropped_levels,
+        )
 
     def _prescan(self, blocks: list[Block]) -> None:
         """Find the plan's sections, and the table columns that lost their row alignment."""
         sections = []
-        for index, block in enumerate(blocks):
-            section = section_marker(block.text) if block.text else None
-            if section is not None:
+        found = [
+            (index, section)
+            for index, block in enumerate(blocks)
+            if block.text and (section := section_marker(block.text)) is not None
+        ]
+        listed = _listed_sections(blocks, [index for index, _ in found])
+        self.sections = set()
+        for index, section in found:
+            if index not in listed:
+                self.sections.add(index)
                 sections.append((section[0], self._section_title(section[1], index)))
         self.restricted = any(_is_plan_section(word, title) for word, title in sections)
         self.in_plan = not self.restricted
@@ -145,7 +165,7 @@ class PlanParser(TextReading, TableReading):
             return
         if is_toc_entry(text):
             return
-        section = section_marker(text)
+        section = section_marker(text) if self.index in self.sections else None
         if section is not None:
             self._close_all()
             self.block_start = block.line
@@ -156,17 +176,25 @@ class PlanParser(TextReading, TableReading):
                 not self.in_plan and word != "article" and ("diagnostic" not in fold(title))
             )
             self.naming = []
+            self.off_plan = False
             return
         bullet, rest = strip_bullet(text)
         bullet = bullet or block.bullet
         rest = rest.strip()
         marker = parse_marker(rest)
+        if marker is None and self._pseudo_section(text, block):
+            return
+        if self.off_plan:
+            if marker is not None:
+                self._unplaced(text, block, marker, "hors du plan d'actions")
+            return
         if not self.in_plan:
             if self.fiches_only and marker is not None and (marker.kind or "").startswith("Fiche"):
                 self.in_plan = True  # the fiches actions start here
             else:
                 if marker is not None:
                     self.skipped["hors-plan"] = self.skipped.get("hors-plan", 0) + 1
+                    self._unplaced(text, block, marker, "hors des parties du plan d'actions")
                 return
         if marker is not None and not marker.title and marker.scheme != "label":
             return  # "2.4" alone: a page or figure number
@@ -269,10 +297,12 @@ class PlanParser(TextReading, TableReading):
             depth = 0 if parent is self.root else parent.depth + 1
             if depth < len(self.naming):
                 kind, explicit = self.naming[depth], True
+        title, period = title_period(marker.title)
         item = Item(
             kind=kind,
             number=marker.number,
-            title=clean_text(marker.title)[:MAX_TITLE],
+            title=clean_text(title)[:MAX_TITLE],
+            period=parse_period(period),
             source="heading"
             if block.heading
             else ("label" if marker.scheme == "label" else ("bullet" if bullet else "list")),
@@ -518,6 +548,18 @@ class PlanParser(TextReading, TableReading):
         if not counts:
             return None
         return max(counts, key=lambda span: (counts[span], span[1] - span[0]))
+
+
+def _listed_sections(blocks: list[Block], indexes: list[int]) -> set[int]:
+    """Return the section lines that are entries of a list ("Annexe 1 : …" then "Annexe 2 : …"
+    with nothing between): a list of the annexes, not the annexes themselves."""
+    listed: set[int] = set()
+    for previous, current in itertools.pairwise(indexes):
+        between = blocks[previous + 1 : current]
+        headings = blocks[previous].heading or blocks[current].heading
+        if all(block.is_blank for block in between) and not headings:
+            listed.update((previous, current))
+    return listed
 
 
 def _is_plan_section(word: str, title: str) -> bool:

@@ -8,10 +8,11 @@ become warnings.
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from .items import Item
-from .vocabulary import fold, looks_thematic, thematic_codes
+from .items import Item, merge
+from .vocabulary import fold, looks_thematic, thematic_codes, titles_match
 
 STRUCTURAL_HEADING = re.compile(
     r"\b(?:rappel|presentation|sommaire|introduction|preambule|synthese|annexe|diagnostic"
@@ -22,6 +23,7 @@ STRUCTURAL_HEADING = re.compile(
 
 def tidy(root: Item, warnings: list[str]) -> None:
     """Apply every pass, in order, to the proposed tree."""
+    merge_twins(root, warnings)
     dissolve_headings(root, warnings)
     drop_empty_groups(root, warnings)
     unify_kinds(root, warnings)
@@ -29,6 +31,39 @@ def tidy(root: Item, warnings: list[str]) -> None:
     name_levels(root, warnings)
     fill_empty_titles(root, warnings)
     check_numbers(root, warnings)
+
+
+def merge_twins(root: Item, warnings: list[str]) -> None:
+    """Merge an element met twice under different parents: a summary table lists the fiche
+    "1 Créer un LAEP", its page "FICHE ACTION N°1" gives it again with its axe. The twin with
+    the deeper place (the more context) is kept, completed by the other."""
+    by_number: dict[str, list[Item]] = {}
+    for node in root.walk():
+        if node.number and node.title:
+            by_number.setdefault(node.number, []).append(node)
+    for nodes in by_number.values():
+        if len(nodes) < 2 or len(nodes) > 20:
+            continue
+        for first, second in itertools.combinations(nodes, 2):
+            if first.parent is None or second.parent is None or first.parent is second.parent:
+                continue
+            if not _twins(first, second):
+                continue
+            keep, drop = (second, first) if second.depth > first.depth else (first, second)
+            merge(keep, drop)
+            for child in drop.children:
+                keep.add(child)
+            drop.parent.children = [c for c in drop.parent.children if c is not drop]
+            drop.parent = None
+
+
+def _twins(first: Item, second: Item) -> bool:
+    if first in second.walk() or second in first.walk():
+        return False
+    if not titles_match(first.title, second.title):
+        return False
+    tables = "table" in (first.source, second.source)
+    return tables and first.table != second.table
 
 
 def dissolve_headings(root: Item, warnings: list[str]) -> None:
@@ -40,6 +75,8 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
         kept: list[Item] = []
         for child in node.children:
             structural = child.source == "heading" and child.signature[:1] != ("label",)
+            if structural and node.number and child.number.startswith(node.number + "."):
+                structural = False  # "1.1 …" under "Axe 1": the plan's own numbering
             if structural and (
                 STRUCTURAL_HEADING.search(fold(child.title))
                 or any(d.source in ("label", "table", "group") for d in child.walk())
