@@ -274,6 +274,12 @@ def section_marker(text: str) -> tuple[str, str] | None:
     return match.group("word"), title
 
 
+def section_number(text: str) -> str:
+    """Return the number of a section line ("Partie 2 – Enfance" → "2"), upper-cased."""
+    match = _SECTION.match(fold_keep_length(text.strip()[:300]))
+    return match.group("num").upper() if match and match.group("num")[:1].isalnum() else ""
+
+
 def field_label(text: str) -> tuple[str, str] | None:
     """Return (field, value after the colon) for "Résultat attendu : …", or None."""
     if len(text) > MAX_LINE:

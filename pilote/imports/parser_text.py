@@ -182,17 +182,30 @@ class TextReading:
         if listed and not any(item.heading == GROUP_LINE for item in self.stack):
             return False  # "1. …", "PETITE ENFANCE", "2. …": a line inside one numbering
         following = self._next_text()
-        if following is None or parse_marker(strip_bullet(following)[1].strip()) is None:
+        if following is None:
+            if not self._next_is_table():
+                return False
+        elif parse_marker(strip_bullet(following)[1].strip()) is None:
             return False
         self._section_heading(
             Block(line=block.line, text=text, heading=GROUP_LINE, page=block.page)
         )
         return True
 
+    def _next_is_table(self) -> bool:
+        for block in self.document.blocks[self.index + 1 : self.index + 6]:
+            if block.is_row:
+                return True
+            if block.text.strip():
+                return False
+        return False
+
     def _plain(self, text: str, block: Block) -> None:
         item = self.continuation
         capitals = text.isupper() and not item.title.isupper() if item is not None else False
-        if item is not None and not capitals and continues(item, text):
+        # A Word paragraph is whole: the next one never carries on its title.
+        wrapped = self.document.format != "docx" and not capitals
+        if item is not None and wrapped and continues(item, text):
             item.title = clean_text(f"{item.title} {text}")[:MAX_TITLE]
             item.last_line_length = len(text)
             self._structure()

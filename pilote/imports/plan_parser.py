@@ -36,6 +36,7 @@ from .lines import (
     level_label,
     parse_marker,
     section_marker,
+    section_number,
     strip_bullet,
     title_period,
 )
@@ -46,12 +47,13 @@ from .parser_state import (
 from .parser_tables import TableReading
 from .parser_text import TextReading
 from .tables import TableReader
-from .tidy import STRUCTURAL_HEADING, tidy
+from .tidy import STRUCTURAL_HEADING, same_part, tidy
 from .vocabulary import (
     PLAN_SECTION_WORDS,
     compatible_kinds,
     fold,
     level_rank,
+    looks_thematic,
     normalize_title,
     titles_match,
 )
@@ -177,6 +179,8 @@ class PlanParser(TextReading, TableReading):
             )
             self.naming = []
             self.off_plan = False
+            if self.in_plan and word == "partie" and looks_thematic(title):
+                self._thematic_part(title, block)
             return
         bullet, rest = strip_bullet(text)
         bullet = bullet or block.bullet
@@ -231,6 +235,23 @@ class PlanParser(TextReading, TableReading):
             self._bullet(rest, block)
         else:
             self._plain(rest, block)
+
+    def _thematic_part(self, title: str, block: Block) -> None:
+        """Open "Partie 1 – Petite enfance" as a top element: its axes' numbering restarts."""
+        number = section_number(block.text)
+        part = Item(
+            kind="Partie",
+            number="" if number in ("PREMIER", "PREMIERE", "UNIQUE") else number,
+            title=clean_text(title)[:MAX_TITLE],
+            source="label",
+            line=block.line,
+            page=block.page,
+            heading=block.heading or 1,
+            signature=("label", "partie"),
+            explicit=True,
+        )
+        self.stack.append(self._insert(self.root, part))
+        self._structure()
 
     def _section_title(self, title: str, index: int) -> str:
         """Return a section's title, read on the next line when the marker line has none."""
@@ -473,6 +494,7 @@ class PlanParser(TextReading, TableReading):
                 and node.kind
                 and compatible_kinds(node.kind, item.kind)
                 and node is not parent
+                and same_part(node, parent)
             ]
             for node in same:
                 if titles_match(node.title, item.title):

@@ -60,10 +60,30 @@ def merge_twins(root: Item, warnings: list[str]) -> None:
 def _twins(first: Item, second: Item) -> bool:
     if first in second.walk() or second in first.walk():
         return False
+    if not same_part(first, second.parent):
+        return False
     if not titles_match(first.title, second.title):
         return False
     tables = "table" in (first.source, second.source)
     return tables and first.table != second.table
+
+
+def same_part(node: Item, parent: Item) -> bool:
+    """Return whether node and parent's future child sit in the same thematic part (a plan in
+    parts restarts its numbering in each: "Axe 1" of Jeunesse is not "Axe 1" of Enfance)."""
+    top = parent
+    while top.parent is not None and top.parent.source != "root":
+        top = top.parent
+    other = node
+    while other.parent is not None and other.parent.source != "root":
+        other = other.parent
+    if top is other or top.source == "root":
+        return True
+    parts = ("group",)
+    return not (
+        (top.source in parts or top.kind == "Partie")
+        and (other.source in parts or other.kind == "Partie")
+    )
 
 
 def dissolve_headings(root: Item, warnings: list[str]) -> None:

@@ -28,6 +28,7 @@ from corpus_content import (  # noqa: E402
     SIGNATURES,
     Level,
     Node,
+    Titles,
     build_tree,
 )
 from writers import DocxOut, PdfOut, TextOut  # noqa: E402
@@ -498,19 +499,16 @@ def txt_five_levels(rng):
 def txt_pgt_tabs(rng):
     """PGT: three thematic parts, each a tab-separated table whose numbering restarts."""
     parts = []
+    titles = Titles(rng)
     for theme in ("Petite enfance", "Enfance", "Jeunesse"):
         levels = [
             Level("Axe", (2, 3), "restart", "axe"),
             Level("Objectif", (2, 2), "path", "objective"),
             Level("Fiche", (2, 3), "continuous", "action"),
         ]
-        roots = build_tree(levels, rng)
-        for fiche in walk(roots):
-            if fiche.kind == "Fiche":
-                from corpus_content import THEMES
-
-                verb, obj = rng.choice(THEMES[theme])
-                fiche.title = f"{verb} {obj} ({theme.lower()}, fiche {fiche.number})"
+        roots = build_tree(levels, rng, titles=titles, theme=theme)
+        for axe in roots:  # each part draws its axes and objectives from the same list
+            titles.used.difference_update({axe.title, *(o.title for o in axe.children)})
         parts.append(Node("Partie", "", theme, roots))
     out = TextOut()
     out.para("PROJET GLOBAL DE TERRITOIRE 2024-2027")

@@ -263,8 +263,10 @@ class Level:
     pool: str = "action"  # "axe", "objective", "action", "theme"
 
 
-def build_tree(levels: list[Level], rng: random.Random, years=(2025, 2029)) -> list[Node]:
-    titles = Titles(rng)
+def build_tree(
+    levels: list[Level], rng: random.Random, years=(2025, 2029), *, titles=None, theme=None
+) -> list[Node]:
+    titles = titles or Titles(rng)
     counters: dict[int, int] = {}
     themes = list(THEMES)
 
@@ -289,7 +291,7 @@ def build_tree(levels: list[Level], rng: random.Random, years=(2025, 2029)) -> l
             fill_fiche(node, rng, years)
         return node
 
-    return [make(0, None, index + 1, None) for index in range(rng.randint(*levels[0].count))]
+    return [make(0, None, index + 1, theme) for index in range(rng.randint(*levels[0].count))]
 
 
 def _number(numbering: str, parent: Node | None, index: int, running: int) -> str:
