@@ -47,7 +47,7 @@ from .parser_state import (
 from .parser_tables import TableReading
 from .parser_text import TextReading
 from .tables import TableReader
-from .tidy import STRUCTURAL_HEADING, same_part, tidy
+from .tidy import STRUCTURAL_START, same_part, tidy
 from .vocabulary import (
     PLAN_SECTION_WORDS,
     compatible_kinds,
@@ -206,7 +206,7 @@ class PlanParser(TextReading, TableReading):
             marker is not None
             and block.heading
             and marker.scheme != "label"
-            and STRUCTURAL_HEADING.search(fold(marker.title))
+            and STRUCTURAL_START.search(fold(marker.title))
         ):
             marker = None  # "## 2. Présentation du plan d'actions": a part of the document
         names = [] if bullet or marker else level_label(rest)
@@ -262,14 +262,18 @@ class PlanParser(TextReading, TableReading):
                 return block.text.strip()
         return title
 
-    def _next_text(self) -> str | None:
-        """Return the next non-blank paragraph of the document, or None."""
+    def _next_text(self, *, skip_wrapped: bool = False) -> str | None:
+        """Return the next non-blank paragraph of the document, or None.
+
+        skip_wrapped: pass the lines that carry on a wrapped line ("des familles").
+        """
         blocks = self.document.blocks
         for block in blocks[self.index + 1 : self.index + 6]:
             if block.is_row:
                 return None
-            if block.text.strip():
-                return block.text.strip()
+            text = block.text.strip()
+            if text and not (skip_wrapped and text[:1].islower()):
+                return text
         return None
 
     def _structure(self) -> None:
@@ -361,7 +365,7 @@ class PlanParser(TextReading, TableReading):
             return False
         # The fiche's header goes on with its fields ("Intitulé :", "Pilote :"); a new axe
         # goes on with its own elements ("OI 2.1 : …").
-        following = self._next_text()
+        following = self._next_text(skip_wrapped=True)
         return following is not None and field_label(strip_bullet(following)[1]) is not None
 
     def _reference(self, marker: Marker, block: Block) -> None:

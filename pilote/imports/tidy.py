@@ -19,6 +19,15 @@ STRUCTURAL_HEADING = re.compile(
     r"|glossaire|methodologie|plan d'actions?|calendrier|table des matieres|convention|ctg"
     r"|signataires|gouvernance|article)\b"
 )
+# A numbered heading is a part of the document, not of the plan, when its title starts with
+# one of these words ("2. Présentation du plan d'actions"); "3. Piloter la démarche CTG" is
+# an axe.
+STRUCTURAL_START = re.compile(
+    r"^(?:(?:le|la|les|l'|du|de la|des|nos)\s*)?(?:rappel|presentation|sommaire|introduction"
+    r"|preambule|synthese|annexe|diagnostic|glossaire|methodologie|plan d'actions?"
+    r"|calendrier|table des matieres|convention|ctg\b|signataires|gouvernance|article)"
+    r"|\bplan d'actions?\b"
+)
 
 
 def tidy(root: Item, warnings: list[str]) -> None:
@@ -98,7 +107,7 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
             if structural and node.number and child.number.startswith(node.number + "."):
                 structural = False  # "1.1 …" under "Axe 1": the plan's own numbering
             if structural and (
-                STRUCTURAL_HEADING.search(fold(child.title))
+                STRUCTURAL_START.search(fold(child.title))
                 or any(d.source in ("label", "table", "group") for d in child.walk())
             ):
                 for grandchild in child.children:

@@ -842,11 +842,15 @@ LAYOUTS = [
 
 
 def main() -> None:
+    """Write the corpus here; with arguments SEED DIR, another draw of it in DIR (a check on
+    documents the parser was not tuned on)."""
+    seed, directory = (int(sys.argv[1]), Path(sys.argv[2])) if len(sys.argv) > 2 else (1000, HERE)
+    directory.mkdir(parents=True, exist_ok=True)
     for index, (name, layout) in enumerate(LAYOUTS):
-        rng = random.Random(1000 + index)
+        rng = random.Random(seed + index)
         extension, data, truth = layout(rng)
-        (HERE / f"{name}.{extension}").write_bytes(data)
-        (HERE / f"{name}.gold.json").write_text(
+        (directory / f"{name}.{extension}").write_bytes(data)
+        (directory / f"{name}.gold.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         count = sum(1 for _ in _numbered(truth["plan"]))
