@@ -562,8 +562,8 @@ class PlanParser(TextReading, TableReading):
         pattern = re.compile(r"(?<!\d)((?:19|20)\d\d) *[-–—/à] *((?:19|20)\d\d)(?!\d)")
         for block in self.document.blocks[:5000]:
             text = block.text
-            if not text or len(text) > 300:
-                continue
+            if not text or len(text) > 300 or not pattern.search(text):
+                continue  # no span of years: not folded (the slow part)
             folded = fold(text)
             if not re.search(r"\bctg\b|convention|plan d'action|projet social", folded):
                 continue
