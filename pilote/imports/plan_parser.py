@@ -35,6 +35,7 @@ from .lines import (
     is_toc_entry,
     level_label,
     parse_marker,
+    pseudo_section,
     section_marker,
     section_number,
     strip_bullet,
@@ -186,6 +187,8 @@ class PlanParser(TextReading, TableReading):
         bullet = bullet or block.bullet
         rest = rest.strip()
         marker = parse_marker(rest)
+        if marker is not None and block.heading and _document_part(marker):
+            marker = None  # "## 2. Présentation du plan d'actions": a part of the document
         if marker is None and self._pseudo_section(text, block):
             return
         if self.off_plan:
@@ -202,13 +205,6 @@ class PlanParser(TextReading, TableReading):
                 return
         if marker is not None and not marker.title and marker.scheme != "label":
             return  # "2.4" alone: a page or figure number
-        if (
-            marker is not None
-            and block.heading
-            and marker.scheme != "label"
-            and STRUCTURAL_START.search(fold(marker.title))
-        ):
-            marker = None  # "## 2. Présentation du plan d'actions": a part of the document
         names = [] if bullet or marker else level_label(rest)
         found = None if bullet or marker or names else field_label(rest)
 
@@ -574,6 +570,17 @@ class PlanParser(TextReading, TableReading):
         if not counts:
             return None
         return max(counts, key=lambda span: (counts[span], span[1] - span[0]))
+
+
+def _document_part(marker: Marker) -> bool:
+    """Return whether a numbered heading names a part of the document, not of the plan:
+    "2. Présentation du plan d'actions", "3. Les constats du diagnostic"."""
+    if marker.scheme == "label":
+        return False
+    title = fold(marker.title)
+    if STRUCTURAL_START.search(title):
+        return True
+    return pseudo_section(marker.title) == "off" and "gouvernance" not in title
 
 
 def _listed_sections(blocks: list[Block], indexes: list[int]) -> set[int]:

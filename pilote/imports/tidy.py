@@ -34,6 +34,7 @@ def tidy(root: Item, warnings: list[str]) -> None:
     """Apply every pass, in order, to the proposed tree."""
     merge_twins(root, warnings)
     dissolve_headings(root, warnings)
+    dissolve_document_title(root, warnings)
     drop_empty_groups(root, warnings)
     unify_kinds(root, warnings)
     infer_numbers(root, warnings)
@@ -80,19 +81,17 @@ def _twins(first: Item, second: Item) -> bool:
 def same_part(node: Item, parent: Item) -> bool:
     """Return whether node and parent's future child sit in the same thematic part (a plan in
     parts restarts its numbering in each: "Axe 1" of Jeunesse is not "Axe 1" of Enfance)."""
-    top = parent
-    while top.parent is not None and top.parent.source != "root":
-        top = top.parent
-    other = node
-    while other.parent is not None and other.parent.source != "root":
-        other = other.parent
-    if top is other or top.source == "root":
-        return True
-    parts = ("group",)
-    return not (
-        (top.source in parts or top.kind == "Partie")
-        and (other.source in parts or other.kind == "Partie")
-    )
+    mine, other = _part_of(parent), _part_of(node)
+    return mine is None or other is None or mine is other
+
+
+def _part_of(node: Item | None) -> Item | None:
+    """Return the nearest unnumbered group or "Partie" holding the element (itself included)."""
+    while node is not None and node.source != "root":
+        if (node.source == "group" and not node.number) or node.kind == "Partie":
+            return node
+        node = node.parent
+    return None
 
 
 def dissolve_headings(root: Item, warnings: list[str]) -> None:
@@ -118,6 +117,26 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
         node.children = kept
 
     visit(root)
+
+
+_DOCUMENT_TITLE = re.compile(
+    r"(?:19|20)\d\d|\bctg\b|convention|projet (?:global|social|educatif)|plan d'actions?"
+)
+
+
+def dissolve_document_title(root: Item, warnings: list[str]) -> None:
+    """Remove the document's title ("# Projet global de territoire 2024-2027") when it heads
+    the whole plan as its only, unnumbered, group."""
+    if len(root.children) != 1:
+        return
+    (only,) = root.children
+    if only.source != "group" or only.number or not only.children:
+        return
+    if not _DOCUMENT_TITLE.search(fold(only.title)):
+        return
+    for child in only.children:
+        child.parent = root
+    root.children = list(only.children)
 
 
 def drop_empty_groups(root: Item, warnings: list[str]) -> None:

@@ -174,3 +174,36 @@ def test_a_list_of_annexes_does_not_cut_the_document_into_sections():
 def test_a_field_naming_the_element_with_its_number_gives_the_number(line):
     plan = propose(f"{line}\nFiche action 3 : Ouvrir un PIJ\n")
     assert (plan["plan"][0]["number"], plan["plan"][0]["title"]) == ("2", "Jeunesse")
+
+
+def test_markdown_parts_each_with_its_table_keep_their_restarting_numbers_apart():
+    row = "| Axe 1 : Adapter l'offre | 1.1 Mieux connaître les besoins | {n} | {title} | Caf |"
+    header = "| Axe | Objectif | N° | Fiche action | Pilote |\n|---|---|---|---|---|"
+    plan = propose(
+        "# Projet global de territoire 2024-2027\n\n## Petite enfance\n\n"
+        f"{header}\n{row.format(n=1, title='Réaliser une enquête')}\n\n## Jeunesse\n\n"
+        f"{header}\n{row.format(n=1, title='Mener un diagnostic jeunesse')}\n",
+        "pgt.md",
+    )
+    assert [(n["title"], n["kind"]) for n in plan["plan"]] == [
+        ("Petite enfance", "Thématique"),
+        ("Jeunesse", "Thématique"),
+    ]
+    fiches = [part["children"][0]["children"][0]["children"][0] for part in plan["plan"]]
+    assert [(f["number"], f["title"]) for f in fiches] == [
+        ("1", "Réaliser une enquête"),
+        ("1", "Mener un diagnostic jeunesse"),
+    ]
+
+
+def test_numbered_headings_of_the_diagnostic_and_the_governance_are_not_the_plan():
+    plan = propose(
+        "## 1. Les constats du diagnostic\n1. Une natalité en baisse\n"
+        "## 2. Le plan d'actions\n### Axe 1 – Petite enfance\n1.1 Créer un RPE\n"
+        "## 3. Gouvernance\n1. Le comité de pilotage\n",
+        "ctg.md",
+    )
+    assert [(n["number"], n["title"]) for n in walk(plan["plan"])] == [
+        ("1", "Petite enfance"),
+        ("1.1", "Créer un RPE"),
+    ]
