@@ -92,6 +92,7 @@ class PlanParser(TextReading, TableReading):
         self.in_plan = True
         self.fiches_only = False  # in a section off the plan that may still hold fiches
         self.restricted = False
+        self.toc_lines: set[int] = set()  # a table of contents without dot leaders
         self.sections: set[int] = set()  # indexes of the blocks that start a section
         self.dropped_levels: list[str] = []
         self.off_plan = False  # under an unnumbered title of a part off the plan ("Constats")
@@ -143,6 +144,7 @@ class PlanParser(TextReading, TableReading):
             for index, block in enumerate(blocks)
             if block.text and (section := section_marker(block.text)) is not None
         ]
+        self.toc_lines = _toc_runs(blocks)
         listed = _listed_sections(blocks, [index for index, _ in found])
         self.sections = set()
         for index, section in found:
@@ -166,7 +168,7 @@ class PlanParser(TextReading, TableReading):
         if not text:
             self.continuation = None
             return
-        if is_toc_entry(text):
+        if is_toc_entry(text) or self.index in self.toc_lines:
             return
         section = section_marker(text) if self.index in self.sections else None
         if section is not None:
@@ -581,6 +583,35 @@ def _document_part(marker: Marker) -> bool:
     if STRUCTURAL_START.search(title):
         return True
     return pseudo_section(marker.title) == "off" and "gouvernance" not in title
+
+
+_PAGE_AT_END = re.compile(r"\s(\d{1,3})$")
+
+
+def _toc_runs(blocks: list[Block]) -> set[int]:
+    """Return the lines of tables of contents written without dot leaders: at least three
+    numbered lines in a row, each ending with a page number, the page numbers not decreasing
+    ("Fiche action n°1 – Créer un RPE 4", "Fiche action n°2 – … 5")."""
+    lines: set[int] = set()
+    run: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if len(run) >= 3 and run[-1][1] > run[0][1]:
+            lines.update(index for index, _page in run)
+        run.clear()
+
+    for index, block in enumerate(blocks):
+        if block.is_blank:
+            continue
+        match = _PAGE_AT_END.search(block.text) if block.text else None
+        page = int(match.group(1)) if match else -1
+        if match is None or parse_marker(block.text) is None or (run and page < run[-1][1]):
+            close()
+            if match is None or parse_marker(block.text) is None:
+                continue
+        run.append((index, page))
+    close()
+    return lines
 
 
 def _listed_sections(blocks: list[Block], indexes: list[int]) -> set[int]:

@@ -207,3 +207,19 @@ def test_numbered_headings_of_the_diagnostic_and_the_governance_are_not_the_plan
         ("1", "Petite enfance"),
         ("1.1", "Créer un RPE"),
     ]
+
+
+def test_a_table_of_contents_without_dot_leaders_gives_no_titles_with_page_numbers():
+    fiches = "".join(
+        f"\nFICHE ACTION N°{n}\nIntitulé : {title}\nPilote : CCAS\n"
+        for n, title in enumerate(["Créer un RPE", "Ouvrir une MAM", "Ouvrir un PIJ"], 1)
+    )
+    plan = propose(
+        "Fiche action n°1 – Créer un RPE 4\nFiche action n°2 – Ouvrir une MAM 5\n"
+        f"Fiche action n°3 – Ouvrir un PIJ 6\n{fiches}"
+    )
+    assert [(n["number"], n["title"], n["pilots"]) for n in plan["plan"]] == [
+        ("1", "Créer un RPE", ["CCAS"]),
+        ("2", "Ouvrir une MAM", ["CCAS"]),
+        ("3", "Ouvrir un PIJ", ["CCAS"]),
+    ]
