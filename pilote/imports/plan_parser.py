@@ -15,7 +15,6 @@ unsure of becomes a French warning for the person who reviews the proposal.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -35,12 +34,12 @@ from .lines import (
     is_toc_entry,
     level_label,
     parse_marker,
-    pseudo_section,
     section_marker,
     section_number,
     strip_bullet,
     title_period,
 )
+from .parser_sections import document_part, listed_sections, toc_runs
 from .parser_state import (
     OpenList,
     same_scheme,
@@ -48,7 +47,7 @@ from .parser_state import (
 from .parser_tables import TableReading
 from .parser_text import TextReading
 from .tables import TableReader
-from .tidy import STRUCTURAL_START, same_part, tidy
+from .tidy import same_part, tidy
 from .vocabulary import (
     PLAN_SECTION_WORDS,
     compatible_kinds,
@@ -144,8 +143,8 @@ class PlanParser(TextReading, TableReading):
             for index, block in enumerate(blocks)
             if block.text and (section := section_marker(block.text)) is not None
         ]
-        self.toc_lines = _toc_runs(blocks)
-        listed = _listed_sections(blocks, [index for index, _ in found])
+        self.toc_lines = toc_runs(blocks)
+        listed = listed_sections(blocks, [index for index, _ in found])
         self.sections = set()
         for index, section in found:
             if index not in listed:
@@ -189,7 +188,7 @@ class PlanParser(TextReading, TableReading):
         bullet = bullet or block.bullet
         rest = rest.strip()
         marker = parse_marker(rest)
-        if marker is not None and block.heading and _document_part(marker):
+        if marker is not None and block.heading and document_part(marker):
             marker = None  # "## 2. Présentation du plan d'actions": a part of the document
         if marker is None and self._pseudo_section(text, block):
             return
@@ -572,58 +571,6 @@ class PlanParser(TextReading, TableReading):
         if not counts:
             return None
         return max(counts, key=lambda span: (counts[span], span[1] - span[0]))
-
-
-def _document_part(marker: Marker) -> bool:
-    """Return whether a numbered heading names a part of the document, not of the plan:
-    "2. Présentation du plan d'actions", "3. Les constats du diagnostic"."""
-    if marker.scheme == "label":
-        return False
-    title = fold(marker.title)
-    if STRUCTURAL_START.search(title):
-        return True
-    return pseudo_section(marker.title) == "off" and "gouvernance" not in title
-
-
-_PAGE_AT_END = re.compile(r"\s(\d{1,3})$")
-
-
-def _toc_runs(blocks: list[Block]) -> set[int]:
-    """Return the lines of tables of contents written without dot leaders: at least three
-    numbered lines in a row, each ending with a page number, the page numbers not decreasing
-    ("Fiche action n°1 – Créer un RPE 4", "Fiche action n°2 – … 5")."""
-    lines: set[int] = set()
-    run: list[tuple[int, int]] = []
-
-    def close() -> None:
-        if len(run) >= 3 and run[-1][1] > run[0][1]:
-            lines.update(index for index, _page in run)
-        run.clear()
-
-    for index, block in enumerate(blocks):
-        if block.is_blank:
-            continue
-        match = _PAGE_AT_END.search(block.text) if block.text else None
-        page = int(match.group(1)) if match else -1
-        if match is None or parse_marker(block.text) is None or (run and page < run[-1][1]):
-            close()
-            if match is None or parse_marker(block.text) is None:
-                continue
-        run.append((index, page))
-    close()
-    return lines
-
-
-def _listed_sections(blocks: list[Block], indexes: list[int]) -> set[int]:
-    """Return the section lines that are entries of a list ("Annexe 1 : …" then "Annexe 2 : …"
-    with nothing between): a list of the annexes, not the annexes themselves."""
-    listed: set[int] = set()
-    for previous, current in itertools.pairwise(indexes):
-        between = blocks[previous + 1 : current]
-        headings = blocks[previous].heading or blocks[current].heading
-        if all(block.is_blank for block in between) and not headings:
-            listed.update((previous, current))
-    return listed
 
 
 def _is_plan_section(word: str, title: str) -> bool:
