@@ -94,6 +94,7 @@ class PlanParser(TextReading, TableReading):
         self.toc_lines: set[int] = set()  # a table of contents without dot leaders
         self.sections: set[int] = set()  # indexes of the blocks that start a section
         self.dropped_levels: list[str] = []
+        self.detail_levels: dict[str, None] = {}  # level names read as details of a fiche
         self.off_plan = False  # under an unnumbered title of a part off the plan ("Constats")
         self.unplaced: list[tuple[str, Block, Marker | None, str, Item | None]] = []
         self.unaligned_columns: set[str] = set()
@@ -294,6 +295,7 @@ class PlanParser(TextReading, TableReading):
         )
         if unnumbered_detail:
             # "Axe stratégique : Parentalité" in the body of a fiche: a detail of it.
+            self.detail_levels.setdefault(marker.kind or "", None)
             if self.stack:
                 self.stack[-1].description.append(f"{marker.kind} : {marker.title}")
                 self._structure()
@@ -528,6 +530,18 @@ class PlanParser(TextReading, TableReading):
 
     def _tidy(self) -> None:
         tidy(self.root, self.warnings)
+        kept = {node.kind for node in self.root.walk()}
+        self.dropped_levels = [
+            name
+            for name in self.detail_levels
+            if name and not any(compatible_kinds(name, kind) for kind in kept if kind)
+        ]
+        if self.dropped_levels:
+            names = ", ".join(f"« {name} »" for name in self.dropped_levels)
+            self.warnings.append(
+                f"Niveau(x) nommé(s) dans les fiches mais non repris comme niveau du plan : "
+                f"{names} (le texte est dans la description des fiches)."
+            )
         for names, lines in self.dropped_columns.items():
             columns = ", ".join(f"« {name} »" for name in names)
             where = ", ".join(str(line) for line in lines)

@@ -97,6 +97,8 @@ def _part_of(node: Item | None) -> Item | None:
 def dissolve_headings(root: Item, warnings: list[str]) -> None:
     """Remove numbered headings that structure the document, not the plan."""
 
+    dissolved: list[Item] = []
+
     def visit(node: Item) -> None:
         for child in list(node.children):
             visit(child)
@@ -105,10 +107,12 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
             structural = child.source == "heading" and child.signature[:1] != ("label",)
             if structural and node.number and child.number.startswith(node.number + "."):
                 structural = False  # "1.1 …" under "Axe 1": the plan's own numbering
-            if structural and (
-                STRUCTURAL_START.search(fold(child.title))
-                or any(d.source in ("label", "table", "group") for d in child.walk())
+            named = structural and STRUCTURAL_START.search(fold(child.title))
+            if named or (
+                structural and any(d.source in ("label", "table", "group") for d in child.walk())
             ):
+                if not named:
+                    dissolved.append(child)
                 for grandchild in child.children:
                     grandchild.parent = node
                     kept.append(grandchild)
@@ -117,6 +121,14 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
         node.children = kept
 
     visit(root)
+    if dissolved:
+        shown = " ; ".join(f"« {d.number} {d.title[:50]} »" for d in dissolved[:5])
+        more = f" et {len(dissolved) - 5} autre(s)" if len(dissolved) > 5 else ""
+        warnings.append(
+            f"{len(dissolved)} titre(s) numéroté(s) lu(s) comme des parties du document, pas "
+            f"comme des éléments du plan : {shown}{more}. S'ils forment un niveau du plan, "
+            "ajoutez-le à la relecture."
+        )
 
 
 _DOCUMENT_TITLE = re.compile(

@@ -223,3 +223,21 @@ def test_a_table_of_contents_without_dot_leaders_gives_no_titles_with_page_numbe
         ("2", "Ouvrir une MAM", ["CCAS"]),
         ("3", "Ouvrir un PIJ", ["CCAS"]),
     ]
+
+
+def test_a_level_named_only_inside_the_fiches_is_a_dropped_level_with_a_warning():
+    proposal = propose_plan(
+        "Fiche action 1 : Créer un RPE\nPilote : CCAS\nAxe stratégique : Parentalité\n"
+        "Fiche action 2 : Ouvrir un PIJ\n".encode(),
+        "fiches.txt",
+    )
+    assert proposal.dropped_levels == ["Axe stratégique"]
+    assert proposal.to_dict()["dropped_levels"] == ["Axe stratégique"]
+    assert any("« Axe stratégique »" in warning for warning in proposal.warnings)
+    assert proposal.roots[0].description == ["Axe stratégique : Parentalité"]
+
+
+def test_numbered_headings_dissolved_as_parts_of_the_document_are_warned():
+    plan = propose("# 1. Nos priorités\nAxe 1 : Petite enfance\nAxe 2 : Jeunesse\n", "ctg.md")
+    assert [n["title"] for n in plan["plan"]] == ["Petite enfance", "Jeunesse"]
+    assert any("« 1 Nos priorités »" in warning for warning in plan["warnings"])
