@@ -17,12 +17,10 @@ from .items import (
     apply_field,
     clean_text,
 )
-from .lines import parse_marker, pseudo_section, strip_bullet
+from .lines import Marker, field_label, parse_marker, pseudo_section, strip_bullet
 from .parser_state import MAX_FIELD_LINES, PROSE_GAP, OpenList, continues, looks_like_heading
 from .tidy import STRUCTURAL_HEADING
-from .vocabulary import (
-    fold,
-)
+from .vocabulary import fold, normalize_title
 
 GROUP_LINE = 7  # the heading level of a group line: below Word's and Markdown's six
 
@@ -192,6 +190,22 @@ class TextReading:
         )
         return True
 
+    def _split_number(self, text: str):
+        """Return the marker of a number alone on its line whose title is the next line, as
+        a PDF's table gives a row ("1" then "Créer un relais"); None otherwise."""
+        if self.document.format != "pdf" or not text.isdigit() or len(text) > 3:
+            return None
+        blocks = self.document.blocks
+        for position in range(self.index + 1, min(self.index + 3, len(blocks))):
+            title = blocks[position].text.strip()
+            if not title:
+                continue
+            if not title[:1].isupper() or parse_marker(title) or field_label(title):
+                return None
+            self.consumed = position
+            return Marker(scheme="decimal", number=text, title=title)
+        return None
+
     def _next_is_table(self) -> bool:
         for block in self.document.blocks[self.index + 1 : self.index + 6]:
             if block.is_row:
@@ -205,6 +219,9 @@ class TextReading:
         capitals = text.isupper() and not item.title.isupper() if item is not None else False
         # A Word paragraph is whole: the next one never carries on its title.
         wrapped = self.document.format != "docx" and not capitals
+        if item is not None and wrapped and _said(item.title, text):
+            self._structure()  # the wrapped end of a title met again ("Axe 1" in each row)
+            return
         if item is not None and wrapped and continues(item, text):
             item.title = clean_text(f"{item.title} {text}")[:MAX_TITLE]
             item.last_line_length = len(text)
@@ -272,3 +289,9 @@ class TextReading:
             self._close_field()
             self._close_paragraph_items()
             self.naming = []
+
+
+def _said(title: str, text: str) -> bool:
+    """Return whether a line repeats a piece of the title it would carry on."""
+    piece = normalize_title(text)
+    return len(piece) >= 5 and piece in normalize_title(title)

@@ -91,6 +91,7 @@ class PlanParser(TextReading, TableReading):
         self.in_plan = True
         self.fiches_only = False  # in a section off the plan that may still hold fiches
         self.restricted = False
+        self.consumed = -1  # blocks up to this index were read with the one above
         self.toc_lines: set[int] = set()  # a table of contents without dot leaders
         self.sections: set[int] = set()  # indexes of the blocks that start a section
         self.dropped_levels: list[str] = []
@@ -164,6 +165,8 @@ class PlanParser(TextReading, TableReading):
 
     def _paragraph(self, block: Block) -> None:
         self.line = block.line
+        if self.index <= self.consumed:
+            return  # the title of a number alone on the line above
         text = block.text.strip()
         if not text:
             self.continuation = None
@@ -188,7 +191,7 @@ class PlanParser(TextReading, TableReading):
         bullet, rest = strip_bullet(text)
         bullet = bullet or block.bullet
         rest = rest.strip()
-        marker = parse_marker(rest)
+        marker = parse_marker(rest) or self._split_number(rest)
         if marker is not None and block.heading and document_part(marker):
             marker = None  # "## 2. Présentation du plan d'actions": a part of the document
         if marker is None and self._pseudo_section(text, block):

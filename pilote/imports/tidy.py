@@ -12,7 +12,7 @@ import itertools
 import re
 
 from .items import Item, merge
-from .vocabulary import fold, looks_thematic, thematic_codes, titles_match
+from .vocabulary import fold, looks_thematic, normalize_title, thematic_codes, titles_match
 
 STRUCTURAL_HEADING = re.compile(
     r"\b(?:rappel|presentation|sommaire|introduction|preambule|synthese|annexe|diagnostic"
@@ -33,6 +33,7 @@ STRUCTURAL_START = re.compile(
 def tidy(root: Item, warnings: list[str]) -> None:
     """Apply every pass, in order, to the proposed tree."""
     merge_twins(root, warnings)
+    merge_repeated(root, warnings)
     dissolve_headings(root, warnings)
     dissolve_document_title(root, warnings)
     drop_empty_groups(root, warnings)
@@ -65,6 +66,33 @@ def merge_twins(root: Item, warnings: list[str]) -> None:
                 keep.add(child)
             drop.parent.children = [c for c in drop.parent.children if c is not drop]
             drop.parent = None
+
+
+def merge_repeated(root: Item, warnings: list[str]) -> None:
+    """Merge an element repeated on consecutive rows ("Axe 1 – …" on each row of a table
+    read from a PDF, once its wrapped title is whole): one element, its children together."""
+
+    def visit(node: Item) -> None:
+        kept: list[Item] = []
+        for child in node.children:
+            previous = kept[-1] if kept else None
+            if (
+                previous is not None
+                and child.number
+                and child.number == previous.number
+                and child.kind == previous.kind
+                and normalize_title(child.title) == normalize_title(previous.title)
+            ):
+                merge(previous, child)
+                for grandchild in child.children:
+                    previous.add(grandchild)
+                continue
+            kept.append(child)
+        node.children = kept
+        for child in kept:
+            visit(child)
+
+    visit(root)
 
 
 def _twins(first: Item, second: Item) -> bool:

@@ -813,6 +813,35 @@ def docx_table_per_axis(rng):
     )
 
 
+def pdf_table(rng):
+    """PDF of a drawn table, one row per fiche, the axe repeated (pypdf gives a cell a line)."""
+    levels = [
+        Level("Axe", (3, 4), "restart", "axe"),
+        Level("Fiche action", (3, 5), "continuous"),
+    ]
+    roots = build_tree(levels, rng)
+    out = PdfOut(f"CTG – {TERRITORIES[5]}", "Annexe 3 – plan d'actions")
+    out.heading(1, "Annexe 3 – Plan d'actions")
+    rows = [["Axe", "N°", "Fiche action", "Pilote", "Calendrier"]]
+    for axe in roots:
+        for fiche in axe.children:
+            rows.append(
+                [
+                    f"Axe {axe.number} – {axe.title}",
+                    fiche.number,
+                    fiche.title,
+                    fiche.pilots[0],
+                    fiche.period,
+                ]
+            )
+    out.table(rows, widths=[125, 25, 195, 85, 70])
+    return (
+        "pdf",
+        out.bytes(),
+        gold("PDF : tableau dessiné, une ligne par fiche", ["Axe", "Fiche action"], roots),
+    )
+
+
 LAYOUTS = [
     ("01_word_styles_titres", docx_heading_styles),
     ("02_word_caf_fiches_gras", docx_caf_bold_fiches),
@@ -838,6 +867,7 @@ LAYOUTS = [
     ("22_md_puces_annexes", md_bullets_annexes),
     ("23_txt_romains_lettres", txt_roman_letters),
     ("24_word_tableau_par_axe", docx_table_per_axis),
+    ("25_pdf_tableau", pdf_table),
 ]
 
 

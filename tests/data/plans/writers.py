@@ -199,6 +199,15 @@ class PdfOut:
     def bullet(self, text: str) -> None:
         self.para(f"• {text}")
 
+    def table(self, rows: list[list[str]], widths: list[float], **_) -> None:
+        """A drawn table; long cells wrap inside their column."""
+        from reportlab.platypus import Paragraph, Table, TableStyle
+
+        cells = [[Paragraph(_escape(text), self.styles["p"]) for text in row] for row in rows]
+        table = Table(cells, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "#555555")]))
+        self.story.append(table)
+
     def page_break(self) -> None:
         from reportlab.platypus import PageBreak
 
