@@ -250,6 +250,8 @@ _TITLE_PERIOD = re.compile(
 
 def title_period(title: str) -> tuple[str, str]:
     """Split "Créer un LAEP (2025-2026)" into the title and the period written after it."""
+    if not title.endswith(")"):
+        return title, ""
     match = _TITLE_PERIOD.search(title)
     if not match or match.start() < 3:
         return title, ""

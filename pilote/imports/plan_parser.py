@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .extract import Block, Document
-from .fields import parse_period
+from .fields import Period, parse_period
 from .items import (
     MAX_TITLE,
     FieldText,
@@ -329,7 +329,7 @@ class PlanParser(TextReading, TableReading):
             kind=kind,
             number=marker.number,
             title=clean_text(title)[:MAX_TITLE],
-            period=parse_period(period),
+            period=parse_period(period) if period else Period(),
             source="heading"
             if block.heading
             else ("label" if marker.scheme == "label" else ("bullet" if bullet else "list")),
