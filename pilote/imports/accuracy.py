@@ -86,3 +86,20 @@ def compare(truth: dict, proposal: dict) -> dict:
         "found_levels": found_levels,
         "levels_ok": sum(name.casefold() in folded for name in expected_levels),
     }
+
+
+def corpus_score(truth: dict, proposal: dict) -> dict:
+    """Return compare()'s counts plus recall, precision and the share of right parents.
+
+    recall = found / expected and precision = found / proposed (numbered elements), a found
+    element having the right number, title and parent; right_parent = found / elements whose
+    number and title were found at all (under whatever parent).
+    """
+    result = compare(truth, proposal)
+    titled = result["found"] + sum(
+        1 for *_, reason in result["misses"] if reason == "mauvais parent"
+    )
+    result["recall"] = result["found"] / result["expected"] if result["expected"] else 1.0
+    result["precision"] = result["found"] / result["proposed"] if result["proposed"] else 0.0
+    result["right_parent"] = result["found"] / titled if titled else 0.0
+    return result

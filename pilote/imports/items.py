@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .fields import Period, origin_value, parse_period, priority_value, split_organisations
 from .vocabulary import looks_thematic, normalize_title, thematic_codes, titles_match
@@ -213,3 +214,32 @@ def apply_field(current: FieldText) -> None:
                 item.period = period
         title = _FIELD_TITLES.get(name, "")
         item.description.append(f"{title} : {text}" if title else text)
+
+
+@dataclass
+class UnplacedLine:
+    """A line that looked like a plan element but was not placed in the proposed tree.
+
+    The review screen lists them ("non repris") so that one click adds one back.
+    """
+
+    text: str  # the line as the document writes it (number included)
+    line_no: int  # Block.line: the line (text, PDF page line) or paragraph (DOCX)
+    page: int = 0  # PDF page, 1-based; 0 elsewhere
+    number: str = ""  # the number read in front of it ("2.3", "IV", "12"), or ""
+    level: str = ""  # the level name it would take ("Fiche action"), or ""
+    suggested_parent_key: str = ""  # "<level> <number>" or title of the element above it
+    suggested_parent_path: tuple[int, ...] = ()  # its position: plan[i].children[j]…; () = root
+    reason: str = ""  # French: why it was left out ("hors des parties du plan", …)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "line": self.line_no,
+            "page": self.page or None,
+            "number": self.number or None,
+            "level": self.level or None,
+            "parent_key": self.suggested_parent_key or None,
+            "parent_path": list(self.suggested_parent_path),
+            "reason": self.reason,
+        }

@@ -180,6 +180,9 @@ def parse_marker(text: str) -> Marker | None:
     if match:
         kind = level_name(text[match.start("label") : match.end("label")])
         if kind is not None:
+            inner = parse_marker(text[match.end() :])
+            if inner is not None and inner.scheme == "label" and inner.number:
+                return inner  # "Orientation : Orientation 2 – Jeunesse", a fiche's field
             return _marker("label", "", text[match.end() :], display_level(kind))
     match = _DECIMAL.match(text)
     if match:
@@ -216,6 +219,45 @@ def _marker(scheme: str, number: str, title: str, kind: str | None = None) -> Ma
     )
 
 
+_OFF_PLAN = re.compile(
+    r"\b(?:constats?|diagnostic|etat des lieux|annexes|signatures?|signataires|glossaire"
+    r"|sommaire|table des matieres|gouvernance|liste des equipements|modalites de suivi)\b"
+)
+_ON_PLAN = re.compile(
+    r"\bplans? d'actions?\b|\bfiches?[ -]actions?\b|\bprogrammes? d'actions?\b"
+    r"|\bactions (?:retenues|prevues)\b|\bfeuille de route\b"
+)
+
+
+def pseudo_section(text: str) -> str | None:
+    """Return "plan" or "off" for an unnumbered title that starts a part of the document
+    ("PLAN D'ACTIONS", "Les principaux constats du diagnostic", "Liste des annexes"), or None.
+    """
+    if len(text) > 100:
+        return None
+    folded = fold_keep_length(text)
+    if _ON_PLAN.search(folded):
+        return "plan"
+    if _OFF_PLAN.search(folded):
+        return "off"
+    return None
+
+
+_TITLE_PERIOD = re.compile(
+    r" *\((?:T[1-4] *)?((?:19|20)\d\d)(?: *[-–—/à] *(?:T[1-4] *)?((?:19|20)\d\d))?\) *$"
+)
+
+
+def title_period(title: str) -> tuple[str, str]:
+    """Split "Créer un LAEP (2025-2026)" into the title and the period written after it."""
+    if not title.endswith(")"):
+        return title, ""
+    match = _TITLE_PERIOD.search(title)
+    if not match or match.start() < 3:
+        return title, ""
+    return title[: match.start()], match.group(0).strip(" ()")
+
+
 def is_toc_entry(text: str) -> bool:
     """Return whether the line is a table of contents entry ("1. Axe ........ 12")."""
     return bool(_TOC.search(text[-200:]))
@@ -232,6 +274,12 @@ def section_marker(text: str) -> tuple[str, str] | None:
         return None
     title = text.strip()[match.start("title") :].strip()
     return match.group("word"), title
+
+
+def section_number(text: str) -> str:
+    """Return the number of a section line ("Partie 2 – Enfance" → "2"), upper-cased."""
+    match = _SECTION.match(fold_keep_length(text.strip()[:300]))
+    return match.group("num").upper() if match and match.group("num")[:1].isalnum() else ""
 
 
 def field_label(text: str) -> tuple[str, str] | None:

@@ -45,4 +45,6 @@ def continues(item: Item, text: str) -> bool:
     first = text[:1]
     if first.islower() or first in '(«"“':
         return True
+    if first.isdigit() and any(char.isalpha() for char in text) and not ends_sentence(item.title):
+        return True  # "Ouvrir un accueil pour les" + "12-17 ans"
     return item.last_line_length >= 55 and not ends_sentence(item.title)

@@ -8,16 +8,20 @@ from __future__ import annotations
 from .extract import Block
 from .items import (
     MAX_TITLE,
+    FieldText,
     Item,
     apply_values,
     clean_text,
 )
+from .lines import field_label, parse_marker
 from .parser_state import (
     same_scheme,
 )
 from .tables import TableGroup, TableItem, TableReader
 from .vocabulary import (
     fold,
+    level_name,
+    level_rank,
     stems,
 )
 
@@ -32,7 +36,9 @@ class TableReading:
         self.continuation = None
         self.pending_title = None
         self.list = None
-        if not self.in_plan:
+        if not self.in_plan or self.off_plan:
+            return
+        if self._fields_table(rows):
             return
         reader = TableReader(
             [row.cells for row in rows], [row.line for row in rows], self.unaligned_columns
@@ -162,3 +168,63 @@ class TableReading:
         if chosen is None or best < 0.66 or second >= best:
             return None
         return nodes[chosen]
+
+    # ------------------------------------------------------------------ a fiche's fields
+
+    def _fields_table(self, rows: list[Block]) -> bool:
+        """Read a two-column table of fields ("Intitulé | …", "Pilote | …") as the fields of
+        the open fiche: its rows are not plan elements. Return whether it was one."""
+        pairs = _field_pairs(rows)
+        if pairs is None or not self.stack:
+            return False
+        for label, value, block in pairs:
+            name = field_label(f"{label} :")
+            kind = level_name(label)
+            if kind is not None and name is None:
+                marker = parse_marker(value) or parse_marker(f"{label} {value}")
+                fiche = self.stack[-1]
+                if (
+                    marker is not None
+                    and marker.scheme == "label"
+                    and marker.number
+                    and fiche.source == "label"
+                    and not fiche.referenced
+                    and (level_rank(marker.kind) or 9) < (level_rank(fiche.kind) or 0)
+                ):
+                    self.line = block.line
+                    self._reference(marker, block)
+                    continue
+                self.stack[-1].description.append(f"{label} : {value}")
+                continue
+            if name is None:
+                self.stack[-1].description.append(f"{label} : {value}")
+                continue
+            self.field = FieldText(item=self.stack[-1], name=name[0])
+            for line in value.split("\n"):
+                if line.strip():
+                    self.field.add(line.strip())
+            self._close_field()
+        self.after_structure = False
+        return True
+
+
+def _field_pairs(rows: list[Block]) -> list[tuple[str, str, Block]] | None:
+    """Return (label, value, row) for a table whose first column names fields, or None."""
+    if len(rows) < 3:
+        return None
+    pairs = []
+    for row in rows:
+        cells = [cell for cell in row.cells if any(span.text.strip() for span in cell)]
+        if not cells:
+            continue
+        if len(cells) > 2:
+            return None
+        label = " ".join(span.text for span in cells[0]).strip().rstrip(" :")
+        value = "\n".join(span.text for span in cells[1]) if len(cells) == 2 else ""
+        pairs.append((label, value, row))
+    named = sum(
+        1
+        for label, _value, _row in pairs
+        if len(label) <= 40 and (field_label(f"{label} :") or level_name(label))
+    )
+    return pairs if pairs and named * 3 >= len(pairs) * 2 else None

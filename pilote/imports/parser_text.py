@@ -13,14 +13,16 @@ from .items import (
     MAX_TITLE,
     FieldText,
     Item,
+    UnplacedLine,
     apply_field,
     clean_text,
 )
+from .lines import Marker, field_label, parse_marker, pseudo_section, strip_bullet
 from .parser_state import MAX_FIELD_LINES, PROSE_GAP, OpenList, continues, looks_like_heading
 from .tidy import STRUCTURAL_HEADING
-from .vocabulary import (
-    fold,
-)
+from .vocabulary import fold, normalize_title
+
+GROUP_LINE = 7  # the heading level of a group line: below Word's and Markdown's six
 
 
 class TextReading:
@@ -155,9 +157,72 @@ class TextReading:
                 return bullets[-1].kind
         return None
 
+    def _pseudo_section(self, text: str, block: Block) -> bool:
+        """Leave the plan at "Les principaux constats", come back at "PLAN D'ACTIONS"."""
+        if not (block.heading or looks_like_heading(text, block)):
+            return False
+        part = pseudo_section(text)
+        if part is None:
+            return False
+        if part == "off":
+            self._close_all()
+            self.off_plan = True
+            return True
+        self.off_plan = False
+        return False
+
+    def _group_line(self, text: str, block: Block) -> bool:
+        """Open a group for an unnumbered title in capitals or bold ("PETITE ENFANCE") that
+        numbered elements follow."""
+        if not looks_like_heading(text, block) or STRUCTURAL_HEADING.search(fold(text)):
+            return False
+        listed = [item for item in self.stack if item.source not in ("heading", "group")]
+        if listed and not any(item.heading == GROUP_LINE for item in self.stack):
+            return False  # "1. …", "PETITE ENFANCE", "2. …": a line inside one numbering
+        following = self._next_text()
+        if following is None:
+            if not self._next_is_table():
+                return False
+        elif parse_marker(strip_bullet(following)[1].strip()) is None:
+            return False
+        self._section_heading(
+            Block(line=block.line, text=text, heading=GROUP_LINE, page=block.page)
+        )
+        return True
+
+    def _split_number(self, text: str):
+        """Return the marker of a number alone on its line whose title is the next line, as
+        a PDF's table gives a row ("1" then "Créer un relais"); None otherwise."""
+        if self.document.format != "pdf" or not text.isdigit() or len(text) > 3:
+            return None
+        blocks = self.document.blocks
+        for position in range(self.index + 1, min(self.index + 3, len(blocks))):
+            title = blocks[position].text.strip()
+            if not title:
+                continue
+            if not title[:1].isupper() or parse_marker(title) or field_label(title):
+                return None
+            self.consumed = position
+            return Marker(scheme="decimal", number=text, title=title)
+        return None
+
+    def _next_is_table(self) -> bool:
+        for block in self.document.blocks[self.index + 1 : self.index + 6]:
+            if block.is_row:
+                return True
+            if block.text.strip():
+                return False
+        return False
+
     def _plain(self, text: str, block: Block) -> None:
         item = self.continuation
-        if item is not None and continues(item, text):
+        capitals = text.isupper() and not item.title.isupper() if item is not None else False
+        # A Word paragraph is whole: the next one never carries on its title.
+        wrapped = self.document.format != "docx" and not capitals
+        if item is not None and wrapped and _said(item.title, text):
+            self._structure()  # the wrapped end of a title met again ("Axe 1" in each row)
+            return
+        if item is not None and wrapped and continues(item, text):
             item.title = clean_text(f"{item.title} {text}")[:MAX_TITLE]
             item.last_line_length = len(text)
             self._structure()
@@ -170,9 +235,51 @@ class TextReading:
                 return
             if self.field.lines >= MAX_FIELD_LINES:
                 self._close_field()
+        if self._group_line(text, block):
+            return
         if self.count and looks_like_heading(text, block):
             self.heading_like.append((block.line, text))
+            self._unplaced(text, block, None, "ligne ressemblant à un titre")
         self._prose()
+
+    def _unplaced(self, text: str, block: Block, marker, reason: str) -> None:
+        """Keep a line that looked like a plan element for the review's "non repris" list."""
+        parent = self.stack[-1] if self.stack else None
+        self.unplaced.append((text, block, marker, reason, parent))
+
+    def _unplaced_lines(self) -> list[UnplacedLine]:
+        """Return the lines kept by _unplaced, each with the place it would go in the tree."""
+        paths: dict[int, tuple[int, ...]] = {}
+
+        def visit(nodes: list[Item], prefix: tuple[int, ...]) -> None:
+            for position, node in enumerate(nodes):
+                paths[id(node)] = (*prefix, position)
+                visit(node.children, paths[id(node)])
+
+        visit(self.root.children, ())
+        lines = []
+        for text, block, marker, reason, parent in self.unplaced:
+            path = paths.get(id(parent), ()) if parent is not None else ()
+            key = ""
+            if path and parent is not None:
+                key = (
+                    f"{parent.kind or ''} {parent.number}".strip()
+                    if parent.number
+                    else parent.title
+                )
+            lines.append(
+                UnplacedLine(
+                    text=text[:MAX_TITLE],
+                    line_no=block.line,
+                    page=block.page,
+                    number=marker.number if marker is not None else "",
+                    level=(marker.kind or "") if marker is not None else "",
+                    suggested_parent_key=key,
+                    suggested_parent_path=path,
+                    reason=reason,
+                )
+            )
+        return lines
 
     def _prose(self) -> None:
         self.after_structure = False
@@ -182,3 +289,9 @@ class TextReading:
             self._close_field()
             self._close_paragraph_items()
             self.naming = []
+
+
+def _said(title: str, text: str) -> bool:
+    """Return whether a line repeats a piece of the title it would carry on."""
+    piece = normalize_title(text)
+    return len(piece) >= 5 and piece in normalize_title(title)

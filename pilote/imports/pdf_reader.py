@@ -101,13 +101,14 @@ def _pdf_blocks(pages: list[str]) -> list[Block]:
     """Return the lines of the pages, without page numbers and repeated headers or footers."""
     page_lines = [[" ".join(line.split()) for line in page.splitlines()] for page in pages]
     edges: Counter[str] = Counter()
-    for lines in page_lines:
+    for number, lines in enumerate(page_lines, 1):
         content = [line for line in lines if line]
         if len(content) < 5:
             continue  # too short to tell a header from the body
         seen = set()
-        for line in content[:2] + content[-2:]:
-            key = re.sub(r"\d+", "#", line.lower())
+        edge = _edge_size(len(content))
+        for line in content[:edge] + content[-edge:]:
+            key = _edge_key(line, number, len(pages))
             if key not in seen:
                 seen.add(key)
                 edges[key] += 1
@@ -119,11 +120,25 @@ def _pdf_blocks(pages: list[str]) -> list[Block]:
     blocks: list[Block] = []
     for page_number, lines in enumerate(page_lines, 1):
         content = [i for i, line in enumerate(lines) if line]
-        edge_indexes = set(content[:2] + content[-2:]) if len(content) >= 3 else set()
+        size = _edge_size(len(content))
+        edge_indexes = set(content[:size] + content[-size:]) if len(content) >= 3 else set()
         for index, line in enumerate(lines):
             edge = line and index in edge_indexes
-            if edge and (_PAGE_NUMBER.match(line) or re.sub(r"\d+", "#", line.lower()) in repeated):
+            key = _edge_key(line, page_number, len(pages)) if edge else ""
+            if edge and (_PAGE_NUMBER.match(line) or key in repeated):
                 continue
             blocks.append(Block(line=index + 1, text=line, page=page_number))
         blocks.append(Block(line=len(lines) + 1, page=page_number))  # a page ends a paragraph
     return blocks
+
+
+def _edge_size(lines: int) -> int:
+    """Return how many lines at the top and at the bottom of a page may be running heads:
+    up to 3 (a header, a footer and "Page 2" may all come first), fewer on a short page."""
+    return max(1, min(3, lines // 4))
+
+
+def _edge_key(line: str, page: int, pages: int) -> str:
+    """Return a line with its page number (and the page count) as "#": "Page 3 / 12" and
+    "Page 4 / 12" are one running footer; "Calendrier : 2026" on each fiche's page is not."""
+    return re.sub(rf"(?<!\d)(?:{page}|{pages})(?!\d)", "#", line.lower())

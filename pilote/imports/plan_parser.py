@@ -16,13 +16,15 @@ unsure of becomes a French warning for the person who reviews the proposal.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .extract import Block, Document
+from .fields import Period, parse_period
 from .items import (
     MAX_TITLE,
     FieldText,
     Item,
+    UnplacedLine,
     clean_text,
     merge,
 )
@@ -33,8 +35,11 @@ from .lines import (
     level_label,
     parse_marker,
     section_marker,
+    section_number,
     strip_bullet,
+    title_period,
 )
+from .parser_sections import document_part, listed_sections, toc_runs
 from .parser_state import (
     OpenList,
     same_scheme,
@@ -42,12 +47,13 @@ from .parser_state import (
 from .parser_tables import TableReading
 from .parser_text import TextReading
 from .tables import TableReader
-from .tidy import STRUCTURAL_HEADING, tidy
+from .tidy import same_part, tidy
 from .vocabulary import (
     PLAN_SECTION_WORDS,
     compatible_kinds,
     fold,
     level_rank,
+    looks_thematic,
     normalize_title,
     titles_match,
 )
@@ -62,6 +68,8 @@ class ParseResult:
     roots: list[Item]
     warnings: list[str]
     period: tuple[int, int] | None
+    unplaced: list[UnplacedLine] = field(default_factory=list)  # in document order
+    dropped_levels: list[str] = field(default_factory=list)
 
 
 class PlanParser(TextReading, TableReading):
@@ -83,6 +91,13 @@ class PlanParser(TextReading, TableReading):
         self.in_plan = True
         self.fiches_only = False  # in a section off the plan that may still hold fiches
         self.restricted = False
+        self.consumed = -1  # blocks up to this index were read with the one above
+        self.toc_lines: set[int] = set()  # a table of contents without dot leaders
+        self.sections: set[int] = set()  # indexes of the blocks that start a section
+        self.dropped_levels: list[str] = []
+        self.detail_levels: dict[str, None] = {}  # level names read as details of a fiche
+        self.off_plan = False  # under an unnumbered title of a part off the plan ("Constats")
+        self.unplaced: list[tuple[str, Block, Marker | None, str, Item | None]] = []
         self.unaligned_columns: set[str] = set()
         self.count = 0
         self.table_number = 0
@@ -114,14 +129,28 @@ class PlanParser(TextReading, TableReading):
             index += 1
         self._close_field()
         self._tidy()
-        return ParseResult(self.root.children, self.warnings, self._period())
+        return ParseResult(
+            self.root.children,
+            self.warnings,
+            self._period(),
+            unplaced=self._unplaced_lines(),
+            dropped_levels=self.dropped_levels,
+        )
 
     def _prescan(self, blocks: list[Block]) -> None:
         """Find the plan's sections, and the table columns that lost their row alignment."""
         sections = []
-        for index, block in enumerate(blocks):
-            section = section_marker(block.text) if block.text else None
-            if section is not None:
+        found = [
+            (index, section)
+            for index, block in enumerate(blocks)
+            if block.text and (section := section_marker(block.text)) is not None
+        ]
+        self.toc_lines = toc_runs(blocks)
+        listed = listed_sections(blocks, [index for index, _ in found])
+        self.sections = set()
+        for index, section in found:
+            if index not in listed:
+                self.sections.add(index)
                 sections.append((section[0], self._section_title(section[1], index)))
         self.restricted = any(_is_plan_section(word, title) for word, title in sections)
         self.in_plan = not self.restricted
@@ -136,13 +165,15 @@ class PlanParser(TextReading, TableReading):
 
     def _paragraph(self, block: Block) -> None:
         self.line = block.line
+        if self.index <= self.consumed:
+            return  # the title of a number alone on the line above
         text = block.text.strip()
         if not text:
             self.continuation = None
             return
-        if is_toc_entry(text):
+        if is_toc_entry(text) or self.index in self.toc_lines:
             return
-        section = section_marker(text)
+        section = section_marker(text) if self.index in self.sections else None
         if section is not None:
             self._close_all()
             self.block_start = block.line
@@ -153,27 +184,32 @@ class PlanParser(TextReading, TableReading):
                 not self.in_plan and word != "article" and ("diagnostic" not in fold(title))
             )
             self.naming = []
+            self.off_plan = False
+            if self.in_plan and word == "partie" and looks_thematic(title):
+                self._thematic_part(title, block)
             return
         bullet, rest = strip_bullet(text)
         bullet = bullet or block.bullet
         rest = rest.strip()
-        marker = parse_marker(rest)
+        marker = parse_marker(rest) or self._split_number(rest)
+        if marker is not None and block.heading and document_part(marker):
+            marker = None  # "## 2. Présentation du plan d'actions": a part of the document
+        if marker is None and self._pseudo_section(text, block):
+            return
+        if self.off_plan:
+            if marker is not None:
+                self._unplaced(text, block, marker, "hors du plan d'actions")
+            return
         if not self.in_plan:
             if self.fiches_only and marker is not None and (marker.kind or "").startswith("Fiche"):
                 self.in_plan = True  # the fiches actions start here
             else:
                 if marker is not None:
                     self.skipped["hors-plan"] = self.skipped.get("hors-plan", 0) + 1
+                    self._unplaced(text, block, marker, "hors des parties du plan d'actions")
                 return
         if marker is not None and not marker.title and marker.scheme != "label":
             return  # "2.4" alone: a page or figure number
-        if (
-            marker is not None
-            and block.heading
-            and marker.scheme != "label"
-            and STRUCTURAL_HEADING.search(fold(marker.title))
-        ):
-            marker = None  # "## 2. Présentation du plan d'actions": a part of the document
         names = [] if bullet or marker else level_label(rest)
         found = None if bullet or marker or names else field_label(rest)
 
@@ -201,6 +237,23 @@ class PlanParser(TextReading, TableReading):
         else:
             self._plain(rest, block)
 
+    def _thematic_part(self, title: str, block: Block) -> None:
+        """Open "Partie 1 – Petite enfance" as a top element: its axes' numbering restarts."""
+        number = section_number(block.text)
+        part = Item(
+            kind="Partie",
+            number="" if number in ("PREMIER", "PREMIERE", "UNIQUE") else number,
+            title=clean_text(title)[:MAX_TITLE],
+            source="label",
+            line=block.line,
+            page=block.page,
+            heading=block.heading or 1,
+            signature=("label", "partie"),
+            explicit=True,
+        )
+        self.stack.append(self._insert(self.root, part))
+        self._structure()
+
     def _section_title(self, title: str, index: int) -> str:
         """Return a section's title, read on the next line when the marker line has none."""
         if len(title.strip(" -–—:.")) >= 3:
@@ -210,14 +263,18 @@ class PlanParser(TextReading, TableReading):
                 return block.text.strip()
         return title
 
-    def _next_text(self) -> str | None:
-        """Return the next non-blank paragraph of the document, or None."""
+    def _next_text(self, *, skip_wrapped: bool = False) -> str | None:
+        """Return the next non-blank paragraph of the document, or None.
+
+        skip_wrapped: pass the lines that carry on a wrapped line ("des familles").
+        """
         blocks = self.document.blocks
         for block in blocks[self.index + 1 : self.index + 6]:
             if block.is_row:
                 return None
-            if block.text.strip():
-                return block.text.strip()
+            text = block.text.strip()
+            if text and not (skip_wrapped and text[:1].islower()):
+                return text
         return None
 
     def _structure(self) -> None:
@@ -241,6 +298,7 @@ class PlanParser(TextReading, TableReading):
         )
         if unnumbered_detail:
             # "Axe stratégique : Parentalité" in the body of a fiche: a detail of it.
+            self.detail_levels.setdefault(marker.kind or "", None)
             if self.stack:
                 self.stack[-1].description.append(f"{marker.kind} : {marker.title}")
                 self._structure()
@@ -266,10 +324,12 @@ class PlanParser(TextReading, TableReading):
             depth = 0 if parent is self.root else parent.depth + 1
             if depth < len(self.naming):
                 kind, explicit = self.naming[depth], True
+        title, period = title_period(marker.title)
         item = Item(
             kind=kind,
             number=marker.number,
-            title=clean_text(marker.title)[:MAX_TITLE],
+            title=clean_text(title)[:MAX_TITLE],
+            period=parse_period(period) if period else Period(),
             source="heading"
             if block.heading
             else ("label" if marker.scheme == "label" else ("bullet" if bullet else "list")),
@@ -307,7 +367,7 @@ class PlanParser(TextReading, TableReading):
             return False
         # The fiche's header goes on with its fields ("Intitulé :", "Pilote :"); a new axe
         # goes on with its own elements ("OI 2.1 : …").
-        following = self._next_text()
+        following = self._next_text(skip_wrapped=True)
         return following is not None and field_label(strip_bullet(following)[1]) is not None
 
     def _reference(self, marker: Marker, block: Block) -> None:
@@ -440,6 +500,7 @@ class PlanParser(TextReading, TableReading):
                 and node.kind
                 and compatible_kinds(node.kind, item.kind)
                 and node is not parent
+                and same_part(node, parent)
             ]
             for node in same:
                 if titles_match(node.title, item.title):
@@ -472,6 +533,18 @@ class PlanParser(TextReading, TableReading):
 
     def _tidy(self) -> None:
         tidy(self.root, self.warnings)
+        kept = {node.kind for node in self.root.walk()}
+        self.dropped_levels = [
+            name
+            for name in self.detail_levels
+            if name and not any(compatible_kinds(name, kind) for kind in kept if kind)
+        ]
+        if self.dropped_levels:
+            names = ", ".join(f"« {name} »" for name in self.dropped_levels)
+            self.warnings.append(
+                f"Niveau(x) nommé(s) dans les fiches mais non repris comme niveau du plan : "
+                f"{names} (le texte est dans la description des fiches)."
+            )
         for names, lines in self.dropped_columns.items():
             columns = ", ".join(f"« {name} »" for name in names)
             where = ", ".join(str(line) for line in lines)
@@ -503,8 +576,8 @@ class PlanParser(TextReading, TableReading):
         pattern = re.compile(r"(?<!\d)((?:19|20)\d\d) *[-–—/à] *((?:19|20)\d\d)(?!\d)")
         for block in self.document.blocks[:5000]:
             text = block.text
-            if not text or len(text) > 300:
-                continue
+            if not text or len(text) > 300 or not pattern.search(text):
+                continue  # no span of years: not folded (the slow part)
             folded = fold(text)
             if not re.search(r"\bctg\b|convention|plan d'action|projet social", folded):
                 continue

@@ -7,12 +7,15 @@ screen: it reads the document, finds the plan and returns a Proposal; nothing is
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .exceptions import DocumentError
 from .extract import Document, read_document
+from .items import UnplacedLine
 from .plan_parser import Item, PlanParser
+
+__all__ = ["Proposal", "UnplacedLine", "node_dict", "propose_plan"]
 
 PROPOSAL_FORMAT = "pilote-ctg-proposition"
 PROPOSAL_VERSION = 1
@@ -29,6 +32,11 @@ class Proposal:
     document: Document
     period: tuple[int, int] | None = None
     seconds: float = 0.0
+    # Lines that looked like plan elements but were not placed, in document order.
+    unplaced: list[UnplacedLine] = field(default_factory=list)
+    # Level names read in the document but not kept in level_names ("Orientation" labels of
+    # a level the tree did not keep), for a warning in the review.
+    dropped_levels: list[str] = field(default_factory=list)
 
     @property
     def node_count(self) -> int:
@@ -58,6 +66,8 @@ class Proposal:
             "convention": convention,
             "plan": [node_dict(root, with_sources=with_sources) for root in self.roots],
             "warnings": self.warnings,
+            "unplaced": [line.to_dict() for line in self.unplaced],
+            "dropped_levels": list(self.dropped_levels),
         }
 
     def to_text(self) -> str:
@@ -124,6 +134,8 @@ def propose_plan(data: bytes, filename: str = "") -> Proposal:
         document=document,
         period=result.period,
         seconds=time.perf_counter() - started,
+        unplaced=result.unplaced,
+        dropped_levels=result.dropped_levels,
     )
 
 

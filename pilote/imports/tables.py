@@ -233,10 +233,12 @@ class TableReader:
             next((i for i in eligible if numbers[i] == best), None),
         )
         if self.number_col is not None:
-            self.item_col = next(
-                (i for i in range(self.number_col + 1, width) if texts[i] and not self.fields[i]),
-                None,
-            )
+            right = [
+                i for i in range(self.number_col + 1, width) if texts[i] and not self.fields[i]
+            ]
+            # "N° | Axe | Intitulé de l'action": the titled column, the axe is a group.
+            titled = [i for i in right if _TITLE_WORDS.match(self.headers[i].strip())]
+            self.item_col = (titled or right or [None])[0]
             return
         # The finest level is the rightmost column of numbered paragraphs or of a level.
         candidates = [

@@ -8,21 +8,34 @@ become warnings.
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from .items import Item
-from .vocabulary import fold, looks_thematic, thematic_codes
+from .items import Item, merge
+from .vocabulary import fold, looks_thematic, normalize_title, thematic_codes, titles_match
 
 STRUCTURAL_HEADING = re.compile(
     r"\b(?:rappel|presentation|sommaire|introduction|preambule|synthese|annexe|diagnostic"
     r"|glossaire|methodologie|plan d'actions?|calendrier|table des matieres|convention|ctg"
     r"|signataires|gouvernance|article)\b"
 )
+# A numbered heading is a part of the document, not of the plan, when its title starts with
+# one of these words ("2. Présentation du plan d'actions"); "3. Piloter la démarche CTG" is
+# an axe.
+STRUCTURAL_START = re.compile(
+    r"^(?:(?:le|la|les|l'|du|de la|des|nos)\s*)?(?:rappel|presentation|sommaire|introduction"
+    r"|preambule|synthese|annexe|diagnostic|glossaire|methodologie|plan d'actions?"
+    r"|calendrier|table des matieres|convention|ctg\b|signataires|gouvernance|article)"
+    r"|\bplan d'actions?\b"
+)
 
 
 def tidy(root: Item, warnings: list[str]) -> None:
     """Apply every pass, in order, to the proposed tree."""
+    merge_twins(root, warnings)
+    merge_repeated(root, warnings)
     dissolve_headings(root, warnings)
+    dissolve_document_title(root, warnings)
     drop_empty_groups(root, warnings)
     unify_kinds(root, warnings)
     infer_numbers(root, warnings)
@@ -31,8 +44,88 @@ def tidy(root: Item, warnings: list[str]) -> None:
     check_numbers(root, warnings)
 
 
+def merge_twins(root: Item, warnings: list[str]) -> None:
+    """Merge an element met twice under different parents: a summary table lists the fiche
+    "1 Créer un LAEP", its page "FICHE ACTION N°1" gives it again with its axe. The twin with
+    the deeper place (the more context) is kept, completed by the other."""
+    by_number: dict[str, list[Item]] = {}
+    for node in root.walk():
+        if node.number and node.title:
+            by_number.setdefault(node.number, []).append(node)
+    for nodes in by_number.values():
+        if len(nodes) < 2 or len(nodes) > 20:
+            continue
+        for first, second in itertools.combinations(nodes, 2):
+            if first.parent is None or second.parent is None or first.parent is second.parent:
+                continue
+            if not _twins(first, second):
+                continue
+            keep, drop = (second, first) if second.depth > first.depth else (first, second)
+            merge(keep, drop)
+            for child in drop.children:
+                keep.add(child)
+            drop.parent.children = [c for c in drop.parent.children if c is not drop]
+            drop.parent = None
+
+
+def merge_repeated(root: Item, warnings: list[str]) -> None:
+    """Merge an element repeated on consecutive rows ("Axe 1 – …" on each row of a table
+    read from a PDF, once its wrapped title is whole): one element, its children together."""
+
+    def visit(node: Item) -> None:
+        kept: list[Item] = []
+        for child in node.children:
+            previous = kept[-1] if kept else None
+            if (
+                previous is not None
+                and child.number
+                and child.number == previous.number
+                and child.kind == previous.kind
+                and normalize_title(child.title) == normalize_title(previous.title)
+            ):
+                merge(previous, child)
+                for grandchild in child.children:
+                    previous.add(grandchild)
+                continue
+            kept.append(child)
+        node.children = kept
+        for child in kept:
+            visit(child)
+
+    visit(root)
+
+
+def _twins(first: Item, second: Item) -> bool:
+    if first in second.walk() or second in first.walk():
+        return False
+    if not same_part(first, second.parent):
+        return False
+    if not titles_match(first.title, second.title):
+        return False
+    tables = "table" in (first.source, second.source)
+    return tables and first.table != second.table
+
+
+def same_part(node: Item, parent: Item) -> bool:
+    """Return whether node and parent's future child sit in the same thematic part (a plan in
+    parts restarts its numbering in each: "Axe 1" of Jeunesse is not "Axe 1" of Enfance)."""
+    mine, other = _part_of(parent), _part_of(node)
+    return mine is None or other is None or mine is other
+
+
+def _part_of(node: Item | None) -> Item | None:
+    """Return the nearest unnumbered group or "Partie" holding the element (itself included)."""
+    while node is not None and node.source != "root":
+        if (node.source == "group" and not node.number) or node.kind == "Partie":
+            return node
+        node = node.parent
+    return None
+
+
 def dissolve_headings(root: Item, warnings: list[str]) -> None:
     """Remove numbered headings that structure the document, not the plan."""
+
+    dissolved: list[Item] = []
 
     def visit(node: Item) -> None:
         for child in list(node.children):
@@ -40,10 +133,14 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
         kept: list[Item] = []
         for child in node.children:
             structural = child.source == "heading" and child.signature[:1] != ("label",)
-            if structural and (
-                STRUCTURAL_HEADING.search(fold(child.title))
-                or any(d.source in ("label", "table", "group") for d in child.walk())
+            if structural and node.number and child.number.startswith(node.number + "."):
+                structural = False  # "1.1 …" under "Axe 1": the plan's own numbering
+            named = structural and STRUCTURAL_START.search(fold(child.title))
+            if named or (
+                structural and any(d.source in ("label", "table", "group") for d in child.walk())
             ):
+                if not named:
+                    dissolved.append(child)
                 for grandchild in child.children:
                     grandchild.parent = node
                     kept.append(grandchild)
@@ -52,6 +149,34 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
         node.children = kept
 
     visit(root)
+    if dissolved:
+        shown = " ; ".join(f"« {d.number} {d.title[:50]} »" for d in dissolved[:5])
+        more = f" et {len(dissolved) - 5} autre(s)" if len(dissolved) > 5 else ""
+        warnings.append(
+            f"{len(dissolved)} titre(s) numéroté(s) lu(s) comme des parties du document, pas "
+            f"comme des éléments du plan : {shown}{more}. S'ils forment un niveau du plan, "
+            "ajoutez-le à la relecture."
+        )
+
+
+_DOCUMENT_TITLE = re.compile(
+    r"(?:19|20)\d\d|\bctg\b|convention|projet (?:global|social|educatif)|plan d'actions?"
+)
+
+
+def dissolve_document_title(root: Item, warnings: list[str]) -> None:
+    """Remove the document's title ("# Projet global de territoire 2024-2027") when it heads
+    the whole plan as its only, unnumbered, group."""
+    if len(root.children) != 1:
+        return
+    (only,) = root.children
+    if only.source != "group" or only.number or not only.children:
+        return
+    if not _DOCUMENT_TITLE.search(fold(only.title)):
+        return
+    for child in only.children:
+        child.parent = root
+    root.children = list(only.children)
 
 
 def drop_empty_groups(root: Item, warnings: list[str]) -> None:
