@@ -1,4 +1,4 @@
-"""The national data set: one CTG per EPCI of the COG, with its plan, follow-up, people and register.
+"""The national data set: one CTG per EPCI of the COG, its plan, follow-up, people and register.
 
 Reproducible: everything of a CTG is drawn from random.Random(f"{seed}:{siren}"), so a CTG is the
 same whatever the scale or the order, and the EPCIs of a partial run (--scale) are drawn from

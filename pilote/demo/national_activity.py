@@ -130,9 +130,22 @@ def write_updates(context: Context, draft: CtgDraft) -> None:
             if advisers and (author is None or rng.random() < ADVISER_SHARE):
                 author = rng.choice(advisers)
             moment = adapt(_moment(rng, quarter, context.until))
+            author_id = author.pk if author else None
+            period = (quarter.year, quarter.quarter)
+            texts = (done, difficulties, next_steps)
             rows.append(
-                (draft.convention.pk, node.pk, quarter.year, quarter.quarter, status, progress)
-                + (done, difficulties, next_steps, author.pk if author else None, "", "", moment)
+                (
+                    draft.convention.pk,
+                    node.pk,
+                    *period,
+                    status,
+                    progress,
+                    *texts,
+                    author_id,
+                    "",
+                    "",
+                    moment,
+                )
             )
     insert_rows(ActionUpdate, UPDATE_FIELDS, rows)
     draft.counts["updates"] += len(rows)
