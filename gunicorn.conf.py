@@ -1,4 +1,4 @@
-"""Gunicorn's settings for Pilote CTG (bin/run_prod.py, docs/deployment.md), read from the environment.
+"""Gunicorn's settings for Pilote CTG (bin/run_prod.py, docs/deployment.md), from the environment.
 
 GUNICORN_BIND: where to listen (127.0.0.1:8000; behind nginx, keep it local).
 GUNICORN_WORKERS: processes (2 by default; about 2 per core). GUNICORN_TIMEOUT: seconds a request

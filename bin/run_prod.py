@@ -58,7 +58,8 @@ def problems(env: dict[str, str]) -> list[str]:
         )
     if env.get("REDIS_URL") and not _importable("redis"):
         found.append(
-            'REDIS_URL est défini mais le paquet redis n\'est pas installé : pip install -e ".[redis]".'
+            "REDIS_URL est défini mais le paquet redis n'est pas installé : "
+            'pip install -e ".[redis]".'
         )
     return found
 
@@ -67,7 +68,9 @@ def advice(env: dict[str, str]) -> list[str]:
     """Return what production usually sets but may go without (printed, not blocking)."""
     found = []
     if not env.get("SITE_URL"):
-        found.append("SITE_URL n'est pas défini : les liens des courriels de relance seront relatifs.")
+        found.append(
+            "SITE_URL n'est pas défini : les liens des courriels de relance seront relatifs."
+        )
     if "smtp" not in env.get("EMAIL_BACKEND", ""):
         found.append(
             "EMAIL_BACKEND n'est pas SMTP : les courriels (invitations, relances) s'écrivent dans "
@@ -90,7 +93,8 @@ def _importable(module: str) -> bool:
 
 
 def _manage(*args: str) -> None:
-    subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
+    command = [PYTHON, str(BASE_DIR / "manage.py"), *args]
+    subprocess.run(command, check=True, cwd=BASE_DIR)  # noqa: S603 - our own manage.py
 
 
 def main() -> int:
