@@ -72,7 +72,7 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 900  # collectstatic first, slow on a busy machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server on {port} stopped: see {log}")
@@ -83,7 +83,7 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
             pass
         time.sleep(0.5)
     process.terminate()
-    raise RuntimeError(f"server on {port} did not answer within 180 s: see {log}")
+    raise RuntimeError(f"server on {port} did not answer within 900 s: see {log}")
 
 
 class Browser(Client):

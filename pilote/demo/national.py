@@ -210,7 +210,9 @@ def _organisation(context: Context, name: str, kind: str, commune: str | None = 
 
 def _advisers(context: Context, departement: Departement) -> list[User]:
     """Return the Caf advisers of a département, created with their role if missing."""
-    usernames = [f"caf.{departement.code.lower()}.{n}" for n in range(1, 3)]
+    usernames = [
+        f"caf.{departement.code.lower()}.{n}" for n in range(1, ADVISERS_PER_DEPARTEMENT + 1)
+    ]
     found = {u.username: u for u in User.objects.filter(username__in=usernames)}
     missing = [
         _user(context, name, "Conseiller·ère", f"Caf {departement.code}")
