@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate demo quality lint format bench clean
+.PHONY: run run-prod test install install-dev migrate demo quality lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install .env
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py createcachetable
 
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_territories
@@ -38,6 +39,11 @@ demo: migrate
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# Production: settings checked (SECRET_KEY, DATABASE_URL on PostgreSQL, ALLOWED_HOSTS…), migrate,
+# collectstatic, then gunicorn (gunicorn.conf.py). See docs/deployment.md.
+run-prod: install
+	$(BIN)/python bin/run_prod.py
 
 lint: install-dev
 	$(BIN)/ruff format --check .

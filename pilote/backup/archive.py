@@ -110,9 +110,13 @@ class ArchiveWriter:
 
     def media_file(self, source: Path, path: str) -> None:
         """Copy a file of MEDIA_ROOT into the archive under its path there."""
+        with source.open("rb") as read:
+            self.media_stream(read, path, source.stat().st_mtime)
+
+    def media_stream(self, read: IO[bytes], path: str, mtime: float) -> None:
+        """Copy a stored file, open for reading, into the archive under its name."""
         name = MEDIA_DIR + path
-        info = _info(name, source.stat().st_mtime)
-        with source.open("rb") as read, self.zip.open(info, "w", force_zip64=True) as raw:
+        with self.zip.open(_info(name, mtime), "w", force_zip64=True) as raw:
             hashing = _Hashing(raw)
             while chunk := read.read(CHUNK):
                 hashing.write(chunk)

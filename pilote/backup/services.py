@@ -1,17 +1,19 @@
 """Back up the whole instance into one file, and restore it, on SQLite or PostgreSQL.
 
 A backup reads every table in one transaction (a consistent picture even while people work)
-then copies MEDIA_ROOT. A restore checks the file completely before writing anything, refuses
-a database that holds data unless asked to replace it, then empties and loads every table and
-puts the files in place in one transaction: it succeeds whole or leaves the database and the
-files as they were. Rows are inserted as they were saved (raw saves, many-to-many tables as
-rows), so django-simple-history writes no history row: the history restored is the backup's.
+then copies the attachments' files (MEDIA_ROOT, or the storage's files). A restore checks the
+file completely before writing anything, refuses a database that holds data unless asked to
+replace it, then empties and loads every table and puts the files in place in one transaction:
+it succeeds whole or leaves the database and the files as they were. Rows are inserted as they
+were saved (raw saves, many-to-many tables as rows), so django-simple-history writes no history
+row: the history restored is the backup's.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import time
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,11 +23,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 
 from . import tables
 from .archive import ArchiveWriter, BackupArchive, BackupError, Entry
-from .media import MediaSwap, media_files
+from .media import MediaSwap, StorageSwap, is_local, media_files, stored_files
 
 __all__ = ["BackupError", "Summary", "create_backup", "restore_backup"]
 
@@ -72,8 +75,7 @@ def create_backup(path: Path) -> Summary:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zip_file:
             writer = ArchiveWriter(zip_file)
             header = _write_tables(writer)
-            for source, relative in media_files(Path(settings.MEDIA_ROOT)):
-                writer.media_file(source, relative)
+            _write_media(writer)
             manifest = writer.manifest(header)
         os.replace(partial, path)
     except OSError as exc:
@@ -83,6 +85,17 @@ def create_backup(path: Path) -> Summary:
         partial.unlink(missing_ok=True)
         raise
     return Summary.of(manifest)
+
+
+def _write_media(writer: ArchiveWriter) -> None:
+    """Copy the attachments' files: from MEDIA_ROOT, or through the storage API (S3)."""
+    if is_local(default_storage):
+        for source, relative in media_files(Path(settings.MEDIA_ROOT)):
+            writer.media_file(source, relative)
+        return
+    for name in stored_files(default_storage):
+        with default_storage.open(name, "rb") as stream:
+            writer.media_stream(stream, name, time.time())
 
 
 def _write_tables(writer: ArchiveWriter) -> dict:
@@ -112,7 +125,11 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
     archive = BackupArchive(path)
     try:
         models = _check_target(archive, force=force)
-        swap = MediaSwap(Path(settings.MEDIA_ROOT))
+        swap = (
+            MediaSwap(Path(settings.MEDIA_ROOT))
+            if is_local(default_storage)
+            else StorageSwap(default_storage)
+        )
         archive.verify(media_target=swap)  # every checksum, before anything is written
         try:
             with transaction.atomic():
