@@ -7,12 +7,16 @@ screen: it reads the document, finds the plan and returns a Proposal; nothing is
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .exceptions import DocumentError
 from .extract import Document, read_document
+from .limits import MAX_NODES, extent_problem
 from .plan_parser import Item, PlanParser
+from .unplaced import UnplacedLine, find_unplaced
+
+__all__ = ["Proposal", "UnplacedLine", "node_dict", "propose_plan"]
 
 PROPOSAL_FORMAT = "pilote-ctg-proposition"
 PROPOSAL_VERSION = 1
@@ -29,6 +33,8 @@ class Proposal:
     document: Document
     period: tuple[int, int] | None = None
     seconds: float = 0.0
+    unplaced: list[UnplacedLine] = field(default_factory=list)  # « non repris » in the review
+    dropped_levels: list[str] = field(default_factory=list)  # found in the document, not kept
 
     @property
     def node_count(self) -> int:
@@ -58,6 +64,8 @@ class Proposal:
             "convention": convention,
             "plan": [node_dict(root, with_sources=with_sources) for root in self.roots],
             "warnings": self.warnings,
+            "unplaced": [line.to_dict() for line in self.unplaced],
+            "dropped_levels": list(self.dropped_levels),
         }
 
     def to_text(self) -> str:
@@ -95,12 +103,27 @@ class Proposal:
             lines.extend(f"- {warning}" for warning in self.warnings)
         return "\n".join(lines) + "\n"
 
+    def summary_lines(self) -> list[str]:
+        """Return the review's notes on what was left out, for the command line."""
+        return [
+            *(dropped_level_warning(name) for name in self.dropped_levels),
+            *(
+                f"Non repris, ligne {line.line_no}"
+                + (f" (page {line.page})" if line.page else "")
+                + f" : « {line.text} »"
+                for line in self.unplaced
+            ),
+        ]
+
 
 def propose_plan(data: bytes, filename: str = "") -> Proposal:
     """Read a document and return the plan it holds; raise DocumentError if there is none."""
     started = time.perf_counter()
     document = read_document(data, filename)
-    result = PlanParser(document).parse()
+    parser = PlanParser(document)
+    result = parser.parse()
+    if parser.count > MAX_NODES:
+        raise DocumentError(extent_problem(0, parser.count))
     if not result.roots:
         raise DocumentError(
             "Aucun plan d'actions n'a été trouvé dans ce document : Pilote CTG cherche des "
@@ -116,6 +139,10 @@ def propose_plan(data: bytes, filename: str = "") -> Proposal:
                 level_names.append(item.kind)
             has_children[item.kind] = has_children.get(item.kind, False) or bool(item.children)
     tracked = [name for name in level_names if not has_children[name]]
+    refused = extent_problem(len(level_names), parser.count)
+    if refused:
+        raise DocumentError(refused)
+    unplaced, dropped = find_unplaced(document, result.roots, level_names)
     return Proposal(
         roots=result.roots,
         level_names=level_names,
@@ -124,6 +151,16 @@ def propose_plan(data: bytes, filename: str = "") -> Proposal:
         document=document,
         period=result.period,
         seconds=time.perf_counter() - started,
+        unplaced=unplaced,
+        dropped_levels=dropped,
+    )
+
+
+def dropped_level_warning(name: str) -> str:
+    """Return the review's warning about a level found in the document but not kept."""
+    return (
+        f"Le niveau « {name} » trouvé dans le document n'a pas été repris : ses lignes sont "
+        "dans « Non repris » ; insérez ce niveau pour les y placer."
     )
 
 
