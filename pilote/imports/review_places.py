@@ -190,6 +190,7 @@ def _new_parent(proposal, first, kind: str, title: str, number: str) -> dict[str
         raise ReviewError(f"Le numéro ne peut pas dépasser {MAX_NUMBER} caractères.")
     parent = blank_like(first.node)
     parent.update(kind=kind, title=title[:MAX_TITLE], number=number or None, id=_new_id(proposal))
+    parent["source"] = {"line": None, "page": None}  # made in the review, not read
     first.siblings.insert(first.index, parent)
     return parent
 
