@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .document import Document
 from .items import Item
-from .lines import is_toc_entry, parse_marker, strip_bullet
+from .lines import is_toc_entry, parse_marker, section_marker, strip_bullet
 from .tidy import STRUCTURAL_HEADING
 from .vocabulary import compatible_kinds, fold, normalize_title, titles_match
 
@@ -55,17 +55,13 @@ def find_unplaced(
     if not nodes:
         return [], []
     placed = {node.line for node in nodes}
-    first, last = min(placed) - HEAD, max(placed) + TAIL
-    titles = {normalize_title(node.title) for node in nodes}
+    first, last = _window(document, min(placed), max(placed))
     by_number: dict[str, list[Item]] = {}
     for node in nodes:
         if node.number:
             by_number.setdefault(node.number, []).append(node)
-    fields = " | ".join(
-        normalize_title(" ".join([node.objective, *node.description, node.expected_result]))
-        for node in nodes
-    )
     ordered = sorted(nodes, key=lambda node: node.line)
+    known: list[tuple[set[str], str]] = []  # titles and fields, read at the first candidate
     found: list[UnplacedLine] = []
     dropped: list[str] = []
     for block in document.blocks:
@@ -77,6 +73,9 @@ def find_unplaced(
         marker = parse_marker(strip_bullet(text)[1].strip())
         if marker is None or len(marker.title) < 3 or STRUCTURAL_HEADING.search(fold(marker.title)):
             continue
+        if not known:
+            known.append(_known_texts(nodes))
+        titles, fields = known[0]
         title = normalize_title(marker.title)
         if title in titles or (len(title) >= 12 and title in fields):
             continue  # the element already proposed, or text of one of its fields
@@ -107,6 +106,32 @@ def find_unplaced(
                 )
             )
     return found, dropped
+
+
+def _known_texts(nodes: list[Item]) -> tuple[set[str], str]:
+    """Return the proposed titles and the text of their fields, reduced for comparison."""
+    titles = {normalize_title(node.title) for node in nodes}
+    fields = " | ".join(
+        normalize_title(" ".join([node.objective, *node.description, node.expected_result]))
+        for node in nodes
+    )
+    return titles, fields
+
+
+def _window(document: Document, first: int, last: int) -> tuple[int, int]:
+    """Return the lines looked at: around the proposed elements, within their section of the
+    document (« Annexe 1 – Diagnostic » before the plan is not part of it)."""
+    start, end = first - HEAD, last + TAIL
+    for block in document.blocks:
+        if block.is_row or not (start <= block.line <= end) or not block.text:
+            continue
+        if first <= block.line <= last or section_marker(block.text) is None:
+            continue
+        if block.line < first:
+            start = block.line + 1
+        else:
+            end = min(end, block.line - 1)
+    return start, end
 
 
 def _parent(ordered: list[Item], line: int, marker, by_number) -> Item | None:

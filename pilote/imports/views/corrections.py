@@ -142,9 +142,11 @@ def review_context(request, convention, token: str, payload: dict, **extra) -> d
             {"name": name, "warning": dropped_level_warning(name)} for name in found.dropped_levels
         ],
         "level_places": _level_places(names),
-        "parents": [
+        "can_reattach": bool(proposal.get("plan")) and len(names) > 1,
+        "parents": [  # the last level's elements have no children: offered once they do
             {"id": item["id"], "label": review.label(item), "kind": item.get("kind")}
             for item in review.walk(proposal.get("plan") or [])
+            if not names or item.get("kind") != names[-1] or item.get("children")
         ],
         "merge": merge,
         "problems": problems,
