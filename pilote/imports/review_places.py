@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .limits import MAX_LEVELS
+from .lines import parse_marker, strip_bullet
 from .review import (
     MAX_NUMBER,
     ReviewError,
@@ -48,13 +49,46 @@ def dropped_levels(proposal: dict[str, Any]) -> list[str]:
     ]
 
 
-def _node_by_line(proposal: dict[str, Any], line: int | None) -> dict[str, Any] | None:
-    if line is None:
-        return None
+def link_unplaced(proposal: dict[str, Any]) -> dict[str, Any]:
+    """Give each line left out the id of its suggested parent ("parent_id"), from its path in
+    the proposed plan ("parent_path": plan[i].children[j]…) or its source line ("parent_line"),
+    so that it stays right whatever the review moves; return the proposal (ids given)."""
+    by_line: dict[int, dict[str, Any]] = {}
     for item in walk(proposal.get("plan") or []):
-        if (item.get("source") or {}).get("line") == line:
-            return item
-    return None
+        by_line.setdefault((item.get("source") or {}).get("line"), item)
+    for entry in unplaced(proposal):
+        parent = None
+        path = entry.get("parent_path")
+        if isinstance(path, list) and path:
+            items = proposal.get("plan") or []
+            for index in path:
+                if not isinstance(index, int) or not 0 <= index < len(items):
+                    parent = None
+                    break
+                parent = items[index]
+                items = parent.get("children") or []
+        elif isinstance(entry.get("parent_line"), int):
+            parent = by_line.get(entry["parent_line"])
+        entry["parent_id"] = parent["id"] if parent else None
+    return proposal
+
+
+def _suggested_parent(proposal: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any] | None:
+    parent_id = entry.get("parent_id")
+    if not isinstance(parent_id, int):
+        return None
+    try:
+        return find(proposal, parent_id).node
+    except ReviewError:
+        return None  # removed in the review since: the line goes to the first level
+
+
+def _title(entry: dict[str, Any]) -> str:
+    if entry.get("title"):
+        return str(entry["title"])
+    text = str(entry.get("text") or "")
+    marker = parse_marker(strip_bullet(text)[1].strip())
+    return marker.title if marker is not None and marker.title else text
 
 
 def _level_named(names: list[str], kind: str | None) -> str | None:
@@ -78,8 +112,8 @@ def add_unplaced(proposal: dict[str, Any], line: int) -> str:
         )
     names = levels(proposal)
     rank = {name: index for index, name in enumerate(names)}
-    parent = _node_by_line(proposal, entry.get("parent_line"))
-    kind = _level_named(names, entry.get("kind"))
+    parent = _suggested_parent(proposal, entry)
+    kind = _level_named(names, entry.get("kind") or entry.get("level"))
     if kind is not None:
         # A named level: under the closest element of a higher level (or at the root).
         while parent is not None and rank.get(parent.get("kind"), 0) >= rank[kind]:
@@ -92,7 +126,7 @@ def add_unplaced(proposal: dict[str, Any], line: int) -> str:
         kind = parent.get("kind")
         parent = _parent_of(proposal, parent)
     siblings = proposal["plan"] if parent is None else parent.setdefault("children", [])
-    title = " ".join(str(entry.get("title") or entry.get("text") or "").split())[:MAX_TITLE]
+    title = " ".join(_title(entry).split())[:MAX_TITLE]
     node = blank_like({"kind": kind, "source": {"line": line, "page": entry.get("page")}})
     node["title"] = title or f"Ligne {line}"
     node["number"] = (str(entry.get("number") or "")[:MAX_NUMBER]) or None

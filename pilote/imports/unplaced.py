@@ -42,6 +42,7 @@ class UnplacedLine:
             "number": self.number or None,
             "title": self.title,
             "kind": self.kind,
+            "reason": "",
             "parent_line": int(self.suggested_parent_key) if self.suggested_parent_key else None,
         }
 

@@ -87,7 +87,7 @@ def axes():
         ],
         "dropped_levels": ["Orientation"],
     }
-    return review.ensure_ids(proposal)
+    return review_places.link_unplaced(review.ensure_ids(proposal))
 
 
 def titles(items):
@@ -112,6 +112,7 @@ def test_the_headings_the_parser_dissolves_are_listed_as_not_placed():
         "number": "1",
         "title": "Accès aux droits",
         "kind": None,
+        "reason": "",
         "parent_line": None,
     }
 
@@ -161,6 +162,31 @@ def test_a_line_whose_parent_was_removed_goes_to_the_first_level(axes):
     assert [(item["kind"], item["title"]) for item in axes["plan"]] == [
         ("Axe", "Créer un relais petite enfance"),
         ("Axe", "Jeunesse"),
+    ]
+
+
+def test_a_line_in_the_parsers_shape_goes_back_by_its_path_in_the_plan(axes):
+    """The parser's own records name the parent by its path and the level, not the title."""
+    axes["unplaced"] = [
+        {
+            "text": "2.2 Accompagner les projets de jeunes",
+            "line": 12,
+            "page": None,
+            "number": "2.2",
+            "level": "Fiche action",
+            "parent_key": "Axe 2",
+            "parent_path": [1],
+            "reason": "numérotation interrompue",
+        }
+    ]
+    review_places.link_unplaced(axes)
+    review.move(axes, axes["plan"][1]["id"], offset=-1)  # the review moves Axe 2 first
+
+    review_places.add_unplaced(axes, 12)
+
+    assert titles(axes["plan"][0]["children"]) == [
+        "Espace jeunes",
+        "Accompagner les projets de jeunes",
     ]
 
 

@@ -13,7 +13,7 @@ from pilote.conventions.models import Convention
 from pilote.core import upload_session
 from pilote.core.downloads import download_response
 
-from .. import review, template
+from .. import review, review_places, template
 from ..exceptions import DocumentError
 from ..forms import (
     ACCEPTED,
@@ -88,6 +88,7 @@ def _read_upload(
 
 def _payload(convention, kind: str, filename: str, proposal: dict, lines) -> dict:
     review.ensure_ids(proposal)
+    review_places.link_unplaced(proposal)
     return {
         "slug": convention.slug if convention else "",
         "kind": kind,
