@@ -103,18 +103,6 @@ class Proposal:
             lines.extend(f"- {warning}" for warning in self.warnings)
         return "\n".join(lines) + "\n"
 
-    def summary_lines(self) -> list[str]:
-        """Return the review's notes on what was left out, for the command line."""
-        return [
-            *(dropped_level_warning(name) for name in self.dropped_levels),
-            *(
-                f"Non repris, ligne {line.line_no}"
-                + (f" (page {line.page})" if line.page else "")
-                + f" : « {line.text} »"
-                for line in self.unplaced
-            ),
-        ]
-
 
 def propose_plan(data: bytes, filename: str = "") -> Proposal:
     """Read a document and return the plan it holds; raise DocumentError if there is none."""
