@@ -77,6 +77,9 @@ ACCESS = {
     "imports:levels": EDIT,
     "imports:split": EDIT,
     "imports:undo": EDIT,
+    "imports:add_unplaced": EDIT,
+    "imports:insert_level": EDIT,
+    "imports:reattach": EDIT,
     "imports:save": EDIT,
     # Follow-up, indicators, history
     "monitoring:dashboard": READ,

@@ -196,6 +196,10 @@ class PlanParser(TextReading, TableReading):
             marker = None  # "## 2. Présentation du plan d'actions": a part of the document
         if marker is None and self._pseudo_section(text, block):
             return
+        if self.off_plan and marker is not None and block.heading and marker.scheme == "label":
+            self.off_plan = (
+                False  # "## Axe 2 : …" after "Les principaux constats": back in the plan
+            )
         if self.off_plan:
             if marker is not None:
                 self._unplaced(text, block, marker, "hors du plan d'actions")

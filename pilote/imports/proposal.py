@@ -13,6 +13,7 @@ from typing import Any
 from .exceptions import DocumentError
 from .extract import Document, read_document
 from .items import UnplacedLine
+from .limits import MAX_NODES, extent_problem
 from .plan_parser import Item, PlanParser
 
 __all__ = ["Proposal", "UnplacedLine", "node_dict", "propose_plan"]
@@ -32,11 +33,8 @@ class Proposal:
     document: Document
     period: tuple[int, int] | None = None
     seconds: float = 0.0
-    # Lines that looked like plan elements but were not placed, in document order.
-    unplaced: list[UnplacedLine] = field(default_factory=list)
-    # Level names read in the document but not kept in level_names ("Orientation" labels of
-    # a level the tree did not keep), for a warning in the review.
-    dropped_levels: list[str] = field(default_factory=list)
+    unplaced: list[UnplacedLine] = field(default_factory=list)  # « non repris » in the review
+    dropped_levels: list[str] = field(default_factory=list)  # found in the document, not kept
 
     @property
     def node_count(self) -> int:
@@ -110,7 +108,10 @@ def propose_plan(data: bytes, filename: str = "") -> Proposal:
     """Read a document and return the plan it holds; raise DocumentError if there is none."""
     started = time.perf_counter()
     document = read_document(data, filename)
-    result = PlanParser(document).parse()
+    parser = PlanParser(document)
+    result = parser.parse()
+    if parser.count > MAX_NODES:
+        raise DocumentError(extent_problem(0, parser.count))
     if not result.roots:
         raise DocumentError(
             "Aucun plan d'actions n'a été trouvé dans ce document : Pilote CTG cherche des "
@@ -126,6 +127,9 @@ def propose_plan(data: bytes, filename: str = "") -> Proposal:
                 level_names.append(item.kind)
             has_children[item.kind] = has_children.get(item.kind, False) or bool(item.children)
     tracked = [name for name in level_names if not has_children[name]]
+    refused = extent_problem(len(level_names), parser.count)
+    if refused:
+        raise DocumentError(refused)
     return Proposal(
         roots=result.roots,
         level_names=level_names,
@@ -136,6 +140,14 @@ def propose_plan(data: bytes, filename: str = "") -> Proposal:
         seconds=time.perf_counter() - started,
         unplaced=result.unplaced,
         dropped_levels=result.dropped_levels,
+    )
+
+
+def dropped_level_warning(name: str) -> str:
+    """Return the review's warning about a level found in the document but not kept."""
+    return (
+        f"Le niveau « {name} » trouvé dans le document n'a pas été repris : ses lignes sont "
+        "dans « Non repris » ; insérez ce niveau pour les y placer."
     )
 
 

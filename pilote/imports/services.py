@@ -13,10 +13,12 @@ from pilote.plans.models import PlanLevel, PlanNode, Thematic
 from pilote.plans.services import IndicatorData, NodeData, NodeSpec, PlanError, create_nodes
 
 from .exceptions import ApplyError
+from .limits import MAX_LEVELS, MAX_NODES
+from .periods import period_warnings, saved_period
+from .review import label as review_label
 
 logger = logging.getLogger(__name__)
 
-MAX_NODES = 5_000
 MAX_DEPTH = 20
 REFUSED = "Import impossible, rien n'a été enregistré : "
 
@@ -40,7 +42,6 @@ def apply_proposal(convention, proposal: dict[str, Any], *, by=None) -> ApplyRes
     if by is not None and not can_edit_convention(by, convention):
         raise ApplyError("Vous n'avez pas le droit de modifier cette CTG.")
     level_names, tracked, plan = check_proposal(proposal)
-    warnings: list[str] = []
     with transaction.atomic():
         # Two imports into the same CTG at once: the second waits, then finds the plan full.
         type(convention).objects.select_for_update().get(pk=convention.pk)
@@ -58,12 +59,13 @@ def apply_proposal(convention, proposal: dict[str, Any], *, by=None) -> ApplyRes
             for thematic in Thematic.objects.for_convention(convention).order_by("convention_id")
         }
         years = convention.years
+        warnings = period_warnings(plan, years, label=review_label)
 
         def specs(items: list[dict], path: str) -> list[NodeSpec]:
             found = []
             for position, item in enumerate(items):
                 label = _label(item, path, position)
-                data = _node_data(item, levels, thematics, years, warnings, label)
+                data = _node_data(item, levels, thematics, years)
                 spec = NodeSpec(data=data, key=label)
                 spec.children = specs(item.get("children") or [], label)
                 found.append(spec)
@@ -101,6 +103,8 @@ def check_proposal(proposal: Any) -> tuple[list[str], set[str], list[dict]]:
         raise ApplyError(f"{REFUSED}un nom de niveau dépasse 100 caractères.")
     if len({name.casefold() for name in names}) != len(names):
         raise ApplyError(f"{REFUSED}deux niveaux portent le même nom.")
+    if len(names) > MAX_LEVELS:
+        raise ApplyError(f"{REFUSED}le plan compte {len(names)} niveaux ({MAX_LEVELS} au plus).")
     tracked = convention.get("tracked_levels") or []
     tracked = {" ".join(name.split()).casefold() for name in tracked if isinstance(name, str)}
     if not plan:
@@ -159,32 +163,8 @@ def _set_levels(convention, names: list[str], tracked: set[str]) -> dict[str, Pl
     return levels
 
 
-def _node_data(item, levels, thematics, years, warnings, label) -> NodeData:
-    period = item.get("period") if isinstance(item.get("period"), dict) else {}
-    values = {}
-    for key in ("start_year", "start_quarter", "end_year", "end_quarter"):
-        value = period.get(key)
-        values[key] = value if isinstance(value, int) and not isinstance(value, bool) else None
-    for year_key, quarter_key in (("start_year", "start_quarter"), ("end_year", "end_quarter")):
-        if values[year_key] is not None and values[year_key] not in years:
-            warnings.append(
-                f"{label} : l'année {values[year_key]} est hors de la période de la CTG "
-                f"({years[0]}–{years[-1]}) ; elle n'a pas été reprise."
-            )
-            values[year_key] = values[quarter_key] = None
-        if values[quarter_key] is not None and not 1 <= values[quarter_key] <= 4:
-            values[quarter_key] = None
-    if values["start_year"] is None:
-        values["start_quarter"] = None
-    if values["end_year"] is None:
-        values["end_quarter"] = None
-    if (
-        values["start_year"]
-        and values["end_year"]
-        and (values["end_year"], values["end_quarter"] or 4)
-        < (values["start_year"], values["start_quarter"] or 1)
-    ):
-        values["end_year"] = values["end_quarter"] = None
+def _node_data(item, levels, thematics, years) -> NodeData:
+    values = saved_period(item.get("period"), years)
     indicators = [
         IndicatorData(name=spec["name"].strip()[:255])
         for spec in item.get("indicators") or []

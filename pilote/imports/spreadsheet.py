@@ -43,6 +43,7 @@ from pilote.core.tabular import (
 from pilote.plans.enums import CNAF_THEMATICS, Origin, Priority
 
 from .fields import origin_value, parse_period, priority_value
+from .limits import extent_problem
 from .proposal import PROPOSAL_FORMAT, PROPOSAL_VERSION
 from .spreadsheet_columns import COLUMN_BY_FIELD, GIVES, PLAN_COLUMNS, TEXT_FIELDS
 from .vocabulary import fold, thematic_codes
@@ -170,6 +171,10 @@ class _Reader:
         if not result.ok:
             return result
         levels = self._levels(rows)
+        refused = extent_problem(len(levels), len(rows))
+        if refused:
+            result.error(None, "", refused)
+            return result
         self._check_numbers(rows, levels)
         self._link(rows, levels)
         if not result.ok:

@@ -127,18 +127,28 @@ def dissolve_headings(root: Item, warnings: list[str]) -> None:
 
     dissolved: list[Item] = []
 
+    def holds_fiches(child: Item) -> bool:
+        return any(d.source in ("label", "table", "group") for d in child.walk())
+
     def visit(node: Item) -> None:
         for child in list(node.children):
             visit(child)
         kept: list[Item] = []
+        structural_parents = [
+            child
+            for child in node.children
+            if child.source == "heading"
+            and child.signature[:1] != ("label",)
+            and holds_fiches(child)
+        ]
         for child in node.children:
             structural = child.source == "heading" and child.signature[:1] != ("label",)
             if structural and node.number and child.number.startswith(node.number + "."):
                 structural = False  # "1.1 …" under "Axe 1": the plan's own numbering
             named = structural and STRUCTURAL_START.search(fold(child.title))
-            if named or (
-                structural and any(d.source in ("label", "table", "group") for d in child.walk())
-            ):
+            # One numbered heading holding the fiches ("3. Le plan d'actions") structures the
+            # document; several sibling ones, each holding fiches, are a level of the plan.
+            if named or (structural and len(structural_parents) < 2 and holds_fiches(child)):
                 if not named:
                     dissolved.append(child)
                 for grandchild in child.children:

@@ -179,8 +179,9 @@ def test_years_outside_the_ctg_period_are_left_out_with_a_warning(empty_ctg):
     node = PlanNode.objects.get(convention=empty_ctg)
     assert (node.start_year, node.end_year) == (None, 2027)
     assert result.warnings == [
-        "« Fiche action 1 » : l'année 2024 est hors de la période de la CTG (2026–2030) ; "
-        "elle n'a pas été reprise."
+        "L'année 2024 est hors de la période de la CTG (2026–2030) pour 1 élément "
+        "(« Fiche action 1 ») : l'année sera ignorée à l'enregistrement, l'élément gardera son "
+        "autre date s'il en a une."
     ]
 
 

@@ -10,13 +10,17 @@ the page comes back). Nothing is written before the last step, which writes all 
 
 from .common import SESSION_KEY
 from .corrections import edit, levels, review_page, source, split, undo
+from .places import add_unplaced, insert_level, reattach
 from .save import save
 from .upload import template_file, upload
 
 __all__ = [
     "SESSION_KEY",
+    "add_unplaced",
     "edit",
+    "insert_level",
     "levels",
+    "reattach",
     "review_page",
     "save",
     "source",

@@ -14,7 +14,6 @@ from pilote.accounts.perms import can_create_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.models import Convention
 from pilote.core import upload_session
-from pilote.plans.models import PlanNode
 
 SESSION_KEY = "imports_plan_review"  # the kind of pending import (pilote.core.upload_session)
 MAX_SESSION_CHARS = 3_000_000
@@ -60,13 +59,6 @@ def expired(request: HttpRequest, convention: Convention | None) -> HttpResponse
         "envoyez de nouveau le fichier. Rien n'a été enregistré.",
     )
     return redirect(page_url("upload", convention))
-
-
-def plan_size(convention: Convention | None) -> int:
-    """Return the number of elements already in the CTG's plan (0 for a new CTG)."""
-    if convention is None:
-        return 0
-    return PlanNode.objects.filter(convention=convention).count()
 
 
 def base_context(convention: Convention | None) -> dict[str, Any]:

@@ -16,14 +16,15 @@ from pilote.conventions.forms import error_summary
 from pilote.core import upload_session
 
 from .. import review
-from ..exceptions import ApplyError
 from ..forms import (
     ACTIONS,
     NodeActionForm,
     SplitForm,
 )
-from ..merge import MergePlan, plan_merge
-from ..services import check_proposal
+from ..merge import MergePlan
+from ..proposal import dropped_level_warning
+from ..reading import notes
+from ..summary import period_label
 from .common import (
     MAX_SESSION_CHARS,
     MAX_UNDO,
@@ -34,7 +35,6 @@ from .common import (
     expired,
     load_pending,
     page_url,
-    plan_size,
     target_convention,
 )
 
@@ -74,7 +74,7 @@ class ReviewRow:
         notes = []
         if node.get("pilots"):
             notes.append("Pilotes : " + ", ".join(node["pilots"]))
-        period = _period_label(node.get("period") or {})
+        period = period_label(node.get("period") or {})
         if period:
             notes.append(period)
         for key, one, many in (
@@ -86,23 +86,6 @@ class ReviewRow:
             if count:
                 notes.append(f"{count} {one if count == 1 else many}")
         return notes
-
-
-def _period_label(period: dict) -> str:
-    def point(year, quarter):
-        if not year:
-            return ""
-        return f"T{quarter} {year}" if quarter else str(year)
-
-    start = point(period.get("start_year"), period.get("start_quarter"))
-    end = point(period.get("end_year"), period.get("end_quarter"))
-    if start and end and start != end:
-        return f"{start}–{end}"
-    if start and not end:
-        return f"à partir de {start}"
-    if end and not start:
-        return f"jusqu’en {end}"
-    return start
 
 
 def _rows(items: list[dict], merge: MergePlan | None, depth: int = 0, parent=False) -> list:
@@ -131,25 +114,12 @@ def _rows(items: list[dict], merge: MergePlan | None, depth: int = 0, parent=Fal
 
 def review_context(request, convention, token: str, payload: dict, **extra) -> dict[str, Any]:
     proposal = payload["proposal"]
-    merge = None
-    if payload["kind"] == "spreadsheet" and convention is not None:
-        merge = plan_merge(convention, proposal)
+    found = notes(convention, payload["kind"], proposal)
+    merge = found.merge
     names = review.levels(proposal)
     counts = review.level_counts(proposal)
     tracked = set(proposal.get("convention", {}).get("tracked_levels") or [])
-    problems = []
-    try:
-        check_proposal(proposal)  # the review's ids do not matter to it
-    except ApplyError as error:
-        problems.append(error.message)
-    if merge is not None:
-        problems += merge.errors
-    existing = plan_size(convention)
-    if payload["kind"] == "document" and existing:
-        problems.append(
-            f"Le plan de la CTG contient maintenant {existing} élément"
-            f"{'s' if existing > 1 else ''} : un document ne s'importe que dans un plan vide."
-        )
+    problems = found.problems
     return {
         **base_context(convention),
         "token": token,
@@ -166,6 +136,18 @@ def review_context(request, convention, token: str, payload: dict, **extra) -> d
         "rows": _rows(proposal.get("plan") or [], merge),
         "node_count": sum(counts.values()),
         "warnings": proposal.get("warnings") or [],
+        "period_warnings": found.periods,
+        "unplaced": found.unplaced,
+        "dropped_levels": [
+            {"name": name, "warning": dropped_level_warning(name)} for name in found.dropped_levels
+        ],
+        "level_places": _level_places(names),
+        "can_reattach": bool(proposal.get("plan")) and len(names) > 1,
+        "parents": [  # the last level's elements have no children: offered once they do
+            {"id": item["id"], "label": review.label(item), "kind": item.get("kind")}
+            for item in review.walk(proposal.get("plan") or [])
+            if not names or item.get("kind") != names[-1] or item.get("children")
+        ],
         "merge": merge,
         "problems": problems,
         "has_source": bool(payload.get("lines")),
@@ -178,12 +160,27 @@ def review_context(request, convention, token: str, payload: dict, **extra) -> d
         "source_url": page_url("source", convention, token=token),
         "review_url": page_url("review", convention, token=token),
         "split_url": page_url("split", convention, token=token, node_id=987654321),
+        "add_unplaced_url": page_url("add_unplaced", convention, token=token),
+        "insert_level_url": page_url("insert_level", convention, token=token),
+        "reattach_url": page_url("reattach", convention, token=token),
         "status": "",
         "status_error": False,
         "focus": None,
         "oob": False,
         **extra,
     }
+
+
+def _level_places(names: list[str]) -> list[dict[str, Any]]:
+    """Return where a level may be inserted: above the first, between two, under the last."""
+    places = [{"position": 0, "label": f"au-dessus de « {names[0]} »"}] if names else []
+    places += [
+        {"position": index, "label": f"entre « {names[index - 1]} » et « {names[index]} »"}
+        for index in range(1, len(names))
+    ]
+    if names:
+        places.append({"position": len(names), "label": f"sous « {names[-1]} »"})
+    return places
 
 
 @require_GET

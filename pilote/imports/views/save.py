@@ -23,6 +23,7 @@ from ..forms import (
     initial_period,
 )
 from ..merge import apply_merge
+from ..periods import period_warnings
 from ..services import apply_proposal
 from .common import (
     SESSION_KEY,
@@ -117,4 +118,6 @@ def _apply(kind: str, convention: Convention, proposal: dict, user) -> dict[str,
         f"{result.updated} mis à jour, {result.unchanged} inchangé"
         f"{'s' if result.unchanged > 1 else ''}."
     )
-    return {"message": message, "warnings": result.warnings}
+    # The period warnings the review showed, once each (merge words them one per element).
+    warnings = period_warnings(proposal.get("plan") or [], convention.years, label=review.label)
+    return {"message": message, "warnings": warnings}

@@ -13,14 +13,14 @@ from pilote.conventions.models import Convention
 from pilote.core import upload_session
 from pilote.core.downloads import download_response
 
-from .. import review, template
+from .. import review, review_places, template
 from ..exceptions import DocumentError
 from ..forms import (
     ACCEPTED,
     UploadForm,
 )
-from ..proposal import propose_plan
-from ..spreadsheet import SpreadsheetResult, is_spreadsheet, read_spreadsheet
+from ..reading import plan_size, read_plan_file
+from ..spreadsheet import SpreadsheetResult
 from ..spreadsheet_columns import COLUMNS
 from .common import (
     MAX_SESSION_CHARS,
@@ -28,7 +28,6 @@ from .common import (
     SESSION_KEY,
     base_context,
     page_url,
-    plan_size,
     target_convention,
 )
 
@@ -80,40 +79,16 @@ def _read_upload(
 ) -> tuple[dict | None, SpreadsheetResult | None]:
     """Return the review's payload (None when the spreadsheet has errors) and the spreadsheet
     report; raise DocumentError for a document that cannot be used."""
-    if is_spreadsheet(data, filename):
-        levels, custom = [], []
-        if convention is not None:
-            if plan_size(convention):
-                levels = list(convention.levels.order_by("position").values_list("name", flat=True))
-            custom = list(convention.custom_thematics.values_list("code", "label"))
-        result = read_spreadsheet(data, filename, levels=levels, custom_thematics=custom)
-        if not result.ok:
-            return None, result
-        return _payload(convention, "spreadsheet", filename, result.proposal, None), result
-    existing = plan_size(convention)
-    if existing:
-        raise DocumentError(
-            f"Le plan de la CTG « {convention.name} » contient déjà {existing} élément"
-            f"{'s' if existing > 1 else ''} : un document ne s'importe que dans un plan vide. "
-            "Pour mettre à jour ce plan, téléchargez-le au format tableur (modèle rempli avec "
-            "le plan actuel), modifiez-le puis importez-le : les éléments sont mis à jour par "
-            "leur numéro."
-        )
-    proposal = propose_plan(data, filename)
-    return (
-        _payload(
-            convention,
-            "document",
-            filename,
-            proposal.to_dict(with_sources=True),
-            _document_lines(proposal.document),
-        ),
-        None,
-    )
+    read = read_plan_file(convention, data, filename)
+    if read.proposal is None:
+        return None, read.report
+    lines = _document_lines(read.document.document) if read.document else None
+    return _payload(convention, read.kind, filename, read.proposal, lines), read.report
 
 
 def _payload(convention, kind: str, filename: str, proposal: dict, lines) -> dict:
     review.ensure_ids(proposal)
+    review_places.link_unplaced(proposal)
     return {
         "slug": convention.slug if convention else "",
         "kind": kind,
