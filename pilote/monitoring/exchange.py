@@ -87,7 +87,7 @@ def export_monitoring(convention, *, include_internal: bool = True) -> dict[str,
                 "author": author(u.author, u.author_name),
                 **_sent_by(u, include_internal),
                 "created_at": iso_moment(u.created_at),
-                "internal": u.is_internal,
+                **({"internal": True} if u.is_internal else {}),  # absent: not internal
                 "attachments": [_attachment(a, next(counter)) for a in u.attachments.all()],
             }
             for u in updates
@@ -131,7 +131,7 @@ def _attachment(attachment: UpdateAttachment, rank: int) -> dict[str, Any]:
         "size": attachment.size,
         "created_at": iso_moment(attachment.created_at),
         "file": f"{ATTACHMENTS_DIR}/{rank:04d}-{filename or 'fichier'}",
-        "internal": attachment.is_internal,
+        **({"internal": True} if attachment.is_internal else {}),
     }
 
 

@@ -87,8 +87,8 @@ class UpdateForm(PiloteForm):
     is_internal = forms.BooleanField(
         label=INTERNAL_HELP,
         required=False,
-        help_text="Ce point de suivi et ses pièces jointes n'apparaissent ni aux autres "
-        "personnes de la CTG, ni dans les bilans, ni sur la page publique.",
+        help_text="Ce point de suivi (et ses fichiers) n'apparaît ni aux autres personnes de "
+        "la CTG, ni dans les bilans, ni sur la page publique.",
     )
 
     def __init__(

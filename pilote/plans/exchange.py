@@ -63,7 +63,7 @@ def _node_dict(node: PlanNode, by_parent: dict[int | None, list[PlanNode]]) -> d
         "thematics": sorted(t.code for t in node.thematics.all()),
         "priority": node.priority,
         "origin": node.origin,
-        "internal": node.is_internal,
+        **({"internal": True} if node.is_internal else {}),  # absent: not internal
         "period": {
             "start_year": node.start_year,
             "start_quarter": node.start_quarter,

@@ -33,6 +33,7 @@ from pilote.plans.services import NodeData, create_node, move_node
 from tests.factories import (
     ConventionFactory,
     PlanNodeFactory,
+    UserFactory,
     indicator,
     partner_link,
     tracked_action,
@@ -77,7 +78,7 @@ def ctg():
         "coordinator": user_with_role(Role.COORDINATOR, convention=convention),
         "reader": user_with_role(Role.READER, convention=convention),
     }
-    users["referent"] = user_with_role(Role.READER, convention=convention)
+    users["referent"] = UserFactory()
     Membership.objects.create(
         user=users["referent"], role=Role.REFERENT, convention=convention, organisation=pilot
     )
