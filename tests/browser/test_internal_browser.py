@@ -1,4 +1,4 @@
-"""An internal element in headless Chromium: the coordinator marks it, the reader no longer sees it."""
+"""An internal element in Chromium: the coordinator marks it, the reader no longer sees it."""
 
 import re
 
