@@ -126,8 +126,8 @@ def load_rows(
 ) -> FollowUpTable:
     """Return every tracked action of the CTG in plan order, with its latest update.
 
-    `full` adds the latest update's texts and author (for the export); include_internal: the
-    internal actions and updates too, for an editor (pilote.plans.visibility).
+    `full` adds the texts and author (export); include_internal: the internal actions and
+    updates too, for an editor (pilote.plans.visibility).
     """
     now = Quarter.current()
     nodes = _load_nodes(convention, include_internal)
@@ -188,22 +188,31 @@ def load_rows(
     return FollowUpTable(
         rows=rows,
         total=len(rows),
-        thematic_choices=_sorted_choices(
-            {
-                code: label
-                for node_id, items in thematics.items()
-                if node_id in nodes
-                for code, label in items
-            }
-        ),
-        pilot_choices=_sorted_choices(
-            {
-                str(org_id): name
-                for names, ids in used_pilots
-                for org_id, name in zip(ids, names, strict=True)
-            }
-        ),
+        thematic_choices=_thematic_choices(thematics, nodes),
+        pilot_choices=_pilot_choices(used_pilots),
         now=now,
+    )
+
+
+def _thematic_choices(thematics: dict, nodes: dict) -> list[tuple[str, str]]:
+    """Return the thematics of the shown elements only (an internal one's may be its own)."""
+    return _sorted_choices(
+        {
+            code: label
+            for node_id, items in thematics.items()
+            if node_id in nodes
+            for code, label in items
+        }
+    )
+
+
+def _pilot_choices(used_pilots: set) -> list[tuple[str, str]]:
+    return _sorted_choices(
+        {
+            str(org_id): name
+            for names, ids in used_pilots
+            for org_id, name in zip(ids, names, strict=True)
+        }
     )
 
 
