@@ -18,7 +18,7 @@ def test_an_action_marked_internal_leaves_the_readers_plan(browser, live_demo_se
     # The plan's last element is a leaf: marking it changes no other test's plan.
     page.get_by_role("link", name=re.compile("^Modifier ")).last.click()
     page.wait_for_load_state()
-    title = page.get_by_label("Intitulé").input_value()
+    title = page.get_by_label("Intitulé", exact=True).input_value()
     checkbox = page.get_by_label(INTERNAL)
     assert not checkbox.is_checked()
     checkbox.check()

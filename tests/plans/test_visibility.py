@@ -401,3 +401,23 @@ def test_reader_pages_cost_the_same_queries_whatever_the_number_of_internal_item
         )
         UpdateAttachment.objects.create(update=update, name=f"n{number}.pdf", size=1, file="x")
     assert counts() == before
+
+
+@pytest.mark.parametrize("role", ["coordinator", "reader"])
+def test_a_meeting_names_an_internal_action_to_the_editors_only(client, ctg, role):
+    from pilote.governance.enums import BodyKind, DecisionKind, MeetingKind
+    from pilote.governance.models import Body, Decision, Meeting
+
+    convention = ctg["convention"]
+    body = Body.objects.create(convention=convention, kind=BodyKind.COPIL, name="COPIL")
+    meeting = Meeting.objects.create(
+        convention=convention, body=body, kind=MeetingKind.ANNUAL, date="2026-10-01"
+    )
+    Decision.objects.create(
+        meeting=meeting, node=ctg["secret"], kind=DecisionKind.VALIDATION, text="Poursuivre."
+    )
+    client.force_login(ctg["users"][role])
+    url = reverse("governance:meeting", kwargs={"slug": convention.slug, "pk": meeting.pk})
+    text = client.get(url).content.decode()
+    assert "Poursuivre." in text
+    assert (INTERNAL_TITLE in text) is (role == "coordinator")
