@@ -21,7 +21,9 @@ def test_an_action_marked_internal_leaves_the_readers_plan(browser, live_demo_se
     title = page.get_by_role("textbox", name="Intitulé", exact=True).input_value()
     checkbox = page.get_by_label(INTERNAL)
     assert not checkbox.is_checked()
-    checkbox.check()
+    # DSFR draws the box on the label, which the sticky buttons may cover: click the input.
+    checkbox.dispatch_event("click")
+    assert checkbox.is_checked()
     screenshot(page, "internal_fiche_form", full_page=False)
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()
