@@ -68,7 +68,7 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
     fields = conventions_exchange.export_convention_fields(
         convention, include_internal=include_internal
     )
-    plan_fields, plan = plans_exchange.export_plan(convention)
+    plan_fields, plan = plans_exchange.export_plan(convention, include_internal=include_internal)
     fields.update(plan_fields)
     return {
         "format": FORMAT_NAME,
@@ -78,7 +78,7 @@ def export_convention(convention: Convention, *, include_internal: bool = True) 
         "memberships": accounts_exchange.export_memberships(
             convention, include_internal=include_internal
         ),
-        **facilities_exchange.export_sections(convention),
+        **facilities_exchange.export_sections(convention, include_internal=include_internal),
         **governance_exchange.export_sections(convention, include_internal=include_internal),
         "monitoring": monitoring_exchange.export_monitoring(
             convention, include_internal=include_internal

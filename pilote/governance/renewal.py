@@ -161,7 +161,7 @@ def select_unfinished(convention: Convention) -> Selection:
         .select_related("level")
         .only("pk", "parent_id", "position", "number", "title", "level__name", "level__tracked")
     )
-    latest = latest_update_values(convention)
+    latest = latest_update_values(convention, include_internal=True)  # an editor renews
     by_pk = {node.pk: node for node in nodes}
     children: dict[int | None, list[PlanNode]] = defaultdict(list)
     for node in nodes:
@@ -512,6 +512,7 @@ def _node_data(node: PlanNode, levels: dict, allowed: set[str], custom: dict) ->
         thematics=[custom[t.pk] if t.convention_id else t for t in node.thematics.all()],
         priority=node.priority,
         origin=node.origin,
+        is_internal=node.is_internal,  # still the Caf's and the coordination's alone
         indicators=[
             IndicatorData(
                 name=indicator.name,

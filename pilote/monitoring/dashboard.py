@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 
 from pilote.core.formats import DASH, french_number
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode, Thematic
+from pilote.plans.visibility import indicator_condition
 
 from .enums import CLOSED_STATUSES, UpdateStatus
 from .models import Measurement
@@ -151,19 +152,28 @@ class PlanSnapshot:
         return [row for row in self.rows if row.tracked]
 
 
-def load_snapshot(convention, *, with_thematics: bool = False) -> PlanSnapshot:
-    """Return the plan and the latest updates of a CTG (two or three queries, no instance)."""
-    values = PlanNode.objects.filter(convention=convention).values_list(
-        "pk",
-        "parent_id",
-        "position",
-        "number",
-        "title",
-        "level__tracked",
-        "start_year",
-        "start_quarter",
-        "end_year",
-        "end_quarter",
+def load_snapshot(
+    convention, *, include_internal: bool, with_thematics: bool = False
+) -> PlanSnapshot:
+    """Return the plan and the latest updates of a CTG (two or three queries, no instance).
+
+    include_internal: with the internal elements and updates, for an editor (plans.visibility).
+    """
+    values = (
+        PlanNode.objects.filter(convention=convention)
+        .shown(include_internal)
+        .values_list(
+            "pk",
+            "parent_id",
+            "position",
+            "number",
+            "title",
+            "level__tracked",
+            "start_year",
+            "start_quarter",
+            "end_year",
+            "end_quarter",
+        )
     )
     children: dict[int | None, list[tuple[int, ActionRow]]] = defaultdict(list)
     by_pk: dict[int, ActionRow] = {}
@@ -183,7 +193,8 @@ def load_snapshot(convention, *, with_thematics: bool = False) -> PlanSnapshot:
         ordered.append(row)
         kids = sorted(children.get(row.pk, []), key=_sibling_key, reverse=True)
         stack.extend((child, root_pk) for _, child in kids)
-    for node_id, values in latest_update_values(convention).items():
+    latest = latest_update_values(convention, include_internal=include_internal)
+    for node_id, values in latest.items():
         if node_id in by_pk:
             by_pk[node_id].latest_values = values
     if with_thematics:
@@ -193,6 +204,8 @@ def load_snapshot(convention, *, with_thematics: bool = False) -> PlanSnapshot:
             .values_list("plannode_id", "thematic_id")
         )
         for node_id, group in groupby(links, itemgetter(0)):
+            if node_id not in by_pk:  # an internal element, not shown
+                continue
             by_pk[node_id].thematic_ids = tuple(thematic_id for _, thematic_id in group)
     roots = [row for row in ordered if row.root_pk == row.pk]
     return PlanSnapshot(rows=ordered, by_pk=by_pk, roots=roots)
@@ -267,20 +280,24 @@ def build_series(indicator: Indicator, years: list[int]) -> IndicatorSeries:
     )
 
 
-def indicator_queryset(convention):
-    """Return the CTG's indicators with their targets and measurements (three queries)."""
+def indicator_queryset(convention, *, include_internal: bool):
+    """Return the CTG's indicators with their targets and measurements (three queries).
+
+    Without include_internal, those of internal elements are left out (plans.visibility).
+    """
     return (
-        Indicator.objects.filter(convention=convention)
+        Indicator.objects.filter(indicator_condition(include_internal), convention=convention)
         .select_related("node")
         .prefetch_related("targets", "measurements")
         .order_by("node_id", "position", "pk")
     )
 
 
-def convention_series(convention) -> list[IndicatorSeries]:
+def convention_series(convention, *, include_internal: bool) -> list[IndicatorSeries]:
     """Return the series of every indicator of the CTG, CTG-wide ones first, then by action."""
     years = convention.years
-    series = [build_series(indicator, years) for indicator in indicator_queryset(convention)]
+    indicators = indicator_queryset(convention, include_internal=include_internal)
+    series = [build_series(indicator, years) for indicator in indicators]
     series.sort(key=lambda s: (s.indicator.node_id is not None, s.indicator.position))
     return series
 
@@ -358,10 +375,13 @@ class Dashboard:
         return total
 
 
-def build_dashboard(convention, *, now: Quarter | None = None) -> Dashboard:
-    """Return the figures of a CTG's dashboard (a fixed number of queries, no instance per row)."""
+def build_dashboard(convention, *, include_internal: bool, now: Quarter | None = None) -> Dashboard:
+    """Return the figures of a CTG's dashboard (a fixed number of queries, no instance per row).
+
+    Without include_internal, nothing internal is counted (plans.visibility).
+    """
     now = now or Quarter.current()
-    snapshot = load_snapshot(convention, with_thematics=True)
+    snapshot = load_snapshot(convention, with_thematics=True, include_internal=include_internal)
     actions = snapshot.actions
 
     axes: dict[int, ProgressGroup] = {}
@@ -403,7 +423,9 @@ def build_dashboard(convention, *, now: Quarter | None = None) -> Dashboard:
         StatusCount(value, label, counts.get(value, 0)) for value, label in UpdateStatus.choices
     ]
     statuses.append(StatusCount(NEVER_UPDATED, "Sans point de suivi", counts.get(NEVER_UPDATED, 0)))
-    indicator_count, off_target = off_target_indicators(convention)
+    indicator_count, off_target = off_target_indicators(
+        convention, include_internal=include_internal
+    )
     quarters = convention_quarters(convention)
     return Dashboard(
         now=now,
@@ -444,7 +466,9 @@ class OffTargetIndicator:
         )
 
 
-def off_target_indicators(convention) -> tuple[int, list[OffTargetIndicator]]:
+def off_target_indicators(
+    convention, *, include_internal: bool
+) -> tuple[int, list[OffTargetIndicator]]:
     """Return the number of indicators of the CTG and those below their target (three queries).
 
     The same judgement as IndicatorSeries.off_target, read as values: the dashboard needs no
@@ -468,7 +492,7 @@ def off_target_indicators(convention) -> tuple[int, list[OffTargetIndicator]]:
     for indicator_id, year in latest.keys() & targets.keys():
         judged[indicator_id] = max(year, judged.get(indicator_id, year))
     rows = (
-        Indicator.objects.filter(convention=convention)
+        Indicator.objects.filter(indicator_condition(include_internal), convention=convention)
         .order_by("node_id", "position", "pk")
         .values_list("pk", "node_id", "position", "name", "unit", "node__number", "node__title")
     )

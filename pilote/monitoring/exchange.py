@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Value, When
+from django.db.models import Case, Prefetch, Value, When
 from django.utils.text import get_valid_filename
 
 from pilote.core.exchange import (
@@ -45,25 +45,31 @@ VALUE_LIMIT = Decimal("1e12")
 
 
 def _indicator_ranks(convention, order: dict[int, int]) -> dict[int, tuple[int | None, int]]:
-    """Return each indicator's (action rank or None, rank among its action's indicators)."""
+    """Return each indicator's (action rank or None, rank among its action's indicators).
+
+    Only the indicators of the elements in `order` (the exported ones) and the CTG's own.
+    """
     ranks: dict[int, tuple[int | None, int]] = {}
     counts: dict[int | None, int] = defaultdict(int)
     for pk, node_id in Indicator.objects.filter(convention=convention).values_list(
         "pk", "node_id"
     ):  # ordered by position, pk as the plan's export
+        if node_id is not None and node_id not in order:
+            continue  # an internal element's, left out of an export for a reader
         counts[node_id] += 1
         ranks[pk] = (order[node_id] + 1 if node_id is not None else None, counts[node_id])
     return ranks
 
 
 def export_monitoring(convention, *, include_internal: bool = True) -> dict[str, list]:
-    """Return the monitoring section (authors and reminders only in a complete export)."""
-    order = outline_order(convention)
+    """Return the monitoring section (authors, reminders and internal items, see
+    pilote.plans.visibility, only in a complete export)."""
+    order = outline_order(convention, include_internal=include_internal)
 
     def author(user, name: str) -> str | None:
         return account_name(user, name) if include_internal else None
 
-    updates = _sorted_updates(convention, order)
+    updates = _sorted_updates(convention, order, include_internal=include_internal)
     counter = iter(range(1, MAX_ITEMS + 1))
     indicator_ranks = _indicator_ranks(convention, order)
     measurements = _sorted_measurements(convention, indicator_ranks)
@@ -81,6 +87,7 @@ def export_monitoring(convention, *, include_internal: bool = True) -> dict[str,
                 "author": author(u.author, u.author_name),
                 **_sent_by(u, include_internal),
                 "created_at": iso_moment(u.created_at),
+                **({"internal": True} if u.is_internal else {}),  # absent: not internal
                 "attachments": [_attachment(a, next(counter)) for a in u.attachments.all()],
             }
             for u in updates
@@ -124,6 +131,7 @@ def _attachment(attachment: UpdateAttachment, rank: int) -> dict[str, Any]:
         "size": attachment.size,
         "created_at": iso_moment(attachment.created_at),
         "file": f"{ATTACHMENTS_DIR}/{rank:04d}-{filename or 'fichier'}",
+        **({"internal": True} if attachment.is_internal else {}),
     }
 
 
@@ -132,14 +140,17 @@ def attachment_files(convention) -> list[tuple[str, UpdateAttachment]]:
     counter = iter(range(1, MAX_ITEMS + 1))
     return [
         (_attachment(attachment, next(counter))["file"], attachment)
-        for update in _sorted_updates(convention, outline_order(convention))
+        for update in _sorted_updates(convention, outline_order(convention), include_internal=True)
         for attachment in update.attachments.all()
     ]
 
 
 def _sorted_measurements(convention, indicator_ranks: dict) -> list[Measurement]:
+    measurements = Measurement.objects.filter(
+        indicator__convention=convention, indicator_id__in=list(indicator_ranks)
+    )
     return sorted(
-        Measurement.objects.filter(indicator__convention=convention).select_related("author"),
+        measurements.select_related("author"),
         key=lambda m: (
             indicator_ranks[m.indicator_id][0] or 0,
             indicator_ranks[m.indicator_id][1],
@@ -151,11 +162,15 @@ def _sorted_measurements(convention, indicator_ranks: dict) -> list[Measurement]
     )
 
 
-def _sorted_updates(convention, order: dict[int, int]) -> list[ActionUpdate]:
+def _sorted_updates(
+    convention, order: dict[int, int], *, include_internal: bool
+) -> list[ActionUpdate]:
+    attachments = UpdateAttachment.objects.shown(include_internal)
     return sorted(
         ActionUpdate.objects.filter(convention=convention)
+        .shown(include_internal)
         .select_related("author")
-        .prefetch_related("attachments"),
+        .prefetch_related(Prefetch("attachments", queryset=attachments)),
         key=lambda u: (order.get(u.node_id, len(order)), u.year, u.quarter, u.created_at, u.pk),
     )
 
@@ -220,6 +235,7 @@ def _read_updates(reader: Reader, section: dict, nodes: dict, prepared: _Prepare
             difficulties=reader.text(item, "difficulties", where, strip=False),
             next_steps=reader.text(item, "next_steps", where, strip=False),
             submitted_by_name=reader.text(item, "sent_by", where, max_length=300),
+            is_internal=_flag(reader, item, where),
         )
         attachments = []
         for position, spec in enumerate(reader.object_list(item, "attachments", where), 1):
@@ -228,7 +244,15 @@ def _read_updates(reader: Reader, section: dict, nodes: dict, prepared: _Prepare
             size = reader.integer(spec, "size", at, required=True, low=0, high=2**31 - 1)
             path = reader.text(spec, "file", at, required=True, max_length=300)
             moment = reader.moment(spec, "created_at", at)
-            attachments.append({"name": name, "size": size, "file": path, "created_at": moment})
+            attachments.append(
+                {
+                    "name": name,
+                    "size": size,
+                    "file": path,
+                    "created_at": moment,
+                    "internal": _flag(reader, spec, at),
+                }
+            )
         prepared.updates.append(
             (
                 update,
@@ -237,6 +261,15 @@ def _read_updates(reader: Reader, section: dict, nodes: dict, prepared: _Prepare
                 attachments,
             )
         )
+
+
+def _flag(reader: Reader, item: dict, where: str) -> bool:
+    """Return the item's « internal » flag (absent from older files: not internal)."""
+    value = item.get("internal", False)
+    if not isinstance(value, bool):
+        reader.error(where, "« internal » doit valoir true ou false.")
+        return False
+    return value
 
 
 def _read_measurements(reader: Reader, section: dict, indicators: dict, prepared) -> None:
@@ -309,7 +342,9 @@ def _write(convention, prepared: _Prepared, *, with_files: bool) -> list:
     pending, attachments = [], []
     for update, _n, _c, specs in prepared.updates:
         for spec in specs:
-            attachment = UpdateAttachment(update=update, name=spec["name"], size=spec["size"])
+            attachment = UpdateAttachment(
+                update=update, name=spec["name"], size=spec["size"], is_internal=spec["internal"]
+            )
             filename = spec["file"].rsplit("/", 1)[-1].split("-", 1)[-1]
             attachment.file.name = attachment_path(attachment, filename)
             attachments.append(attachment)
@@ -332,7 +367,9 @@ def _restore_dates(model, name: str, rows: list) -> None:
 def history_tables(convention, keys: dict[str, Keys]) -> list[HistoryTable]:
     """Return the history of the follow-up points and measurements, named as in the export."""
     order = outline_order(convention)
-    updates = Keys({u.pk: rank for rank, u in enumerate(_sorted_updates(convention, order), 1)})
+    # The history goes in the complete export only: every point, internal ones included.
+    updates = _sorted_updates(convention, order, include_internal=True)
+    updates = Keys({u.pk: rank for rank, u in enumerate(updates, 1)})
     indicator_ranks = _indicator_ranks(convention, order)
     indicators = Keys({pk: list(ranks) for pk, ranks in indicator_ranks.items()})
     measurements = Keys(

@@ -62,6 +62,7 @@ class FollowUpRow:
     thematics: tuple[str, ...] = ()
     can_update: bool = False
     can_request: bool = False  # an editor: may send the action's partner a personal link
+    internal: bool = False  # shown to editors only (pilote.plans.visibility)
     urls: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -116,17 +117,25 @@ def _by_node(rows) -> dict[int, tuple[tuple, ...]]:
 
 
 def load_rows(
-    convention, *, scope: UpdateScope | None = None, node_ids=None, full: bool = False
+    convention,
+    *,
+    include_internal: bool,
+    scope: UpdateScope | None = None,
+    node_ids=None,
+    full: bool = False,
 ) -> FollowUpTable:
     """Return every tracked action of the CTG in plan order, with its latest update.
 
-    `full` adds the latest update's texts and author (for the export).
+    `full` adds the texts and author (export); include_internal: the internal actions and
+    updates too, for an editor (pilote.plans.visibility).
     """
     now = Quarter.current()
-    nodes = _load_nodes(convention)
+    nodes = _load_nodes(convention, include_internal)
     pilots = _load_pilots(convention)
     thematics = _load_thematics(convention, node_ids)
-    latest = latest_update_values(convention, full=full, node_ids=node_ids)
+    latest = latest_update_values(
+        convention, full=full, node_ids=node_ids, include_internal=include_internal
+    )
     patterns = _url_patterns(convention)
     lineage = _lineage_reader(nodes, pilots)
     periods: dict[tuple, str] = {}
@@ -134,7 +143,7 @@ def load_rows(
     rows = []
     used_pilots: set[Pilots] = set()
     for pk in _plan_order(nodes):
-        _, parent_id, number, title, _, tracked, whole, *period = nodes[pk]
+        _, parent_id, number, title, _, tracked, whole, internal, *period = nodes[pk]
         if not tracked or (node_ids is not None and pk not in node_ids):
             continue
         path, node_pilots, pilots_from = (
@@ -171,6 +180,7 @@ def load_rows(
                 thematic_codes=tuple(code for code, _ in node_thematics),
                 thematics=tuple(sorted(label for _, label in node_thematics)),
                 urls={name: f"{before}{pk}{after}" for name, before, after in patterns},
+                internal=internal,
             )
         )
     if scope is not None:
@@ -178,25 +188,40 @@ def load_rows(
     return FollowUpTable(
         rows=rows,
         total=len(rows),
-        thematic_choices=_sorted_choices(
-            {code: label for items in thematics.values() for code, label in items}
-        ),
-        pilot_choices=_sorted_choices(
-            {
-                str(org_id): name
-                for names, ids in used_pilots
-                for org_id, name in zip(ids, names, strict=True)
-            }
-        ),
+        thematic_choices=_thematic_choices(thematics, nodes),
+        pilot_choices=_pilot_choices(used_pilots),
         now=now,
     )
 
 
-def _load_nodes(convention) -> dict[int, tuple]:
+def _thematic_choices(thematics: dict, nodes: dict) -> list[tuple[str, str]]:
+    """Return the thematics of the shown elements only (an internal one's may be its own)."""
+    return _sorted_choices(
+        {
+            code: label
+            for node_id, items in thematics.items()
+            if node_id in nodes
+            for code, label in items
+        }
+    )
+
+
+def _pilot_choices(used_pilots: set) -> list[tuple[str, str]]:
+    return _sorted_choices(
+        {
+            str(org_id): name
+            for names, ids in used_pilots
+            for org_id, name in zip(ids, names, strict=True)
+        }
+    )
+
+
+def _load_nodes(convention, include_internal: bool) -> dict[int, tuple]:
     """Return the values of every element of the plan by pk, sorted by parent and position."""
     return {
         values[0]: values
         for values in PlanNode.objects.filter(convention=convention)
+        .shown(include_internal)
         .order_by("parent_id", "position", "pk")
         .values_list(
             "pk",
@@ -206,6 +231,7 @@ def _load_nodes(convention) -> dict[int, tuple]:
             "level__name",
             "level__tracked",
             "whole_territory",
+            "is_internal",
             "start_year",
             "start_quarter",
             "end_year",
@@ -335,7 +361,10 @@ def filter_rows(convention, rows: list[FollowUpRow], filters: dict) -> list[Foll
 
 def load_row(convention, node_pk: int, *, scope: UpdateScope) -> FollowUpRow | None:
     """Return the table row of one action (after an update, for htmx)."""
-    table = load_rows(convention, scope=scope, node_ids={node_pk})
+    # The editors (and they only) update every action and see the internal ones.
+    table = load_rows(
+        convention, scope=scope, node_ids={node_pk}, include_internal=scope.all_actions
+    )
     return table.rows[0] if table.rows else None
 
 
@@ -347,6 +376,11 @@ NO_STATUS = '<span class="fu-muted">Sans point de suivi</span>'
 LATE = '<p class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--warning">En retard</p>'
 NO_LATEST = '<span class="fu-muted">Aucun</span>'
 SAVED = '<span class="fu-saved">Enregistré</span>'
+INTERNAL = (
+    ' <span class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--yellow-tournesol '
+    'pilote-internal" title="Visible seulement par la Caf et le·la chargé·e de coopération">'
+    "Interne</span>"
+)
 # The badge of each status, built once.
 STATUS_HTML = {
     value: STATUS.format(STATUS_BADGES.get(value, ""), label)
@@ -401,7 +435,7 @@ def _row_html(row: FollowUpRow, timezone: tzinfo, pilots_cache: dict, *, saved: 
     return (
         f'<tr id="action-{row.pk}"{row_class}>'
         f'<td><a href="{row.urls["node"]}"><strong>{escape(row.number)}</strong> '
-        f"{escape(row.title)}</a></td>"
+        f"{escape(row.title)}</a>{INTERNAL if row.internal else ''}</td>"
         f"<td>{pilots}</td>"
         f'<td class="fu-nowrap">{planned}</td>'
         f"<td>{status}{late}</td>"

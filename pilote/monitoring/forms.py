@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from pilote.core.forms import PiloteForm
+from pilote.plans.visibility import INTERNAL_HELP
 
 from .enums import UpdateStatus
 from .periods import Quarter, convention_quarters
@@ -78,8 +79,27 @@ class UpdateForm(PiloteForm):
         help_text="Facultatif. PDF, DOCX, XLSX, ODT, ODS, PNG, JPG, CSV ou TXT ; "
         "5 fichiers au plus.",
     )
+    attachments_internal = forms.BooleanField(
+        label="Pièces jointes internes (visibles seulement par la Caf et le·la chargé·e de "
+        "coopération)",
+        required=False,
+    )
+    is_internal = forms.BooleanField(
+        label=INTERNAL_HELP,
+        required=False,
+        help_text="Ce point de suivi (et ses fichiers) n'apparaît ni aux autres personnes de "
+        "la CTG, ni dans les bilans, ni sur la page publique.",
+    )
 
-    def __init__(self, *args, convention, latest=None, with_attachments=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        convention,
+        latest=None,
+        with_attachments=True,
+        with_internal=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [
             (quarter_value(q), str(q)) for q in updatable_quarters(convention)
@@ -94,8 +114,12 @@ class UpdateForm(PiloteForm):
         self.fields["status"].initial = latest.status if latest else UpdateStatus.IN_PROGRESS
         self.fields["progress"].initial = latest.progress if latest else 0
         self.max_attachment_size = human_size(settings.ATTACHMENT_MAX_BYTES)
+        if not with_attachments or not with_internal:
+            del self.fields["attachments_internal"]
         if not with_attachments:
             del self.fields["attachments"]
+        if not with_internal:  # only those who see internal items make some
+            del self.fields["is_internal"]
 
     def clean_period(self) -> Quarter:
         year, quarter = self.cleaned_data["period"].split("-")

@@ -18,6 +18,26 @@ class ActionUpdateQuerySet(models.QuerySet):
     def latest_first(self) -> "ActionUpdateQuerySet":
         return self.order_by("-year", "-quarter", "-created_at", "-pk")
 
+    def public(self) -> "ActionUpdateQuerySet":
+        """Return the points that are neither internal nor on an internal element."""
+        return self.filter(is_internal=False, node__is_internal=False)
+
+    def shown(self, include_internal: bool) -> "ActionUpdateQuerySet":
+        """Return every point with include_internal, else only the public ones."""
+        return self if include_internal else self.public()
+
+
+class UpdateAttachmentQuerySet(models.QuerySet):
+    def public(self) -> "UpdateAttachmentQuerySet":
+        """Return the attachments neither internal nor on an internal point or element."""
+        return self.filter(
+            is_internal=False, update__is_internal=False, update__node__is_internal=False
+        )
+
+    def shown(self, include_internal: bool) -> "UpdateAttachmentQuerySet":
+        """Return every attachment with include_internal, else only the public ones."""
+        return self if include_internal else self.public()
+
 
 class ActionUpdate(models.Model):
     """A point de suivi: where an action stands for a quarter."""
@@ -50,6 +70,13 @@ class ActionUpdate(models.Model):
     # Who sent it through a partner link (« Nom (Organisation, lien partenaire) »); the author
     # is then the editor who accepted it.
     submitted_by_name = models.CharField("envoyé par", max_length=300, blank=True)
+    # Seen by the CTG's editors only (pilote.plans.visibility).
+    is_internal = models.BooleanField(
+        "interne",
+        default=False,
+        db_index=True,
+        help_text="Visible seulement par la Caf et le·la chargé·e de coopération.",
+    )
     created_at = models.DateTimeField("date de saisie", auto_now_add=True, db_index=True)
 
     objects = ActionUpdateQuerySet.as_manager()
@@ -91,7 +118,15 @@ class UpdateAttachment(models.Model):
     file = models.FileField("fichier", upload_to=attachment_path, max_length=255)
     name = models.CharField("nom", max_length=255)
     size = models.PositiveIntegerField("taille (octets)")
+    # Seen by the CTG's editors only (pilote.plans.visibility).
+    is_internal = models.BooleanField(
+        "interne",
+        default=False,
+        help_text="Visible seulement par la Caf et le·la chargé·e de coopération.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UpdateAttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "pièce jointe"

@@ -5,6 +5,7 @@
   action without pilots of its own is piloted by those of its nearest ancestor that has some (real
   plans name the pilots on the fiche action, above its actions).
 - Reader (and a référent·e without an organisation): none.
+- An internal action (pilote.plans.visibility): the editors only.
 The same rule decides who records a measurement of an action's indicator (can_measure).
 Reading the follow-up needs only to see the CTG (pilote.accounts.perms.can_view_convention).
 """
@@ -52,7 +53,7 @@ def can_update_action(user, node) -> bool:
     scope = update_scope(user, node.convention)
     if scope.all_actions:
         return True
-    if not scope:
+    if not scope or node.is_internal:  # an internal action is the editors' alone
         return False
     return scope.allows(effective_pilot_ids(node))
 

@@ -97,15 +97,20 @@ def actions_to_update(convention: Convention, quarter: Quarter) -> list[PlanNode
     """Return the tracked actions of the CTG that still need an update for this quarter.
 
     An action needs one if it has none for the quarter, is not over (réalisée, abandonnée) and
-    is not planned to start after the quarter.
+    is not planned to start after the quarter. An internal action is never reminded: it is the
+    Caf's and the coordination's alone (pilote.plans.visibility), and the e-mail goes to its
+    pilots and référent·es.
     """
-    nodes = PlanNode.objects.filter(convention=convention, level__tracked=True).order_by("pk")
+    nodes = (
+        PlanNode.objects.filter(convention=convention, level__tracked=True).public().order_by("pk")
+    )
     updated = set(
         ActionUpdate.objects.filter(
             convention=convention, year=quarter.year, quarter=quarter.quarter
         ).values_list("node_id", flat=True)
     )
-    latest = latest_updates(convention)
+    # Any update counts (an internal one too): the action was followed this quarter.
+    latest = latest_updates(convention, include_internal=True)
     pending = []
     for node in nodes:
         if node.pk in updated:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from pilote.core.transactions import retry_transaction
 from pilote.plans.models import PlanNode
+from pilote.plans.visibility import can_see_internal
 
 from .enums import UpdateStatus
 from .models import ActionUpdate, UpdateAttachment
@@ -58,8 +59,14 @@ def record_update(
     difficulties: str = "",
     next_steps: str = "",
     attachments: Iterable[UploadedFile] = (),
+    is_internal: bool = False,
+    attachments_internal: bool = False,
 ) -> ActionUpdate:
-    """Record a new update on an action for a quarter, with its attachments, and return it."""
+    """Record a new update on an action for a quarter, with its attachments, and return it.
+
+    is_internal: the update (and so its attachments) is seen by the CTG's editors only;
+    attachments_internal: the attachments alone are (pilote.plans.visibility).
+    """
     convention = node.convention
     if not node.level.tracked:
         raise FollowUpError(
@@ -76,6 +83,13 @@ def record_update(
         raise FollowUpError(f"Joignez au plus {MAX_ATTACHMENTS} fichiers à un point de suivi.")
     for upload in files:
         validate_attachment(upload)
+    if (is_internal or attachments_internal) and not (
+        by is not None and can_see_internal(by, convention)
+    ):
+        raise FollowUpError(
+            "Seules la Caf et la coordination de la CTG peuvent rendre un point de suivi ou "
+            "une pièce jointe interne."
+        )
     return _write_update(
         node,
         by=by,
@@ -84,6 +98,7 @@ def record_update(
         progress=progress,
         texts=(done.strip(), difficulties.strip(), next_steps.strip()),
         files=files,
+        internal=(is_internal, attachments_internal),
     )
 
 
@@ -97,6 +112,7 @@ def _write_update(
     progress: int,
     texts: tuple[str, str, str],
     files: list[UploadedFile],
+    internal: tuple[bool, bool] = (False, False),
 ) -> ActionUpdate:
     """Write the update and its attachments in one transaction, run again if the base asks."""
     written: list[str] = []  # the attachment files written so far, removed if anything fails
@@ -114,9 +130,10 @@ def _write_update(
                 difficulties=texts[1],
                 next_steps=texts[2],
                 author=by if by is not None and by.is_authenticated else None,
+                is_internal=internal[0],
             )
             for upload in files:
-                _store_attachment(update, upload, written)
+                _store_attachment(update, upload, written, internal=internal[1])
     except OSError as error:
         _remove_files(written)
         logger.exception("Pièces jointes non enregistrées (%s)", node.convention.slug)
@@ -141,10 +158,12 @@ def _lock_node(node: PlanNode) -> None:
         )
 
 
-def _store_attachment(update: ActionUpdate, upload: UploadedFile, written: list[str]) -> None:
+def _store_attachment(
+    update: ActionUpdate, upload: UploadedFile, written: list[str], *, internal: bool = False
+) -> None:
     """Write an attachment's file and row; `written` learns the file's name before the write."""
     name = os.path.basename(upload.name)[:255]
-    attachment = UpdateAttachment(update=update, name=name, size=upload.size)
+    attachment = UpdateAttachment(update=update, name=name, size=upload.size, is_internal=internal)
     field = attachment.file.field
     target = field.storage.get_available_name(
         field.generate_filename(attachment, name), max_length=field.max_length

@@ -50,12 +50,12 @@ class Timeline:
         return sum(len(g.bars) + len(g.unplanned) for g in self.groups)
 
 
-def build_timeline(convention, *, now: Quarter | None = None) -> Timeline:
+def build_timeline(convention, *, include_internal: bool, now: Quarter | None = None) -> Timeline:
     """Return the tracked actions as bars over the CTG's quarters, grouped by top-level node."""
     now = now or Quarter.current()
     quarters = convention_quarters(convention)
     index = {quarter: i for i, quarter in enumerate(quarters)}
-    snapshot = load_snapshot(convention)
+    snapshot = load_snapshot(convention, include_internal=include_internal)
     groups: dict[int, TimelineGroup] = {}
     for row in snapshot.actions:
         group = groups.setdefault(row.root_pk, TimelineGroup(snapshot.by_pk[row.root_pk], [], []))

@@ -20,6 +20,7 @@ from pilote.plans.forms import IndicatorForm
 from pilote.plans.models import Indicator, IndicatorTarget
 from pilote.plans.services import IndicatorData
 from pilote.plans.tree import lineages
+from pilote.plans.visibility import can_see_internal, indicator_condition
 from pilote.territories.models import Departement
 
 from . import dashboard as figures
@@ -65,7 +66,7 @@ def render_followup_page(
 
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    plan = build_timeline(convention)
+    plan = build_timeline(convention, include_internal=can_see_internal(request.user, convention))
     # One reverse() for the page, not one per action.
     node_url = url_pattern("plans:node", convention)
     for group in plan.groups:
@@ -86,7 +87,9 @@ def timeline(request: HttpRequest, slug: str) -> HttpResponse:
 
 def indicators(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    series = figures.convention_series(convention)
+    series = figures.convention_series(
+        convention, include_internal=can_see_internal(request.user, convention)
+    )
     paths = lineages(convention)
     for item in series:
         node = item.indicator.node
@@ -106,7 +109,7 @@ def indicators(request: HttpRequest, slug: str) -> HttpResponse:
 
 def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    indicator = _get_indicator(convention, pk)
+    indicator = _get_indicator(convention, pk, user=request.user)
     can_edit = can_edit_convention(request.user, convention)
     measures = can_edit or can_measure(request.user, indicator, convention)
     form = MeasurementForm(convention=convention) if measures else None
@@ -115,7 +118,7 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    indicator = _get_indicator(convention, pk)
+    indicator = _get_indicator(convention, pk, user=request.user)
     if not can_measure(request.user, indicator, convention):
         raise PermissionDenied(
             "Vous ne pouvez enregistrer des mesures que pour les actions que votre organisation "
@@ -208,11 +211,14 @@ def _status_legend() -> list[tuple[str, str]]:
     return [*UpdateStatus.choices, (figures.NEVER_UPDATED, "Sans point de suivi")]
 
 
-def _get_indicator(convention, pk: int) -> Indicator:
+def _get_indicator(convention, pk: int, *, user=None) -> Indicator:
+    """Return the CTG's indicator, or 404 (also one of an internal element the user may not
+    see; without a user, an editor's page asks)."""
+    internal = user is None or can_see_internal(user, convention)
     return get_object_or_404(
-        Indicator.objects.select_related("node").prefetch_related(
-            "targets", "measurements__author"
-        ),
+        Indicator.objects.filter(indicator_condition(internal))
+        .select_related("node")
+        .prefetch_related("targets", "measurements__author"),
         convention=convention,
         pk=pk,
     )

@@ -3,6 +3,7 @@ export, attachments, and the follow-up section of an action's page."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.core.downloads import XLSX, download_response
 from pilote.core.table_writers import TableExport, to_xlsx
 from pilote.plans.models import PlanNode
+from pilote.plans.visibility import can_see_internal
 
 from . import exports, services
 from .followup import filter_rows, load_row, load_rows, row_html, rows_html
@@ -25,7 +27,8 @@ from .perms import can_update_action, update_scope
 def _table_context(request: HttpRequest, convention, *, full: bool = False) -> dict:
     """Return the table's rows, filtered by the query string, and its filter form."""
     scope = update_scope(request.user, convention)
-    table = load_rows(convention, scope=scope, full=full)
+    internal = can_see_internal(request.user, convention)
+    table = load_rows(convention, scope=scope, full=full, include_internal=internal)
     communes = list(convention.communes.order_by("name").values_list("code", "name"))
     form = FollowUpFilterForm(
         request.GET or None,
@@ -84,10 +87,11 @@ def followup_export(request: HttpRequest, slug: str) -> HttpResponse:
 def update_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Record an update: an inline row form (htmx) or a page, both posting here."""
     convention = get_convention_for_user(request, slug)
-    node = _get_action(convention, pk)
+    internal = can_see_internal(request.user, convention)
+    node = _get_action(convention, pk, include_internal=internal)
     if not can_update_action(request.user, node):
         raise PermissionDenied("Vous ne pouvez pas mettre à jour cette action.")
-    latest = node.updates.latest_first().first()
+    latest = node.updates.shown(internal).latest_first().first()
     inline = bool(request.htmx)
     form = UpdateForm(
         request.POST if request.method == "POST" else None,
@@ -95,6 +99,7 @@ def update_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         convention=convention,
         latest=latest,
         with_attachments=not inline,
+        with_internal=internal,
         prefix=f"maj-{node.pk}",
     )
     if request.method == "POST" and form.is_valid():
@@ -111,6 +116,8 @@ def update_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 difficulties=data["difficulties"],
                 next_steps=data["next_steps"],
                 attachments=data.get("attachments") or (),
+                is_internal=bool(data.get("is_internal")),
+                attachments_internal=bool(data.get("attachments_internal")),
             )
         except services.FollowUpError as error:
             form.add_error(None, str(error))
@@ -149,7 +156,8 @@ def action_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     convention = get_convention_for_user(request, slug)
-    attachment = get_object_or_404(UpdateAttachment, pk=pk, update__convention=convention)
+    attachments = UpdateAttachment.objects.shown(can_see_internal(request.user, convention))
+    attachment = get_object_or_404(attachments, pk=pk, update__convention=convention)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
@@ -162,18 +170,24 @@ def node_followup_context(request: HttpRequest, convention, node: PlanNode) -> d
 
     `node` must come with its level and pilots loaded (see pilote.pages.views_action.node_detail).
     """
+    internal = can_see_internal(request.user, convention)
+    attachments = UpdateAttachment.objects.shown(internal)
     updates = list(
         ActionUpdate.objects.filter(node=node)
+        .shown(internal)
         .latest_first()
         .select_related("author")
-        .prefetch_related("attachments")
+        .prefetch_related(Prefetch("attachments", queryset=attachments))
     )
     tracked = node.level.tracked
     can_update = tracked and can_update_action(request.user, node)
     form = None
     if can_update:
         form = UpdateForm(
-            convention=convention, latest=updates[0] if updates else None, prefix=f"maj-{node.pk}"
+            convention=convention,
+            latest=updates[0] if updates else None,
+            with_internal=internal,
+            prefix=f"maj-{node.pk}",
         )
     return {
         "tracked": tracked,
@@ -189,10 +203,13 @@ def node_followup_context(request: HttpRequest, convention, node: PlanNode) -> d
 # Helpers.
 
 
-def _get_action(convention, pk: int) -> PlanNode:
-    """Return the tracked action of this CTG with this pk, or 404 (also for another CTG's)."""
+def _get_action(convention, pk: int, *, include_internal: bool) -> PlanNode:
+    """Return the tracked action of this CTG with this pk, or 404 (also for another CTG's, and
+    for an internal one when the user may not see it)."""
     node = get_object_or_404(
-        PlanNode.objects.select_related("level", "convention").prefetch_related("pilots"),
+        PlanNode.objects.shown(include_internal)
+        .select_related("level", "convention")
+        .prefetch_related("pilots"),
         convention=convention,
         pk=pk,
     )

@@ -68,10 +68,13 @@ class Brief:
     last_update: datetime.datetime | None
 
 
-def build_brief(convention: Convention) -> Brief:
-    """Return what the "en bref" page shows (13 queries whatever the plan's size)."""
-    board = build_dashboard(convention)
-    series = convention_series(convention)
+def build_brief(convention: Convention, *, include_internal: bool) -> Brief:
+    """Return what the "en bref" page shows (13 queries whatever the plan's size).
+
+    include_internal: with the internal items, for an editor (pilote.plans.visibility).
+    """
+    board = build_dashboard(convention, include_internal=include_internal)
+    series = convention_series(convention, include_internal=include_internal)
     return Brief(
         board=board,
         territory=territory(convention),

@@ -77,9 +77,12 @@ class PublicPage:
 
 
 def build_public_page(convention: Convention) -> PublicPage:
-    """Return what the public page of the CTG shows (14 queries whatever the plan's size)."""
-    board = build_dashboard(convention)
-    series = convention_series(convention)
+    """Return what the public page of the CTG shows (14 queries whatever the plan's size).
+
+    Never an internal item (pilote.plans.visibility): the page is for everybody.
+    """
+    board = build_dashboard(convention, include_internal=False)
+    series = convention_series(convention, include_internal=False)
     communes = list(convention.communes.order_by("name", "code").values_list("name", "population"))
     # Organisations only: a representative's name is personal data. One line per organisation
     # (a Caf signs twice, by its director and its board's chair).
@@ -111,7 +114,7 @@ def public_plan(convention: Convention) -> list[PublicNode]:
     its texts (done, difficulties, next steps) are written for the partners and often name
     the people in charge, so they are not even loaded.
     """
-    latest = latest_update_values(convention)
+    latest = latest_update_values(convention, include_internal=False)
 
     def make(item: tree.TreeNode) -> PublicNode:
         node = item.node
@@ -134,7 +137,7 @@ def public_plan(convention: Convention) -> list[PublicNode]:
             children=[make(child) for child in item.children],
         )
 
-    return [make(root) for root in tree.load_plan(convention, full=False)]
+    return [make(root) for root in tree.load_plan(convention, full=False, include_internal=False)]
 
 
 def public_indicator(item: IndicatorSeries) -> PublicIndicator:

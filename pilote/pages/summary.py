@@ -12,6 +12,7 @@ from pilote.governance.bodies.queries import next_copil_date
 from pilote.plans import tree
 from pilote.plans.enums import REQUIRED_THEMATICS
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
+from pilote.plans.visibility import node_condition
 from pilote.territories.models import Commune
 
 # The summary shows the plan down to this depth (0 = the top level); the plan page shows it all.
@@ -49,20 +50,21 @@ class Summary:
         return len(self.communes) > COMMUNES_FOLD_AFTER
 
 
-def build_summary(convention: Convention) -> Summary:
-    """Return everything the summary page shows about the CTG."""
+def build_summary(convention: Convention, *, include_internal: bool) -> Summary:
+    """Return everything the summary page shows about the CTG (internal items for an editor)."""
     signatories = list(convention.signatories.all())
     amendments = list(convention.amendments.all())
     communes = list(convention.communes.order_by("name", "code"))
     populations = [c.population for c in communes if c.population is not None]
     millesimes = sorted({c.population_millesime for c in communes if c.population_millesime})
 
-    roots = tree.load_plan(convention, full=False)
+    roots = tree.load_plan(convention, full=False, include_internal=include_internal)
     node_count = sum(1 for _ in tree.walk(roots))
-    level_counts = tree.counts_by_level(convention)
+    level_counts = tree.counts_by_level(convention, include_internal=include_internal)
+    counted = Q(nodes__convention=convention) & node_condition(include_internal, "nodes__")
     thematics = list(
         Thematic.objects.for_convention(convention)
-        .annotate(node_count=Count("nodes", filter=Q(nodes__convention=convention)))
+        .annotate(node_count=Count("nodes", filter=counted))
         .order_by("convention_id", "label")
     )
     missing = [

@@ -16,24 +16,31 @@ from pilote.governance.bodies.views import node_decisions_context
 from pilote.monitoring.views_followup import node_followup_context
 from pilote.plans.models import Indicator, PlanNode
 from pilote.plans.tree import lineages
+from pilote.plans.visibility import can_see_internal
 
 
 def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show an element of the plan with its follow-up, facilities and decisions."""
     convention = get_convention_for_user(request, slug)
-    queryset = PlanNode.objects.select_related("level").prefetch_related(
-        "communes",
-        "pilots",
-        "partners",
-        "thematics",
-        "budget_lines",
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets")),
-        Prefetch(
-            "children",
-            queryset=PlanNode.objects.select_related("level")
-            .prefetch_related("pilots")
-            .order_by("position", "pk"),
-        ),
+    internal = can_see_internal(request.user, convention)
+    queryset = (
+        PlanNode.objects.shown(internal)
+        .select_related("level")
+        .prefetch_related(
+            "communes",
+            "pilots",
+            "partners",
+            "thematics",
+            "budget_lines",
+            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets")),
+            Prefetch(
+                "children",
+                queryset=PlanNode.objects.shown(internal)
+                .select_related("level")
+                .prefetch_related("pilots")
+                .order_by("position", "pk"),
+            ),
+        )
     )
     node = get_object_or_404(queryset, convention=convention, pk=pk)
     lineage = lineages(convention).get(node.pk, [])

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pilote.conventions.access import get_convention_for_user
+from pilote.plans.visibility import can_see_internal
 
 from .brief import build_brief
 
@@ -18,5 +19,10 @@ def convention_brief(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "conventions/brief.html",
-        {"convention": convention, "brief": build_brief(convention)},
+        {
+            "convention": convention,
+            "brief": build_brief(
+                convention, include_internal=can_see_internal(request.user, convention)
+            ),
+        },
     )

@@ -12,12 +12,15 @@ from pilote.monitoring.views_dashboard import (
     render_followup_page,
     url_pattern,
 )
+from pilote.plans.visibility import can_see_internal
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a CTG's follow-up at a glance, with links into the follow-up table."""
     convention = get_convention_for_user(request, slug)
-    board = figures.build_dashboard(convention)
+    board = figures.build_dashboard(
+        convention, include_internal=can_see_internal(request.user, convention)
+    )
     # One reverse() per kind of link, not one per action or indicator listed.
     node_url = url_pattern("plans:node", convention)
     for row in (*board.axes, *board.late, *board.not_updated):

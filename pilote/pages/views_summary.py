@@ -20,7 +20,9 @@ def convention_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "conventions/detail.html",
         {
             "convention": convention,
-            "summary": build_summary(convention),
+            "summary": build_summary(
+                convention, include_internal=can_see_internal_notes(request.user, convention)
+            ),
             "show_internal_notes": can_see_internal_notes(request.user, convention),
             "breadcrumb": {
                 "links": [{"url": reverse("conventions:list"), "title": "Conventions"}],

@@ -63,6 +63,7 @@ def _node_dict(node: PlanNode, by_parent: dict[int | None, list[PlanNode]]) -> d
         "thematics": sorted(t.code for t in node.thematics.all()),
         "priority": node.priority,
         "origin": node.origin,
+        **({"internal": True} if node.is_internal else {}),  # absent: not internal
         "period": {
             "start_year": node.start_year,
             "start_quarter": node.start_quarter,
@@ -83,11 +84,18 @@ def _node_dict(node: PlanNode, by_parent: dict[int | None, list[PlanNode]]) -> d
     }
 
 
-def export_plan(convention) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Return the plan's keys of the "convention" object and the "plan" list (bounded queries)."""
+def export_plan(
+    convention, *, include_internal: bool = True
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the plan's keys of the "convention" object and the "plan" list (bounded queries).
+
+    Without include_internal (an export for a reader), the internal elements are left out with
+    their subtrees (pilote.plans.visibility).
+    """
     levels = list(convention.levels.order_by("position"))
     nodes = list(
         PlanNode.objects.filter(convention=convention)
+        .shown(include_internal)
         .select_related("level")
         .prefetch_related(
             "communes", "pilots", "partners", "thematics", "budget_lines", "indicators__targets"
@@ -176,7 +184,10 @@ def read_plan(
     )
     scope = _Scope(level_names, communes, years, national_codes | set(custom_codes))
     for parent_index, item in _flatten(reader, plan):
-        draft.nodes.append(_read_node(reader, item, parent_index, scope))
+        read = _read_node(reader, item, parent_index, scope)
+        if parent_index is not None and draft.nodes[parent_index]["node"].is_internal:
+            read["node"].is_internal = True  # under an internal element, all is internal
+        draft.nodes.append(read)
     return draft
 
 
@@ -298,6 +309,10 @@ def _read_node(reader: Reader, item: dict, parent_index: int | None, scope: _Sco
     if not isinstance(whole, bool):
         reader.error(w, "« whole_territory » doit valoir true ou false.")
         whole = True
+    internal = item.get("internal", False)  # absent from files written before it existed
+    if not isinstance(internal, bool):
+        reader.error(w, "« internal » doit valoir true ou false.")
+        internal = False
     thematics = reader.string_list(item, "thematics", w)
     unknown = [c for c in thematics if c not in scope.thematic_codes]
     if unknown:
@@ -319,6 +334,7 @@ def _read_node(reader: Reader, item: dict, parent_index: int | None, scope: _Sco
         whole_territory=whole,
         priority=priority,
         origin=origin,
+        is_internal=internal,
         **period,
     )
     if number and len(number) > 30:

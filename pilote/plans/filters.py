@@ -10,6 +10,7 @@ from pilote.accounts.models import Organisation
 from .forms import PlanForm
 from .models import PlanLevel, PlanNode, Thematic
 from .services import convention_communes
+from .visibility import node_condition
 
 
 class SearchForm(PlanForm):
@@ -58,7 +59,7 @@ class PlanNodeFilter(django_filters.FilterSet):
         fields = ["q", "level", "thematic", "pilot", "commune", "year_from", "year_to"]
         form = SearchForm
 
-    def __init__(self, data=None, *args, convention, **kwargs):
+    def __init__(self, data=None, *args, convention, include_internal: bool = False, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.convention = convention
         filters = self.filters
@@ -67,7 +68,10 @@ class PlanNodeFilter(django_filters.FilterSet):
             "convention_id", "label"
         )
         filters["pilot"].queryset = (
-            Organisation.objects.filter(piloted_nodes__convention=convention)
+            Organisation.objects.filter(
+                node_condition(include_internal, "piloted_nodes__"),
+                piloted_nodes__convention=convention,
+            )
             .distinct()
             .order_by("name")
         )

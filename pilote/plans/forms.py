@@ -11,6 +11,7 @@ from pilote.core.plausible import TITLE_MAX_LENGTH
 from pilote.territories.models import Commune
 
 from .enums import NumberingMode, Origin, Priority
+from .labels import node_label
 from .models import PlanLevel, PlanNode, Thematic
 from .services import (
     BudgetLineData,
@@ -21,11 +22,13 @@ from .services import (
     parse_organisation_names,
 )
 from .tree import TreeNode, walk
+from .visibility import INTERNAL_HELP
+
+__all__ = ["node_label"]
 
 QUARTER_CHOICES = [("", "—"), *((q, f"T{q}") for q in range(1, 5))]
 ORGANISATIONS_HELP = "Une organisation par ligne, ou séparées par des virgules."
 WHOLE, SOME = "all", "some"
-INDENT = "\u00a0\u00a0"  # non-breaking spaces: browsers keep them in <option> labels
 
 
 def years_label(years: list[int]) -> str:
@@ -34,18 +37,6 @@ def years_label(years: list[int]) -> str:
 
 def year_outside_message(year, years: list[int]) -> str:
     return f"L'année {year} est hors de la période de la CTG ({years_label(years)})."
-
-
-def node_label(node: PlanNode, *, depth: int = 0, width: int = 90) -> str:
-    """Return a one-line label for a select: indentation, level, number and title."""
-    text = (
-        f"{node.level.name} {node.number} – {node.title}"
-        if node.number
-        else (f"{node.level.name} – {node.title}")
-    )
-    if len(text) > width:
-        text = text[: width - 1].rstrip() + "…"
-    return INDENT * depth + text
 
 
 class PlanForm(PiloteForm):
@@ -166,6 +157,12 @@ class NodeForm(PlanForm):
         empty_value=None,
         required=False,
     )
+    is_internal = forms.BooleanField(
+        label=INTERNAL_HELP,
+        required=False,
+        help_text="Absent des pages, exports, bilans et liens partenaires que voient les autres ; "
+        "ses sous-éléments, points de suivi et indicateurs le sont aussi.",
+    )
 
     def __init__(self, *args, convention, node: PlanNode | None = None, parent=None, **kwargs):
         self.convention = convention
@@ -175,7 +172,9 @@ class NodeForm(PlanForm):
             kwargs.setdefault("initial", self.initial_from(node))
         else:
             below = level_below(parent.level if parent else None, levels)
-            kwargs.setdefault("initial", {"level": below or (levels[-1] if levels else None)})
+            initial = {"level": below or (levels[-1] if levels else None)}
+            initial["is_internal"] = bool(parent and parent.is_internal)
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = PlanLevel.objects.filter(convention=convention)
         self.fields["communes"].queryset = convention_communes(convention)
@@ -211,6 +210,7 @@ class NodeForm(PlanForm):
             "start_quarter": node.start_quarter,
             "end_year": node.end_year,
             "end_quarter": node.end_quarter,
+            "is_internal": node.is_internal,
         }
 
     def clean_pilots(self) -> list[str]:
@@ -283,6 +283,7 @@ class NodeForm(PlanForm):
             end_quarter=cd.get("end_quarter"),
             budget_lines=budget_lines,
             indicators=indicators,
+            is_internal=bool(cd.get("is_internal")),
         )
 
 

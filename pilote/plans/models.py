@@ -88,10 +88,27 @@ class Thematic(models.Model):
 
 
 class PlanNodeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PlanNodeQuerySet":
+    def visible_to(self, user, convention=None) -> "PlanNodeQuerySet":
+        """Return the elements of the CTGs the user may see; with a CTG, only those the user
+        may see in it (internal ones only for its editors, see pilote.plans.visibility)."""
         from pilote.conventions.models import Convention
 
-        return self.filter(convention__in=Convention.objects.visible_to(user))
+        from .visibility import can_see_internal
+
+        queryset = self.filter(convention__in=Convention.objects.visible_to(user))
+        if convention is not None:
+            queryset = queryset.filter(convention=convention)
+            if not can_see_internal(user, convention):
+                queryset = queryset.public()
+        return queryset
+
+    def public(self) -> "PlanNodeQuerySet":
+        """Return the elements that are not internal (what a non-editor may see)."""
+        return self.filter(is_internal=False)
+
+    def shown(self, include_internal: bool) -> "PlanNodeQuerySet":
+        """Return every element with include_internal, else only the non-internal ones."""
+        return self if include_internal else self.public()
 
 
 class PlanNode(models.Model):
@@ -139,6 +156,14 @@ class PlanNode(models.Model):
     end_year = models.PositiveSmallIntegerField("année de fin", null=True, blank=True)
     end_quarter = models.PositiveSmallIntegerField(
         "trimestre de fin", null=True, blank=True, choices=[(q, f"T{q}") for q in range(1, 5)]
+    )
+    # Set on the element marked internal and on its whole subtree (kept so by plans.services):
+    # a single column tells every read whether the element is internal.
+    is_internal = models.BooleanField(
+        "interne",
+        default=False,
+        db_index=True,
+        help_text="Visible seulement par la Caf et le·la chargé·e de coopération.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

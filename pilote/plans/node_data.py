@@ -62,6 +62,8 @@ class NodeData:
     end_quarter: int | None = None
     budget_lines: list[BudgetLineData] | None = None
     indicators: list[IndicatorData] | None = None
+    # Internal (pilote.plans.visibility); None leaves an existing element's flag as it is.
+    is_internal: bool | None = None
 
 
 SCALAR_FIELDS = (

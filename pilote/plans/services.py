@@ -19,6 +19,7 @@ from pilote.conventions.locks import lock_convention
 from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
+from .internal import check_internal_change, mark_subtree
 from .models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode, Thematic
 from .node_data import (
     SCALAR_FIELDS,
@@ -103,6 +104,8 @@ def create_node(
     lock_convention(convention)
     node = PlanNode(convention=convention, parent=parent)
     _apply(node, data)
+    # Under an internal element, every element is internal.
+    node.is_internal = bool(data.is_internal) or (parent is not None and parent.is_internal)
     siblings = list(_siblings(convention, parent.pk if parent else None, lock=True))
     if position is None or position >= len(siblings):
         node.position = len(siblings)
@@ -123,7 +126,13 @@ def update_node(node: PlanNode, *, by, data: NodeData) -> PlanNode:
     """Change a plan element's fiche (not its place: see move_node) and return it."""
     lock_convention(node.convention_id)
     _apply(node, data)
+    changed = data.is_internal is not None and data.is_internal != node.is_internal
+    if changed:
+        check_internal_change(node, data.is_internal)
+        node.is_internal = data.is_internal
     node.save()
+    if changed:
+        mark_subtree(node, by=by)
     _write_relations(node, data)
     logger.debug("plan node %s updated by %s", node.pk, by)
     return node
@@ -169,6 +178,11 @@ def move_node(
         _save_positions(list(_siblings(convention, old_parent_id, lock=True)))
     if level is not None and level.pk != node.level_id:
         _relevel(node, level)
+    if new_parent is not None and new_parent.is_internal and not node.is_internal:
+        # Under an internal element, every element is internal.
+        node.is_internal = True
+        node.save(update_fields=["is_internal", "updated_at"])
+        mark_subtree(node, by=None)
     node.refresh_from_db()
     return node
 
@@ -361,6 +375,12 @@ def create_nodes(
     relations: dict[int, dict[str, list]] = {}
     for spec, above in flat:
         node = PlanNode(convention=convention, parent=parent if above is None else None)
+        inherited = (
+            nodes[id(above)].is_internal
+            if above is not None
+            else bool(parent is not None and parent.is_internal)
+        )
+        node.is_internal = bool(spec.data.is_internal) or inherited
         try:
             checker.apply(node, spec.data)
             relations[id(spec)] = checker.relations(spec.data)

@@ -34,9 +34,16 @@ class TreeNode:
         return sum(1 + child.descendant_count for child in self.children)
 
 
-def plan_queryset(convention, *, full: bool = True):
-    """Return the plan nodes of a CTG with what the pages show, prefetched (constant queries)."""
-    queryset = PlanNode.objects.filter(convention=convention).select_related("level")
+def plan_queryset(convention, *, include_internal: bool, full: bool = True):
+    """Return the plan nodes of a CTG with what the pages show, prefetched (constant queries).
+
+    include_internal: with the internal elements (pilote.plans.visibility), for an editor.
+    """
+    queryset = (
+        PlanNode.objects.filter(convention=convention)
+        .shown(include_internal)
+        .select_related("level")
+    )
     if full:
         queryset = queryset.prefetch_related(
             "thematics",
@@ -72,15 +79,17 @@ def walk(roots: list[TreeNode]):
         stack.extend(reversed(item.children))
 
 
-def load_plan(convention, *, full: bool = True) -> list[TreeNode]:
-    """Return the plan of a CTG as a list of root TreeNodes."""
-    return build_tree(plan_queryset(convention, full=full))
+def load_plan(convention, *, include_internal: bool, full: bool = True) -> list[TreeNode]:
+    """Return the plan of a CTG as a list of root TreeNodes (internal ones for an editor)."""
+    return build_tree(plan_queryset(convention, full=full, include_internal=include_internal))
 
 
-def counts_by_level(convention) -> list[tuple[PlanLevel, int]]:
+def counts_by_level(convention, *, include_internal: bool) -> list[tuple[PlanLevel, int]]:
     """Return each level of the CTG with its number of nodes, in level order."""
     counter = Counter(
-        PlanNode.objects.filter(convention=convention).values_list("level_id", flat=True)
+        PlanNode.objects.filter(convention=convention)
+        .shown(include_internal)
+        .values_list("level_id", flat=True)
     )
     return [(level, counter.get(level.pk, 0)) for level in convention.levels.all()]
 
@@ -138,12 +147,15 @@ def lineages(convention) -> dict[int, list[Crumb]]:
     return result
 
 
-def outline_order(convention) -> dict[int, int]:
-    """Return each element's rank in plan order (depth first), from one light query."""
+def outline_order(convention, *, include_internal: bool = True) -> dict[int, int]:
+    """Return each element's rank in plan order (depth first), from one light query.
+
+    Without include_internal, the ranks of the plan without its internal elements (the JSON
+    export for a reader numbers its elements so).
+    """
     children: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
-    for pk, parent_id, position in PlanNode.objects.filter(convention=convention).values_list(
-        "pk", "parent_id", "position"
-    ):
+    nodes = PlanNode.objects.filter(convention=convention).shown(include_internal)
+    for pk, parent_id, position in nodes.values_list("pk", "parent_id", "position"):
         children[parent_id].append((position, pk))
     order: dict[int, int] = {}
     stack = [pk for _, pk in sorted(children.get(None, []), reverse=True)]

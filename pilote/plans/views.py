@@ -22,6 +22,7 @@ from .filters import PlanNodeFilter
 from .forms import FicheForms, MoveForm, RenumberForm
 from .models import PlanNode
 from .tree import ancestors, counts_by_level, find, lineages, load_plan, outline_order, walk
+from .visibility import can_see_internal
 
 SEARCH_PAGE_SIZE = 50
 
@@ -63,7 +64,8 @@ def attach_urls(convention, roots) -> None:
 
 def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    roots = load_plan(convention)
+    internal = can_see_internal(request.user, convention)
+    roots = load_plan(convention, include_internal=internal)
     attach_urls(convention, roots)
     return render(
         request,
@@ -71,7 +73,7 @@ def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "convention": convention,
             "roots": roots,
-            "level_counts": counts_by_level(convention),
+            "level_counts": counts_by_level(convention, include_internal=internal),
             "can_edit": can_edit_convention(request.user, convention),
         },
     )
@@ -168,7 +170,7 @@ def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> Http
     if not request.htmx:
         messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
         return redirect(_tree_url(convention, node.pk))
-    roots = load_plan(convention)
+    roots = load_plan(convention, include_internal=True)
     attach_urls(convention, roots)
     parent_item = find(roots, node.parent_id) if node.parent_id else None
     items = parent_item.children if parent_item else roots
@@ -191,7 +193,7 @@ def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> Http
 def node_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     node = _get_node(convention, pk)
-    roots = load_plan(convention, full=False)
+    roots = load_plan(convention, full=False, include_internal=True)
     form = MoveForm(request.POST if request.method == "POST" else None, node=node, roots=roots)
     if request.method == "POST" and form.is_valid():
         new_parent = form.cleaned_data["parent"]
@@ -247,7 +249,7 @@ def node_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             text = f"« {label} » et ses {count - 1} sous-éléments ont été placés"
         announce_trashed(request, deleted.item, text)
         return redirect(_tree_url(convention, node.parent_id))
-    roots = load_plan(convention, full=False)
+    roots = load_plan(convention, full=False, include_internal=True)
     item = find(roots, node.pk)
     return render(
         request,
@@ -266,7 +268,7 @@ def node_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def plan_renumber(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
-    roots = load_plan(convention, full=False)
+    roots = load_plan(convention, full=False, include_internal=True)
     if request.method == "POST":
         form = RenumberForm(request.POST, convention=convention, roots=roots)
     else:
@@ -307,14 +309,16 @@ def plan_renumber(request: HttpRequest, slug: str) -> HttpResponse:
 
 def node_search(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
+    shown = PlanNode.objects.visible_to(request.user, convention)
     filterset = PlanNodeFilter(
         request.GET or None,
-        queryset=PlanNode.objects.filter(convention=convention),
+        queryset=shown,
         convention=convention,
+        include_internal=can_see_internal(request.user, convention),
     )
     order = outline_order(convention)
     if not filterset.is_bound:
-        matching = order.keys()
+        matching = shown.values_list("pk", flat=True)
     elif filterset.is_valid():
         matching = filterset.qs.order_by().values_list("pk", flat=True).distinct()
     else:

@@ -23,8 +23,11 @@ MAX_HEADING_LEVEL = 9  # Word's "Heading 1" … "Heading 9"
 
 
 def plan_document(convention, *, include_internal: bool = False) -> bytes:
-    """Return the DOCX file of the CTG: its title page, then its whole plan in outline order."""
-    export = read_plan(convention)
+    """Return the DOCX file of the CTG: its title page, then its whole plan in outline order.
+
+    include_internal: the internal notes and items too, for an editor (plans.visibility).
+    """
+    export = read_plan(convention, include_internal=include_internal)
     document = Document()
     _setup(document, convention)
     _title_page(document, convention, include_internal=include_internal)
@@ -165,6 +168,8 @@ def _heading_text(row: PlanRow) -> str:
 
 def _section(document, styles: _Styles, row: PlanRow) -> None:
     styles.heading(_heading_text(row), row.depth + 1)
+    if row.internal:
+        _labelled(document, "Interne", "visible seulement par la Caf et la coordination")
     _labelled(document, "Objectif", row.objective)
     _labelled(document, "Description", row.description)
     _labelled(document, "Résultat attendu", row.expected_result)

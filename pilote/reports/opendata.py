@@ -2,9 +2,10 @@
 
 The schema is stable and documented in docs/open-data.md (same columns, same order); the exports
 page shows it too, from FIELDS. It holds no personal data: no user names or e-mails (authors of
-updates, organisations' addresses), no internal notes, and none of the free texts of the updates
-or of the fiches, which may name people. Pilots and partners are left out as well: they are
-organisations typed freely, sometimes a person's name.
+updates, organisations' addresses), no internal notes nor internal elements or updates
+(pilote.plans.visibility: whoever downloads it, as it is meant to be published), and none of
+the free texts of the updates or of the fiches, which may name people. Pilots and partners are
+left out as well: they are organisations typed freely, sometimes a person's name.
 
 Read in five queries whatever the number of CTGs and elements: the CTGs, their elements, the
 elements' thematics and communes, and the latest update of each element.
@@ -103,10 +104,14 @@ def _grouped(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
 def _latest(convention_ids: list[int]) -> dict[int, tuple]:
     """Return each element's latest update in these CTGs: (year, quarter, status, progress)."""
     latest = (
-        ActionUpdate.objects.filter(node=OuterRef("pk")).order_by(*LATEST_ORDER).values("pk")[:1]
+        ActionUpdate.objects.filter(node=OuterRef("pk"), is_internal=False)
+        .order_by(*LATEST_ORDER)
+        .values("pk")[:1]
     )
-    nodes = PlanNode.objects.filter(convention_id__in=convention_ids).annotate(
-        latest=Subquery(latest)
+    nodes = (
+        PlanNode.objects.filter(convention_id__in=convention_ids)
+        .public()
+        .annotate(latest=Subquery(latest))
     )
     return {
         node_id: values
@@ -127,6 +132,7 @@ def opendata_rows(conventions) -> list[list[str]]:
     ids = [convention.pk for convention in conventions]
     nodes = list(
         PlanNode.objects.filter(convention_id__in=ids)
+        .public()
         .order_by("convention_id", "parent_id", "position", "pk")
         .values_list(*NODE_FIELDS)
     )

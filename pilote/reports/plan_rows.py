@@ -21,6 +21,7 @@ from pilote.plans.enums import Origin, Priority
 from pilote.plans.labels import PATH_SEPARATOR, level_label
 from pilote.plans.models import BudgetLine
 from pilote.plans.tree import load_plan, walk
+from pilote.plans.visibility import node_condition
 
 WHOLE_TERRITORY = "Tout le territoire de la CTG"
 PRIORITY_LABELS = dict(Priority.choices)
@@ -130,6 +131,7 @@ class PlanRow:
     budget_lines: tuple[BudgetValues, ...]
     indicators: tuple[IndicatorValues, ...]
     latest: LatestUpdate | None
+    internal: bool = False  # shown to the CTG's editors only (pilote.plans.visibility)
 
     @property
     def label(self) -> str:
@@ -165,21 +167,26 @@ def _names(items, attribute: str = "name") -> tuple[str, ...]:
     return tuple(sorted((getattr(item, attribute) for item in items), key=str.casefold))
 
 
-def read_plan(convention) -> PlanExport:
-    """Return every element of the CTG's plan in outline order, with its fiche and follow-up."""
-    roots = load_plan(convention)
+def read_plan(convention, *, include_internal: bool = False) -> PlanExport:
+    """Return every element of the CTG's plan in outline order, with its fiche and follow-up.
+
+    include_internal: with the internal elements and updates, for an editor (plans.visibility).
+    """
+    roots = load_plan(convention, include_internal=include_internal)
     budgets: dict[int, list[BudgetValues]] = defaultdict(list)
     for node_id, funder, amount, year, comment in (
-        BudgetLine.objects.filter(node__convention=convention)
+        BudgetLine.objects.filter(
+            node_condition(include_internal, "node__"), node__convention=convention
+        )
         # Lines without a year (the whole period) first, on PostgreSQL as on SQLite.
         .order_by("node_id", F("year").asc(nulls_first=True), "funder", "pk")
         .values_list("node_id", "funder", "amount", "year", "comment")
     ):
         budgets[node_id].append(BudgetValues(funder, amount, year, comment))
     indicators: dict[int | None, list[IndicatorValues]] = defaultdict(list)
-    for series in convention_series(convention):
+    for series in convention_series(convention, include_internal=include_internal):
         indicators[series.indicator.node_id].append(IndicatorValues.of(series))
-    latest = latest_update_values(convention, full=True)
+    latest = latest_update_values(convention, full=True, include_internal=include_internal)
 
     rows: list[PlanRow] = []
     paths: dict[int, str] = {}
@@ -214,6 +221,7 @@ def read_plan(convention) -> PlanExport:
                 budget_lines=tuple(budgets.get(node.pk, ())),
                 indicators=tuple(indicators.get(node.pk, ())),
                 latest=LatestUpdate(*values) if values else None,
+                internal=node.is_internal,
             )
         )
     return PlanExport(convention=convention, rows=rows, ctg_indicators=indicators.get(None, []))

@@ -66,19 +66,20 @@ PLAN_COLUMNS = [
 ]
 
 
-def plan_table(convention) -> TableExport:
-    """Return the whole plan of the CTG, one row per element in outline order."""
+def plan_table(convention, *, include_internal: bool = False) -> TableExport:
+    """Return the whole plan of the CTG, one row per element in outline order (the internal
+    ones for an editor, see pilote.plans.visibility)."""
     return TableExport(
         title=f"Plan d’actions – {convention.name}",
         sheet="Plan d’actions",
         columns=PLAN_COLUMNS,
-        rows=read_plan(convention).rows,
+        rows=read_plan(convention, include_internal=include_internal).rows,
     )
 
 
-def followup_table(convention) -> TableExport:
+def followup_table(convention, *, include_internal: bool = False) -> TableExport:
     """Return the follow-up table of the CTG: every tracked action with its latest update."""
-    table = load_rows(convention, full=True)
+    table = load_rows(convention, full=True, include_internal=include_internal)
     return TableExport(
         title=f"Tableau de suivi – {convention.name}",
         sheet=f"Suivi {table.now}",

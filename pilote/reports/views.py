@@ -1,7 +1,8 @@
 """The exports page of a CTG and its downloads: plan, follow-up table, open data.
 
-Whoever may read the CTG may download every export; internal notes only reach those who may read
-them (the DOCX title page), and the open data never holds any.
+Whoever may read the CTG may download every export; internal notes and internal items (plan
+elements, follow-up points: pilote.plans.visibility) only reach those who may read them, and the
+open data never holds any.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from pilote.conventions.models import Convention
 from pilote.core import downloads
 from pilote.core.downloads import download_response
 from pilote.core.table_writers import FORMATS
+from pilote.plans.visibility import can_see_internal
 
 from . import docx_plan, opendata
 from .spreadsheets import followup_table, plan_table
@@ -64,7 +66,8 @@ def table_export(request: HttpRequest, slug: str, table: str, extension: str) ->
     """Send the plan or the follow-up table as XLSX, ODS or CSV."""
     convention = get_convention_for_user(request, slug)
     spec = FORMATS[extension]
-    content = spec.write(TABLES[table](convention))
+    internal = can_see_internal(request.user, convention)
+    content = spec.write(TABLES[table](convention, include_internal=internal))
     return download_response(content, _filename(slug, table, extension), spec.content_type)
 
 
@@ -73,7 +76,7 @@ def plan_docx(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the plan as a Word document, with the internal notes for those who may read them."""
     convention = get_convention_for_user(request, slug)
     content = docx_plan.plan_document(
-        convention, include_internal=can_see_internal_notes(request.user, convention)
+        convention, include_internal=can_see_internal(request.user, convention)
     )
     return download_response(content, _filename(slug, "plan", "docx"), downloads.DOCX)
 

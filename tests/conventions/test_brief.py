@@ -54,7 +54,7 @@ def tarn_agout(session_demo_ctgs):
 
 
 def test_status_by_axis_counts_done_in_progress_and_late_actions(tarn_agout):
-    board = build_dashboard(tarn_agout, now=Quarter(2026, 2))
+    board = build_dashboard(tarn_agout, include_internal=True, now=Quarter(2026, 2))
 
     # Seed 001: 38 objectifs opérationnels under axes 1 to 3 (axis 4, transversal, has none).
     assert [axis.action_count for axis in board.axes] == [15, 15, 8]
@@ -135,8 +135,8 @@ def test_key_indicators_are_the_ctg_ones_then_those_below_target():
     )
     _indicator(convention, "Au-dessus", {2026: 10}, [(2026, None, 30)], node=action, position=1)
 
-    board = build_dashboard(convention, now=Quarter(2027, 1))
-    chosen = key_indicators(board, convention_series(convention))
+    board = build_dashboard(convention, include_internal=True, now=Quarter(2027, 1))
+    chosen = key_indicators(board, convention_series(convention, include_internal=True))
 
     assert [item.name for item in chosen] == [coverage.name, informed.name, below.name]
     first, second, third = chosen
@@ -153,7 +153,7 @@ def test_key_indicators_stop_at_six():
         _indicator(
             convention, f"Indicateur {position}", {2026: 10}, [(2026, 1, 5)], position=position
         )
-    brief = build_brief(convention)
+    brief = build_brief(convention, include_internal=True)
     assert len(brief.indicators) == 6
 
 

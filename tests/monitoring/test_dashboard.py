@@ -71,7 +71,7 @@ def tarn_agout_with_updates(tarn_agout):
 
 def test_dashboard_figures_on_the_tarn_agout_plan(tarn_agout_with_updates):
     convention, actions = tarn_agout_with_updates
-    board = build_dashboard(convention, now=Quarter(2026, 1))
+    board = build_dashboard(convention, include_internal=True, now=Quarter(2026, 1))
 
     assert board.action_count == 38  # the 38 objectifs opérationnels of seed 001
     counts = {status.value: status.count for status in board.statuses}
@@ -90,15 +90,15 @@ def test_dashboard_figures_on_the_tarn_agout_plan(tarn_agout_with_updates):
 
 def test_late_actions_follow_the_current_quarter(tarn_agout_with_updates):
     convention, actions = tarn_agout_with_updates
-    before = build_dashboard(convention, now=Quarter(2025, 4))
-    after = build_dashboard(convention, now=Quarter(2026, 2))
+    before = build_dashboard(convention, include_internal=True, now=Quarter(2025, 4))
+    after = build_dashboard(convention, include_internal=True, now=Quarter(2026, 2))
     assert before.late == []  # planned end T4 2025 is not passed yet
     assert {row.pk for row in after.late} == {actions["survey"].pk, actions["youth"].pk}
 
 
 def test_progress_by_axis_is_the_mean_of_the_latest_updates(tarn_agout_with_updates):
     convention, _ = tarn_agout_with_updates
-    board = build_dashboard(convention, now=Quarter(2026, 1))
+    board = build_dashboard(convention, include_internal=True, now=Quarter(2026, 1))
     axes = {axis.label.split(" ")[0]: axis for axis in board.axes}
     # Axe 1 holds the survey (50 %), the nursery (100 %) and the youth action (30 %).
     first = axes["1"]
@@ -114,7 +114,7 @@ def test_progress_by_thematic_counts_each_action_in_each_of_its_thematics(
     tarn_agout_with_updates,
 ):
     convention, actions = tarn_agout_with_updates
-    board = build_dashboard(convention, now=Quarter(2026, 1))
+    board = build_dashboard(convention, include_internal=True, now=Quarter(2026, 1))
     by_code = {group.key: group for group in board.thematics}
     survey_codes = set(actions["survey"].thematics.values_list("code", flat=True))
     assert survey_codes
@@ -215,8 +215,8 @@ def test_indicators_below_target_are_those_of_the_indicator_pages(client):
         [(2026, None, 45), (2027, 2, 30)],  # 2027 is the latest judged year: below 60
         node=action,
     )
-    board = build_dashboard(convention, now=Quarter(2027, 3))
-    series = [s for s in convention_series(convention) if s.off_target]
+    board = build_dashboard(convention, include_internal=True, now=Quarter(2027, 3))
+    series = [s for s in convention_series(convention, include_internal=True) if s.off_target]
     assert [item.pk for item in board.off_target] == [s.indicator.pk for s in series]
     assert [item.pk for item in board.off_target] == [below.pk, on_action.pk]
     assert board.indicator_count == 5

@@ -172,8 +172,8 @@ def test_the_latest_update_is_the_latest_quarter_then_the_latest_written(round_p
     ActionUpdate.objects.filter(node=current).exclude(pk=corrected.pk).update(
         created_at=aware(2026, 11, 2)
     )
-    values = latest_update_values(convention)
-    models = latest_updates(convention)
+    values = latest_update_values(convention, include_internal=True)
+    models = latest_updates(convention, include_internal=True)
     assert values.keys() == models.keys() == {late.pk, round_plan["done"].pk, current.pk}
     for node_id, update in models.items():
         assert values[node_id] == (
@@ -185,16 +185,18 @@ def test_the_latest_update_is_the_latest_quarter_then_the_latest_written(round_p
         )
     assert LatestUpdate(*values[late.pk]).period_label == "T3 2026"
     assert values[current.pk][3] == 45
-    only = latest_update_values(convention, node_ids={current.pk}, full=True)
+    only = latest_update_values(convention, node_ids={current.pk}, full=True, include_internal=True)
     assert list(only) == [current.pk]
     assert LatestUpdate(*only[current.pk]).done == corrected.done
-    assert latest_update_values(convention, node_ids=set()) == {}
+    assert latest_update_values(convention, node_ids=set(), include_internal=True) == {}
 
 
 def test_an_update_whose_author_was_deleted_is_exported_without_a_name(round_plan):
     convention = round_plan["late"].convention
     ActionUpdate.objects.filter(node=round_plan["late"]).update(author=None)
-    latest = LatestUpdate(*latest_update_values(convention, full=True)[round_plan["late"].pk])
+    latest = LatestUpdate(
+        *latest_update_values(convention, full=True, include_internal=True)[round_plan["late"].pk]
+    )
     assert latest.author == ""
 
 

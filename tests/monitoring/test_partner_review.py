@@ -72,9 +72,9 @@ def test_the_list_shows_the_submission_next_to_the_latest_point(
 
 
 def test_pending_submissions_count_for_nothing(convention, laep, submission):
-    assert latest_updates(convention) == {}
+    assert latest_updates(convention, include_internal=True) == {}
     assert not Measurement.objects.exists()
-    dashboard = build_dashboard(convention)
+    dashboard = build_dashboard(convention, include_internal=True)
     assert dashboard.last_update is None
     assert laep.pk in {row.pk for row in dashboard.not_updated}
 

@@ -31,7 +31,7 @@ def _tarn_adviser():
 
 
 def test_timeline_spans_the_sixteen_quarters_of_tarn_agout(tarn_agout):
-    timeline = build_timeline(tarn_agout, now=Quarter(2025, 3))
+    timeline = build_timeline(tarn_agout, include_internal=True, now=Quarter(2025, 3))
     assert [str(q) for q in timeline.quarters[:2]] == ["T1 2023", "T2 2023"]
     assert len(timeline.quarters) == 16
     assert timeline.years == [(2023, 0, 4), (2024, 4, 4), (2025, 8, 4), (2026, 12, 4)]
@@ -49,7 +49,7 @@ def test_a_bar_covers_the_planned_quarters_and_carries_the_status(tarn_agout):
         start_year=2024, start_quarter=2, end_year=2025, end_quarter=3
     )
     ActionUpdateFactory(node=node, year=2025, quarter=2, status=UpdateStatus.DONE, progress=100)
-    timeline = build_timeline(tarn_agout, now=Quarter(2025, 3))
+    timeline = build_timeline(tarn_agout, include_internal=True, now=Quarter(2025, 3))
     bar = next(b for g in timeline.groups for b in g.bars if b.row.pk == node.pk)
     assert (bar.first, bar.last) == (5, 10)  # T2 2024 … T3 2025
     assert (bar.grid_start, bar.grid_end) == (6, 12)
@@ -63,7 +63,7 @@ def test_an_action_with_a_start_only_runs_to_the_end_of_the_ctg(tarn_agout):
         convention=tarn_agout, title__startswith="Identifier les lieux de regroupement"
     )
     assert (node.start_year, node.end_year) == (2024, None)
-    timeline = build_timeline(tarn_agout)
+    timeline = build_timeline(tarn_agout, include_internal=True)
     bar = next(b for g in timeline.groups for b in g.bars if b.row.pk == node.pk)
     assert bar.open_end
     assert (bar.first, bar.last) == (4, 15)

@@ -152,10 +152,10 @@ def test_history_is_append_only_a_correction_is_a_new_update(action, author):
     first.refresh_from_db()
     assert (first.status, first.progress) == ("en_cours", 40)
     assert ActionUpdate.objects.filter(node=action).count() == 2
-    assert latest_updates(action.convention)[action.pk] == correction
+    assert latest_updates(action.convention, include_internal=True)[action.pk] == correction
 
 
 def test_the_latest_update_is_that_of_the_latest_quarter_not_the_latest_written(action, author):
     q3 = record(action, author, quarter=3)
     record(action, author, quarter=2, status=UpdateStatus.DONE)  # catching up on a past quarter
-    assert latest_updates(action.convention)[action.pk] == q3
+    assert latest_updates(action.convention, include_internal=True)[action.pk] == q3

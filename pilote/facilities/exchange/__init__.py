@@ -15,10 +15,10 @@ from .petite_enfance import export_petite_enfance, import_petite_enfance
 from .register import export_facilities, import_facilities
 
 
-def export_sections(convention) -> dict[str, Any]:
+def export_sections(convention, *, include_internal: bool = True) -> dict[str, Any]:
     """Return the facilities, figures and petite-enfance sections of a CTG's export."""
     return {
-        "facilities": export_facilities(convention),
+        "facilities": export_facilities(convention, include_internal=include_internal),
         "figures": export_figures(convention),
         "petite_enfance": export_petite_enfance(convention),
     }

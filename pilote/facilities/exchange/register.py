@@ -31,13 +31,16 @@ MAX_FACILITIES = 20_000
 TEXT_FIELDS = {"manager": 255, "name": 255, "kind": 24, "subkind": 120, "notes": None}
 
 
-def export_facilities(convention) -> list[dict[str, Any]]:
-    """Return the CTG's facilities as JSON-serialisable dicts (a fixed number of queries)."""
+def export_facilities(convention, *, include_internal: bool = True) -> list[dict[str, Any]]:
+    """Return the CTG's facilities as JSON-serialisable dicts (a fixed number of queries).
+
+    Without include_internal (a reader's export), no internal element is named.
+    """
     actions = ActionIndex(convention)
     facilities = (
         Facility.objects.filter(convention=convention)
         .prefetch_related(
-            Prefetch("actions", queryset=PlanNode.objects.only("pk")),
+            Prefetch("actions", queryset=PlanNode.objects.shown(include_internal).only("pk")),
             "bonuses",
         )
         .order_by("pk")

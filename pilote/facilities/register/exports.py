@@ -101,15 +101,21 @@ def _bonus(facility: Facility, year: int) -> Decimal | None:
     return next((b.amount for b in facility.bonuses.all() if b.year == year), None)
 
 
-def export_queryset(queryset: QuerySet[Facility]) -> QuerySet[Facility]:
-    """Return the facilities with what the export reads, in the register's order."""
+def export_queryset(
+    queryset: QuerySet[Facility], *, include_internal: bool = True
+) -> QuerySet[Facility]:
+    """Return the facilities with what the export reads, in the register's order (the internal
+    actions they serve only with include_internal: pilote.plans.visibility)."""
+    actions = PlanNode.objects.shown(include_internal).select_related("level")
     return queryset.select_related("commune").prefetch_related(
-        Prefetch("actions", queryset=PlanNode.objects.select_related("level")), "bonuses"
+        Prefetch("actions", queryset=actions), "bonuses"
     )
 
 
-def _prepare(convention, facilities) -> tuple[list[Facility], list[ExportColumn]]:
-    facilities = list(export_queryset(facilities))
+def _prepare(
+    convention, facilities, include_internal: bool
+) -> tuple[list[Facility], list[ExportColumn]]:
+    facilities = list(export_queryset(facilities, include_internal=include_internal))
     years = set(convention.years)
     for facility in facilities:
         years.update(bonus.year for bonus in facility.bonuses.all())
@@ -131,18 +137,22 @@ def _decimal_text(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def register_csv(convention, facilities: QuerySet[Facility]) -> bytes:
+def register_csv(
+    convention, facilities: QuerySet[Facility], *, include_internal: bool = False
+) -> bytes:
     """Return the facilities as CSV: UTF-8 with BOM, `;`-separated, French headers."""
-    facilities, columns = _prepare(convention, facilities)
+    facilities, columns = _prepare(convention, facilities, include_internal)
     return write_csv(
         [column.header for column in columns],
         ([_csv_text(column.value(facility)) for column in columns] for facility in facilities),
     )
 
 
-def register_xlsx(convention, facilities: QuerySet[Facility]) -> bytes:
+def register_xlsx(
+    convention, facilities: QuerySet[Facility], *, include_internal: bool = False
+) -> bytes:
     """Return the facilities as an XLSX workbook (one sheet, styled header row)."""
-    facilities, columns = _prepare(convention, facilities)
+    facilities, columns = _prepare(convention, facilities, include_internal)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Équipements"

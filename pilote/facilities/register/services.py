@@ -282,6 +282,7 @@ class ActionIndex:
                 "position",
                 "level__name",
                 "level__tracked",
+                "is_internal",
             )
         )
         self.by_pk = {node.pk: node for node in nodes}

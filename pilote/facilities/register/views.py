@@ -25,6 +25,7 @@ from pilote.core.deletion import what_goes
 from pilote.core.downloads import CSV, XLSX, download_response
 from pilote.core.formats import french_euros, french_number
 from pilote.plans.models import PlanNode
+from pilote.plans.visibility import can_see_internal
 
 from ..enums import CapacityUnit, FacilityKind, FacilityStatus, FundingMode
 from ..exceptions import FacilitiesError
@@ -151,7 +152,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         facilities.select_related("commune").prefetch_related(
             Prefetch(
                 "actions",
-                queryset=PlanNode.objects.select_related("level").order_by("pk"),
+                queryset=PlanNode.objects.shown(can_see_internal(request.user, convention))
+                .select_related("level")
+                .order_by("pk"),
             ),
             Prefetch("bonuses", queryset=FacilityBonus.objects.filter(year=year)),
         ),
@@ -483,6 +486,9 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Format d'export inconnu : csv ou xlsx.")
     _filterset, facilities = _filtered(request, convention)
     filename = f"equipements-{convention.slug}.{file_format}"
+    internal = can_see_internal(request.user, convention)
     if file_format == "csv":
-        return download_response(exports.register_csv(convention, facilities), filename, CSV)
-    return download_response(exports.register_xlsx(convention, facilities), filename, XLSX)
+        content = exports.register_csv(convention, facilities, include_internal=internal)
+        return download_response(content, filename, CSV)
+    content = exports.register_xlsx(convention, facilities, include_internal=internal)
+    return download_response(content, filename, XLSX)

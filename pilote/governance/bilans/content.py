@@ -12,6 +12,9 @@ the decisions of the meetings held in the period. The result is a dict of plain 
 - is the only input of the renderers (pilote.reports.bilans): they never
   read the database.
 
+A bilan never holds an internal item (pilote.plans.visibility), whoever prepares or closes it: it
+is shared with every signatory of the CTG.
+
 Amounts and measured values are kept as decimal strings ("1500.00") so that nothing is rounded by
 a float on the way; `pilote.core.formats.french_number` formats them for reading.
 """
@@ -22,7 +25,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from pilote.governance.enums import ReviewKind
@@ -33,6 +36,7 @@ from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.monitoring.periods import Quarter
 from pilote.plans.models import BudgetLine, Indicator
 from pilote.plans.tree import load_plan, walk
+from pilote.plans.visibility import indicator_condition, node_condition
 
 from .content_facilities import decimal_text, facilities_content, petite_enfance_content
 
@@ -77,6 +81,7 @@ def _latest_updates(convention, year: int) -> dict[int, dict]:
     latest: dict[int, dict] = {}
     rows = (
         ActionUpdate.objects.filter(convention=convention, year__lte=year)
+        .public()
         .order_by("node_id", "year", "quarter", "created_at", "pk")
         .values_list(
             "node_id",
@@ -110,6 +115,7 @@ def _window_excerpts(convention, first_year: int, year: int, labels: dict[int, s
     highlights, difficulties = [], []
     rows = (
         ActionUpdate.objects.filter(convention=convention, year__gte=first_year, year__lte=year)
+        .public()
         .order_by("-year", "-quarter", "-created_at")
         .values_list("node_id", "year", "quarter", "status", "done", "difficulties")
     )
@@ -137,7 +143,7 @@ def _budgets(convention) -> tuple[dict[int, Decimal], dict]:
     by_funder: dict[str, Decimal] = defaultdict(Decimal)
     by_year: dict[int | None, Decimal] = defaultdict(Decimal)
     rows = (
-        BudgetLine.objects.filter(node__convention=convention)
+        BudgetLine.objects.filter(node__convention=convention, node__is_internal=False)
         .order_by("node_id", F("year").asc(nulls_first=True), "funder", "pk")
         .values_list("node_id", "funder", "amount", "year")
     )
@@ -166,7 +172,7 @@ def _plan(
     convention, year: int, budgets: dict[int, Decimal]
 ) -> tuple[list[dict], dict[int, str], dict[int, int]]:
     """Return the plan rows, the label of every element and the axis (root) of every element."""
-    roots = load_plan(convention)
+    roots = load_plan(convention, include_internal=False)
     latest = _latest_updates(convention, year)
     now = Quarter(year, 4) if Quarter.current().year > year else Quarter.current()
     rows: list[dict] = []
@@ -257,13 +263,17 @@ def _progress_groups(plan: list[dict], axis_of: dict[int, int], labels: dict[int
 
 def _indicators(convention, year: int, labels: dict[int, str]) -> list[dict]:
     indicators = list(
-        Indicator.objects.filter(convention=convention)
+        Indicator.objects.filter(indicator_condition(False), convention=convention)
         .order_by(F("node_id").asc(nulls_first=True), "position", "pk")
         .prefetch_related("targets")
     )
     measured: dict[int, list] = defaultdict(list)
     for indicator_id, y, q, value in (
-        Measurement.objects.filter(indicator__convention=convention, year__lte=year)
+        Measurement.objects.filter(
+            indicator_condition(False, "indicator__"),
+            indicator__convention=convention,
+            year__lte=year,
+        )
         .order_by("indicator_id", "year", F("quarter").asc(nulls_last=True), "created_at", "pk")
         .values_list("indicator_id", "year", "quarter", "value")
     ):
@@ -309,6 +319,7 @@ def _indicators(convention, year: int, labels: dict[int, str]) -> list[dict]:
 def _decisions(convention, first_year: int, year: int, labels: dict[int, str]) -> list[dict]:
     decisions = (
         Decision.objects.filter(
+            node_condition(False, "node__") | Q(node__isnull=True),
             meeting__convention=convention,
             meeting__date__year__gte=first_year,
             meeting__date__year__lte=year,

@@ -20,6 +20,7 @@ from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, lock_row, relock, render_edit, save_if_current
 from pilote.core.deletion import what_goes
 from pilote.plans.models import PlanNode
+from pilote.plans.visibility import can_see_internal
 
 from ..enums import AttendanceStatus
 from ..exceptions import GovernanceError
@@ -389,6 +390,10 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     can_edit = can_edit_convention(request.user, convention)
     rows, counts = _attendance(meeting)
     decisions = list(meeting.decisions.select_related("node__level").order_by("position", "pk"))
+    if not can_see_internal(request.user, convention):
+        for decision in decisions:
+            if decision.node is not None and decision.node.is_internal:
+                decision.node = None  # not named to those who may not see it (plans.visibility)
     decision_form = None
     if can_edit:
         decision_form = DecisionForm(plan=plan_choices(convention), prefix="decision")

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from pilote.core.exchange import account_name, iso_moment
 from pilote.facilities.register.services import ActionIndex
+from pilote.plans.tree import outline_order
 
 from ..models import Attendance, Body, BodyMember, Decision, Meeting, PlanVersion, Review
 from .common import SECTION
@@ -58,6 +59,12 @@ def export_governance(convention, *, include_internal: bool = True) -> dict[str,
     if not (bodies or meetings or reviews or versions):
         return {"bodies": [], "meetings": [], "reviews": [], "plan_versions": []}
     actions = ActionIndex(convention)
+    if not include_internal:  # a reader's export names no internal element (plans.visibility)
+        actions.by_pk = {pk: node for pk, node in actions.by_pk.items() if not node.is_internal}
+    ranks = {
+        pk: rank + 1
+        for pk, rank in outline_order(convention, include_internal=include_internal).items()
+    }
 
     def username(user, stored_name: str) -> str | None:
         return account_name(user, stored_name) if include_internal else None
@@ -66,7 +73,7 @@ def export_governance(convention, *, include_internal: bool = True) -> dict[str,
         "bodies": _export_bodies(bodies, include_internal=include_internal),
         "meetings": _export_meetings(meetings, member_rank, actions),
         "reviews": _export_reviews(reviews, meeting_rank, username),
-        "plan_versions": _export_versions(versions, actions, username),
+        "plan_versions": _export_versions(versions, ranks, username),
     }
 
 
@@ -146,9 +153,8 @@ def _export_reviews(reviews, meeting_rank: dict[int, int], username) -> list[dic
 _datetime = iso_moment
 
 
-def _export_versions(versions, actions: ActionIndex, username) -> list[dict]:
+def _export_versions(versions, ranks: dict[int, int], username) -> list[dict]:
     # Rows name elements by primary key: give them their rank in the exported plan instead.
-    ranks = {pk: rank + 1 for pk, rank in actions.order.items()}
     gone: dict[int, int] = {}
 
     def key(value):

@@ -89,9 +89,14 @@ class VersionRow:
 
 
 def plan_rows(convention) -> list[VersionRow]:
-    """Return the CTG's current plan as version rows, in outline order (two queries)."""
+    """Return the CTG's current plan as version rows, in outline order (two queries).
+
+    Never an internal element (pilote.plans.visibility): a version of the plan is shared with
+    the signatories, as a bilan.
+    """
     nodes = (
         PlanNode.objects.filter(convention=convention)
+        .public()
         .select_related("level")
         .only(
             "pk",

@@ -20,9 +20,12 @@ def number_key(node: PlanNode) -> tuple:
 
 
 def tracked_actions(convention) -> list[PlanNode]:
-    """Return the CTG's tracked actions in number order (one query)."""
-    nodes = PlanNode.objects.filter(convention=convention, level__tracked=True).select_related(
-        "level"
+    """Return the CTG's tracked actions in number order (one query), never an internal one: a
+    partner link never shows internal items (pilote.plans.visibility)."""
+    nodes = (
+        PlanNode.objects.filter(convention=convention, level__tracked=True)
+        .public()
+        .select_related("level")
     )
     return sorted(nodes, key=number_key)
 
@@ -90,7 +93,9 @@ def pending_submissions(convention) -> list[PartnerSubmission]:
     indicators: dict[int, list[Indicator]] = {}
     for indicator in Indicator.objects.filter(node_id__in=node_ids).order_by("position", "pk"):
         indicators.setdefault(indicator.node_id, []).append(indicator)
-    latest = latest_updates(convention, node_ids=node_ids) if node_ids else {}
+    latest = {}
+    if node_ids:  # the editors' page
+        latest = latest_updates(convention, node_ids=node_ids, include_internal=True)
     for submission in submissions:
         submission.node.convention = convention  # already read: no query per link to the action
         submission.indicator_rows = _indicator_rows(

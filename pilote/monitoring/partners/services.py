@@ -70,6 +70,12 @@ def find_link(token: str) -> PartnerLink | None:
 def _check_actions(convention, nodes: list[PlanNode]) -> None:
     if not nodes:
         raise PartnerError("Choisissez au moins une action.")
+    # A partner link never shows internal items (plans.visibility); read as they stand now.
+    internal = PlanNode.objects.filter(pk__in=[n.pk for n in nodes], is_internal=True).first()
+    if internal is not None:
+        raise PartnerError(
+            f"« {internal} » est interne : un lien partenaire ne peut pas la montrer."
+        )
     for node in nodes:
         if node.convention_id != convention.pk or not node.level.tracked:
             raise PartnerError(f"« {node} » n'est pas une action suivie de cette CTG.")
@@ -123,7 +129,7 @@ def resend_link(link: PartnerLink, *, base_url: str) -> PartnerLink:
         link.token_hash = digest
         link.expires_at = timezone.now() + datetime.timedelta(days=lifetime)
         link.save(update_fields=["token_hash", "expires_at"])
-        nodes = _ordered(link.actions.select_related("level"))
+        nodes = _ordered(link.actions.public().select_related("level"))
         send_link_email(link, token, nodes, base_url=base_url)
     return link
 
@@ -156,7 +162,7 @@ def submit(link: PartnerLink, reports: list[ActionReport]) -> list[PartnerSubmis
     """Keep what a partner sent, pending; it replaces a pending one for the same quarter."""
     if not reports:
         raise PartnerError("Remplissez le point d’au moins une action avant d’envoyer.")
-    allowed = set(link.actions.values_list("pk", flat=True))
+    allowed = set(link.actions.public().values_list("pk", flat=True))
     if any(report.node.pk not in allowed for report in reports):
         raise PartnerError("Ce lien ne permet de rendre compte que des actions qu’il nomme.")
     now = timezone.now()

@@ -38,12 +38,17 @@ def _invalid(request: HttpRequest) -> HttpResponse:
 def _blocks(request: HttpRequest, link) -> list[tuple]:
     """Return each named action with its form and its latest status (read only)."""
     nodes = sorted(
-        link.actions.select_related("level").prefetch_related(
+        # Never an internal action (pilote.plans.visibility), even one named before it became so.
+        link.actions.public()
+        .select_related("level")
+        .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk"))
         ),
         key=number_key,
     )
-    latest = latest_updates(link.convention, node_ids={node.pk for node in nodes})
+    latest = latest_updates(
+        link.convention, node_ids={node.pk for node in nodes}, include_internal=False
+    )
     data = request.POST if request.method == "POST" else None
     return [
         (
@@ -111,9 +116,9 @@ def partner_thanks(request: HttpRequest, token: str) -> HttpResponse:
     pending = sorted(
         (
             submission.node
-            for submission in link.submissions.filter(state=SubmissionState.PENDING).select_related(
-                "node"
-            )
+            for submission in link.submissions.filter(
+                state=SubmissionState.PENDING, node__is_internal=False
+            ).select_related("node")
         ),
         key=number_key,
     )

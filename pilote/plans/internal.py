@@ -1,0 +1,63 @@
+"""Mark plan elements internal: the flag of an element and of its whole subtree.
+
+The rule of who sees internal items is in pilote.plans.visibility; this module keeps the stored
+flag right: an element under an internal element is internal too, so that each read needs the
+element's own column only.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
+from pilote.conventions.locks import lock_convention
+from pilote.core.transactions import retry_transaction
+
+from .models import PlanNode
+from .node_data import PlanError
+
+
+@retry_transaction
+@transaction.atomic
+def set_node_internal(node: PlanNode, *, by, internal: bool) -> PlanNode:
+    """Mark an element and its whole subtree internal (or no longer internal) and return it."""
+    lock_convention(node.convention_id)
+    node = PlanNode.objects.select_related("parent").get(pk=node.pk)
+    if node.is_internal != internal:
+        check_internal_change(node, internal)
+        node.is_internal = internal
+        node.save(update_fields=["is_internal", "updated_at"])
+        mark_subtree(node, by=by)
+    return node
+
+
+def check_internal_change(node: PlanNode, internal: bool) -> None:
+    """Raise PlanError if the element cannot leave the internal items (its parent is one)."""
+    parent = node.parent if node.parent_id else None
+    if not internal and parent is not None and parent.is_internal:
+        raise PlanError(
+            f"« {parent} » est interne, et tout ce qui se trouve sous lui l'est aussi : "
+            "retirez d'abord la mention « Interne » de cet élément parent."
+        )
+
+
+def mark_subtree(node: PlanNode, *, by) -> None:
+    """Give the node's whole subtree the node's flag, with a history line for each change."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, parent_id in PlanNode.objects.filter(convention_id=node.convention_id).values_list(
+        "pk", "parent_id"
+    ):
+        children[parent_id].append(pk)
+    found: set[int] = set()
+    stack = list(children.get(node.pk, []))
+    while stack:
+        pk = stack.pop()
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    descendants = [
+        d for d in PlanNode.objects.filter(pk__in=found) if d.is_internal != node.is_internal
+    ]
+    for descendant in descendants:
+        descendant.is_internal = node.is_internal
+    if descendants:
+        bulk_update_with_history(descendants, PlanNode, ["is_internal"], default_user=by)
