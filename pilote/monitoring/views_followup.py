@@ -94,7 +94,6 @@ def update_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         convention=convention,
         latest=latest,
-        with_attachments=not inline,
         prefix=f"maj-{node.pk}",
     )
     if request.method == "POST" and form.is_valid():
