@@ -50,11 +50,11 @@ class MultipleFileField(forms.FileField):
 # action "Réalisée" is expected at 100 %, and an action at 100 % to be "Réalisée"; the other
 # statuses and progresses may go together (an action abandoned at 40 %, blocked at 70 %).
 HINT_DONE_NOT_FULL = (
-    "Une action réalisée est d'habitude à 100 % : vérifiez l'avancement. Vous pouvez tout de "
+    "Une action réalisée est d'habitude à 100\u00a0% : vérifiez l'avancement. Vous pouvez tout de "
     "même enregistrer (une partie peut rester à faire)."
 )
 HINT_FULL_NOT_DONE = (
-    "L'avancement est de 100 % : si l'action est terminée, choisissez le statut « Réalisée ». "
+    "L'avancement est de 100\u00a0% : si l'action est terminée, choisissez le statut « Réalisée ». "
     "Vous pouvez tout de même enregistrer."
 )
 

@@ -141,5 +141,3 @@ def chosen(conventions: list[Convention], slug: str | None) -> Convention | None
     if slug:
         return next((c for c in conventions if c.slug == slug), None)
     return conventions[0] if len(conventions) == 1 else None
-
-

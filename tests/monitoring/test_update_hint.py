@@ -59,7 +59,7 @@ def test_the_form_shows_the_hint_for_what_was_typed(client):
     action = tracked_action(title="Ouvrir une crèche à Malijai")
     client.force_login(user_with_role(Role.COORDINATOR, convention=action.convention))
     html = post(client, action, "realisee", "85").content.decode()
-    assert "Une action réalisée est d&#x27;habitude à 100 %" in html.split("data-fu-hint")[1]
+    assert "Une action réalisée est d&#x27;habitude à 100\xa0%" in html.split("data-fu-hint")[1]
     html = post(client, action, "en_cours", "60").content.decode()
     hint = html.split("data-fu-hint")[1].split("</p>")[0]
     assert " hidden>" in hint

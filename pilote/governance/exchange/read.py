@@ -219,12 +219,21 @@ def _read_meetings(
                 reader.error(
                     decision_where, "« postponed_to » ne concerne qu'une décision de report."
                 )
+            # Absent from files written before it existed: the year alone.
+            postponed_quarter = reader.integer(
+                spec, "postponed_quarter", decision_where, low=1, high=4
+            )
+            if postponed_quarter is not None and postponed_to is None:
+                reader.error(
+                    decision_where, "« postponed_quarter » ne va pas sans « postponed_to »."
+                )
             decisions.append(
                 Decision(
                     kind=decision_kind,
                     text=reader.text(spec, "text", decision_where, required=True).strip(),
                     node=node,
                     postponed_to=postponed_to,
+                    postponed_quarter=postponed_quarter,
                     position=rank - 1,
                 )
             )
