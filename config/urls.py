@@ -56,6 +56,8 @@ urlpatterns = [
     # Public pages of the published CTGs: the only pages open without a login.
     path("public/", include("pilote.pages.urls_public")),
     path("territoires/", include("pilote.territories.urls")),
+    # « Premiers pas »: the first steps of the user's CTGs.
+    path("", include((pages_urls.root_patterns, "pages"))),
     # Members of a CTG, invitations, « Mon compte ».
     path("", include("pilote.people.urls")),
     # The admin: staff only, at ADMIN_URL (not /admin/), linked from nowhere in the pages.

@@ -3,7 +3,7 @@
 Numbers are written by Babel with the CLDR rules of `fr_FR`: a narrow no-break space (U+202F)
 groups thousands, a comma separates decimals, and no useless trailing zero is printed
 ("12 500", "12,5", "-0,5"). Dates are written the way French administrative texts write them
-("1er janvier 2026", "23 novembre 2026").
+("1ᵉʳ janvier 2026", "23 novembre 2026").
 """
 
 from __future__ import annotations
@@ -63,8 +63,15 @@ def french_euros(value: Number | None, *, decimals: int | None = None, empty: st
     return f"{text}{NBSP}€" if text else empty
 
 
+FIRST = "1\u1d49\u02b3"  # "1ᵉʳ": the first day of a month
+
+
 def french_date(day: datetime.date | str | None, *, empty: str = "") -> str:
-    """Return a date as French texts write it: "1er janvier 2026"; also takes an ISO string."""
+    """Return a date as French texts write it: "1ᵉʳ janvier 2026"; also takes an ISO string.
+
+    The ordinal is written with Unicode's superscript letters (U+1D49, U+02B3), as typography
+    wants "1ᵉʳ" and plain text (exports, documents, e-mails) has no <sup>.
+    """
     if not day:
         return empty
     if isinstance(day, str):
@@ -72,7 +79,7 @@ def french_date(day: datetime.date | str | None, *, empty: str = "") -> str:
     elif isinstance(day, datetime.datetime):
         day = day.date()
     text = babel_format_date(day, "d MMMM y", locale=LOCALE)
-    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
+    return text.replace("1 ", f"{FIRST} ", 1) if day.day == 1 else text
 
 
 def french_datetime(moment: datetime.datetime | None, *, empty: str = "") -> str:

@@ -128,6 +128,13 @@ class Decision(models.Model):
     kind = models.CharField("type", max_length=16, choices=DecisionKind.choices)
     text = models.TextField("décision")
     postponed_to = models.PositiveSmallIntegerField("reportée à (année)", null=True, blank=True)
+    # A report may name the quarter too (« reportée à T3 2027 »); never without the year.
+    postponed_quarter = models.PositiveSmallIntegerField(
+        "reportée au trimestre",
+        null=True,
+        blank=True,
+        choices=[(quarter, f"T{quarter}") for quarter in (1, 2, 3, 4)],
+    )
     position = models.PositiveIntegerField("ordre", default=0)
 
     history = HistoricalRecords()
@@ -138,6 +145,18 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def postponed_label(self) -> str:
+        """Return "T3 2027", "2027", or "" when the decision names no date."""
+        return postponed_label(self.postponed_to, self.postponed_quarter)
+
+
+def postponed_label(year: int | None, quarter: int | None) -> str:
+    """Return when a postponed action resumes: "T3 2027", "2027", or ""."""
+    if year is None:
+        return ""
+    return f"T{quarter} {year}" if quarter else str(year)
 
 
 class Review(models.Model):

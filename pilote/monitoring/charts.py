@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from pilote.core.formats import DASH, french_number
+from pilote.core.units import unit_suffix
 
 if TYPE_CHECKING:  # dashboard draws its charts with indicator_chart()
     from .dashboard import IndicatorSeries
@@ -65,7 +66,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> SafeString:
         fraction = 0.5 if quarter is None else (quarter - 0.5) / 4
         return LEFT + band * (year_index + fraction)
 
-    unit = f" {indicator.unit}" if indicator.unit else ""
+    unit = unit_suffix(indicator.unit)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="monitoring-chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '

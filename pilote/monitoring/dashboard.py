@@ -26,7 +26,7 @@ from operator import itemgetter
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
-from pilote.core.formats import DASH, french_number
+from pilote.core.units import with_unit
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode, Thematic
 from pilote.plans.visibility import indicator_condition
 
@@ -459,10 +459,9 @@ class OffTargetIndicator:
     @property
     def summary(self) -> str:
         """Return the measurement against the target ("18 familles en 2025, pour une cible…")."""
-        unit = f" {self.unit}" if self.unit else ""
         return (
-            f"{french_number(self.value, empty=DASH)}{unit} en {self.period_label}, "
-            f"pour une cible {self.year} de {french_number(self.target, empty=DASH)}"
+            f"{with_unit(self.value, self.unit)} en {self.period_label}, "
+            f"pour une cible {self.year} de {with_unit(self.target, self.unit)}"
         )
 
 

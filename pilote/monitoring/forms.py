@@ -47,8 +47,37 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+# The consistency hint of an update (issue 14): shown under the progress, never blocking. An
+# action "Réalisée" is expected at 100 %, and an action at 100 % to be "Réalisée"; the other
+# statuses and progresses may go together (an action abandoned at 40 %, blocked at 70 %).
+HINT_DONE_NOT_FULL = (
+    "Une action réalisée est d'habitude à 100\u00a0% : vérifiez l'avancement. Vous pouvez tout de "
+    "même enregistrer (une partie peut rester à faire)."
+)
+HINT_FULL_NOT_DONE = (
+    "L'avancement est de 100\u00a0% : si l'action est terminée, choisissez le statut « Réalisée ». "
+    "Vous pouvez tout de même enregistrer."
+)
+
+
+def consistency_hint(status: str | None, progress) -> str:
+    """Return the hint for a status and a progress that do not go together, or ""."""
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError):
+        return ""
+    if status == UpdateStatus.DONE and progress < 100:
+        return HINT_DONE_NOT_FULL
+    if status != UpdateStatus.DONE and progress == 100 and status in UpdateStatus.values:
+        return HINT_FULL_NOT_DONE
+    return ""
+
+
 class UpdateForm(PiloteForm):
     """A new update on an action; the latest update's status and progress are offered again."""
+
+    hint_done_not_full = HINT_DONE_NOT_FULL
+    hint_full_not_done = HINT_FULL_NOT_DONE
 
     period = forms.ChoiceField(label="Trimestre")
     status = forms.ChoiceField(label="Statut", choices=UpdateStatus.choices)
@@ -120,6 +149,16 @@ class UpdateForm(PiloteForm):
             del self.fields["attachments"]
         if not with_internal:  # only those who see internal items make some
             del self.fields["is_internal"]
+
+    @property
+    def consistency_hint(self) -> str:
+        """Return the hint for the status and progress as typed (or offered), or ""."""
+        if self.is_bound:
+            status = self.data.get(self.add_prefix("status"))
+            progress = self.data.get(self.add_prefix("progress"))
+        else:
+            status, progress = self.fields["status"].initial, self.fields["progress"].initial
+        return consistency_hint(status, progress)
 
     def clean_period(self) -> Quarter:
         year, quarter = self.cleaned_data["period"].split("-")

@@ -98,7 +98,6 @@ def update_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         convention=convention,
         latest=latest,
-        with_attachments=not inline,
         with_internal=internal,
         prefix=f"maj-{node.pk}",
     )

@@ -14,7 +14,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from pilote.conventions.models import Convention
-from pilote.core.formats import DASH, NBSP, french_number
+from pilote.core.units import with_unit
 from pilote.governance.bodies.queries import next_copil_date
 from pilote.monitoring.dashboard import (
     Dashboard,
@@ -50,13 +50,13 @@ class KeyIndicator:
 
     @property
     def value_text(self) -> str:
-        return _with_unit(self.value, self.unit) if self.value is not None else "pas de mesure"
+        return with_unit(self.value, self.unit) if self.value is not None else "pas de mesure"
 
     @property
     def target_text(self) -> str:
         if self.target is None:
             return "pas de cible"
-        return f"cible {self.target_year} : {_with_unit(self.target, self.unit)}"
+        return f"cible {self.target_year} : {with_unit(self.target, self.unit)}"
 
 
 @dataclass
@@ -146,9 +146,3 @@ def last_update(board: Dashboard, series: list[IndicatorSeries]) -> datetime.dat
     if board.last_update is not None:
         moments.append(board.last_update)
     return max(moments, default=None)
-
-
-def _with_unit(value: Decimal, unit: str) -> str:
-    # A no-break space: "60,5 %" must not wrap before its unit.
-    text = french_number(value, empty=DASH)
-    return f"{text}{NBSP}{unit}" if unit else text

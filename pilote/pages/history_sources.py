@@ -133,7 +133,7 @@ SOURCES = [
         "Décisions",
         Decision,
         _child_rows(Decision, Meeting, "meeting_id"),
-        summary=("kind", "node", "postponed_to"),
+        summary=("kind", "node", "postponed_to", "postponed_quarter"),
     ),
     # The history of a bilan leaves its frozen content out (see Review.history).
     Source("bilan", "Bilans", Review, _by_convention(Review), summary=("status",)),

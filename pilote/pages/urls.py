@@ -6,7 +6,19 @@ monitoring:dashboard…): config/urls.py mounts each list below inside that name
 
 from django.urls import path
 
-from . import views_action, views_brief, views_dashboard, views_history, views_summary
+from . import (
+    views_action,
+    views_brief,
+    views_dashboard,
+    views_first_steps,
+    views_history,
+    views_summary,
+)
+
+# Under /, in the "pages" namespace.
+root_patterns = [
+    path("premiers-pas/", views_first_steps.first_steps, name="first_steps"),
+]
 
 # Under /ctg/, in the "conventions" namespace.
 conventions_patterns = [

@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils.timezone import localtime
 
-from pilote.core.formats import french_euros, french_number
+from pilote.core.formats import french_euros
+from pilote.core.units import with_unit
 from pilote.monitoring.dashboard import IndicatorSeries, convention_series
 from pilote.monitoring.queries import LatestUpdate, latest_update_values
 from pilote.plans.enums import Origin, Priority
@@ -75,8 +76,7 @@ class IndicatorValues:
         )
 
     def _value(self, value: Decimal) -> str:
-        text = french_number(value)
-        return f"{text}\u00a0{self.unit}" if self.unit else text
+        return with_unit(value, self.unit, empty="")
 
     @property
     def baseline(self) -> str:

@@ -111,9 +111,9 @@ def test_without_a_copil_date_the_brief_says_so(client):
     assert "Aucune action suivie pour l’instant." in html
 
 
-def _indicator(convention, name, targets, measurements, *, node=None, position=0):
+def _indicator(convention, name, targets, measurements, *, node=None, position=0, unit="%"):
     indicator = Indicator.objects.create(
-        convention=convention, node=node, name=name, unit="%", position=position
+        convention=convention, node=node, name=name, unit=unit, position=position
     )
     for year, value in targets.items():
         IndicatorTarget.objects.create(indicator=indicator, year=year, value=Decimal(value))
@@ -145,6 +145,21 @@ def test_key_indicators_are_the_ctg_ones_then_those_below_target():
     assert first.target_text == "cible 2026 : 55\u00a0%"
     assert (second.value_text, second.target_text) == ("pas de mesure", "cible 2030 : 80\u00a0%")
     assert third.action == str(action)
+
+
+def test_a_count_reads_100_en_2026_not_100_nombre(client):
+    convention = ConventionFactory()
+    _indicator(convention, "Parents participants", {2026: 150}, [(2026, None, 100)], unit="nombre")
+    _indicator(
+        convention, "Places créées", {2026: 12}, [(2026, None, 8)], unit="places", position=1
+    )
+    client.force_login(UserFactory(superuser=True))
+    html = client.get(brief_url(convention)).content.decode()
+    assert "nombre" not in html
+    assert "<strong>100</strong>" in html
+    assert "cible 2026 : 150" in html
+    assert "<strong>8\u00a0places</strong>" in html
+    assert "cible 2026 : 12\u00a0places" in html
 
 
 def test_key_indicators_stop_at_six():

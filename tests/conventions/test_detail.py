@@ -24,7 +24,7 @@ def test_summary_shows_the_key_facts(client, superuser, convention):
 
     html = response.content.decode()
     assert f'<h1 class="fr-mb-1w">{convention.name}</h1>' in html
-    assert "du 1er janvier 2026 au 31 décembre 2030" in html
+    assert "du 1ᵉʳ janvier 2026 au 31 décembre 2030" in html
     assert "5 ans" in html
     assert PAA_SIREN in html
     assert "Signataires de la CTG, dans l’ordre de la convention" in html

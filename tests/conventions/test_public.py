@@ -60,7 +60,7 @@ def test_a_published_ctg_is_open_to_anonymous_visitors(client, session_demo_ctgs
     assert response.status_code == 200
     html = response.content.decode()
     assert convention.name in html
-    assert "du 1er janvier 2026 au 31 décembre 2030" in html
+    assert "du 1ᵉʳ janvier 2026 au 31 décembre 2030" in html
     assert "CA Provence-Alpes-Agglomération" in html
     assert "46 communes" in html  # seed 003: every commune of the EPCI
     assert 'aria-controls="liste-communes"' in html  # folded

@@ -43,9 +43,9 @@ def test_french_percent_uses_a_no_break_space_before_the_sign():
 
 
 def test_french_date_writes_the_first_of_the_month_as_french_texts_do():
-    assert french_date(datetime.date(2026, 1, 1)) == "1er janvier 2026"
+    assert french_date(datetime.date(2026, 1, 1)) == "1ᵉʳ janvier 2026"
     assert french_date(datetime.date(2026, 11, 23)) == "23 novembre 2026"
-    assert french_date("2026-03-01T10:00:00") == "1er mars 2026"
+    assert french_date("2026-03-01T10:00:00") == "1ᵉʳ mars 2026"
     assert french_date(None) == ""
 
 
@@ -65,4 +65,4 @@ def test_template_filters():
         "{% load formats %}{{ a|fr_number }}|{{ b|fr_number }}|{{ c|fr_percent }}|{{ d|fr_date }}"
     )
     out = html.render(Context({"a": 1500, "b": None, "c": 7.5, "d": datetime.date(2026, 5, 1)}))
-    assert out == f"1{N}500|–|7,5\u00a0%|1er mai 2026"
+    assert out == f"1{N}500|–|7,5\u00a0%|1ᵉʳ mai 2026"

@@ -80,20 +80,20 @@ def test_a_commune_of_10001_inhabitants_needs_a_schema_and_an_rpe():
     assert result.rpe_required
     assert result.obligations == (
         ao.SCHEMA_REQUIRED,
-        "Relais petite enfance obligatoire depuis le 1er janvier 2026",
+        "Relais petite enfance obligatoire depuis le 1ᵉʳ janvier 2026",
     )
     messages = [alert.message for alert in result.alerts]
     assert all(alert.level == Level.ERROR for alert in result.alerts)
     assert any("aucun schéma pluriannuel" in message for message in messages)
     assert any("aucun relais petite enfance" in message for message in messages)
-    assert any("obligatoire depuis le 1er janvier 2026" in message for message in messages)
+    assert any("obligatoire depuis le 1ᵉʳ janvier 2026" in message for message in messages)
 
 
 def test_the_rpe_is_due_from_1_january_2026():
     before = assess([commune(10_001)], {}, today=datetime.date(2025, 12, 31)).communes[0]
-    assert any("à compter du 1er janvier 2026" in o for o in before.obligations)
+    assert any("à compter du 1ᵉʳ janvier 2026" in o for o in before.obligations)
     on_the_day = assess([commune(10_001)], {}, today=JAN_2026).communes[0]
-    assert any("depuis le 1er janvier 2026" in o for o in on_the_day.obligations)
+    assert any("depuis le 1ᵉʳ janvier 2026" in o for o in on_the_day.obligations)
 
 
 def test_a_schema_and_an_rpe_in_the_register_meet_the_obligations():

@@ -178,7 +178,7 @@ def test_the_ao_page_says_what_is_missing_from_the_register(coordinator, paa):
     assert (
         "CA Provence-Alpes-Agglomération : aucun relais petite enfance existant au registre, ni "
         "situé dans une commune qui lui a transféré la compétence, ni géré par l'EPCI "
-        "(obligatoire depuis le 1er janvier 2026)." in html
+        "(obligatoire depuis le 1ᵉʳ janvier 2026)." in html
     )
     assert "Aucune obligation non remplie" not in html
 

@@ -298,9 +298,34 @@ def test_decisions_are_numbered_in_the_order_they_are_taken(meeting, action):
     assert (first.postponed_to, first.node, second.node) == (2028, action, None)
 
 
+def test_a_decision_may_postpone_an_action_to_a_quarter(meeting, action):
+    decision = add_decision(meeting, decision_data(action, postponed_quarter=3)).decision
+    decision.refresh_from_db()
+    assert (decision.postponed_to, decision.postponed_quarter) == (2028, 3)
+    assert decision.postponed_label == "T3 2028"
+    same_quarter = decision_data(action, postponed_to=2026, postponed_quarter=2)
+    assert add_decision(meeting, same_quarter).decision.postponed_label == "T2 2026"
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
+        (
+            {"postponed_to": 2026, "postponed_quarter": 1},
+            "postponed_quarter",
+            "Une action ne peut pas être reportée à T1 2026, avant le trimestre de la réunion "
+            "(T2 2026).",
+        ),
+        (
+            {"postponed_to": None, "postponed_quarter": 3},
+            "postponed_to",
+            "Indiquez l'année du report avec son trimestre, par exemple T3 2027.",
+        ),
+        (
+            {"postponed_quarter": 5},
+            "postponed_quarter",
+            "Le trimestre doit être T1, T2, T3 ou T4.",
+        ),
         (
             {"postponed_to": 2025},
             "postponed_to",

@@ -120,8 +120,48 @@ def test_a_decision_names_its_action_as_facilities_do(governed):
         d for m in section["meetings"] for d in m["decisions"] if d["text"] == postponed.text
     ]
     assert exported == [
-        {"kind": "report", "text": postponed.text, "action": "3.7", "postponed_to": 2028}
+        {
+            "kind": "report",
+            "text": postponed.text,
+            "action": "3.7",
+            "postponed_to": 2028,
+            "postponed_quarter": None,
+        }
     ]
+
+
+def test_a_decision_postponed_to_a_quarter_keeps_it_through_export_and_import(governed):
+    postponed = Decision.objects.get(
+        meeting__convention=governed[PAA], node__number="3.7", kind="report"
+    )
+    Decision.objects.filter(pk=postponed.pk).update(postponed_quarter=3)
+    document = export_convention(governed[PAA])
+    exported = [
+        d
+        for m in governance_of(document)["meetings"]
+        for d in m["decisions"]
+        if d["text"] == postponed.text
+    ]
+    assert (exported[0]["postponed_to"], exported[0]["postponed_quarter"]) == (2028, 3)
+
+    import_as_a_copy(document)
+    copied = Decision.objects.get(meeting__convention__slug=COPY, text=postponed.text)
+    assert (copied.postponed_to, copied.postponed_quarter) == (2028, 3)
+    assert copied.postponed_label == "T3 2028"
+
+
+def test_a_file_written_before_quarters_reads_the_year_alone(governed):
+    document = export_convention(governed[PAA])
+    for meeting in governance_of(document)["meetings"]:
+        for decision in meeting["decisions"]:
+            del decision["postponed_quarter"]
+    import_as_a_copy(document)
+    copied = Decision.objects.get(meeting__convention__slug=COPY, node__number="3.7")
+    assert (copied.postponed_to, copied.postponed_quarter, copied.postponed_label) == (
+        2028,
+        None,
+        "2028",
+    )
 
 
 def test_attendance_names_members_by_their_rank_in_the_body(governed):
@@ -294,6 +334,8 @@ def _broken(document: dict, path: str, value) -> dict:
         ("meetings.0.decisions.0.action", "9.99", "aucun élément du plan ne porte"),
         ("meetings.0.decisions.0.text", "", "« text » est obligatoire"),
         ("meetings.0.decisions.0.postponed_to", 2028, "ne concerne qu'une décision de report"),
+        ("meetings.0.decisions.0.postponed_quarter", 2, "ne va pas sans « postponed_to »"),
+        ("meetings.0.decisions.0.postponed_quarter", 5, "doit être compris entre 1 et 4"),
         ("reviews.0.kind", "trimestriel", "type de bilan inconnu"),
         ("reviews.0.year", "2026", "« year » doit être un nombre entier"),
         ("reviews.0.meeting", 99, "réunion n° 99 absente"),

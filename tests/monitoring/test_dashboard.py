@@ -234,8 +234,8 @@ def test_indicators_below_target_are_those_of_the_indicator_pages(client):
     html = html.decode()
     detail = reverse("monitoring:indicator", kwargs={"slug": convention.slug, "pk": below.pk})
     assert f'<a href="{detail}">Taux de couverture en accueil du jeune enfant</a> :' in html
-    assert "54,5 % en T3 2026, pour une cible 2026 de 55" in html
-    assert "30 % en T2 2027, pour une cible 2027 de 60" in html
+    assert "54,5\xa0% en T3 2026, pour une cible 2026 de 55\xa0%" in html
+    assert "30\xa0% en T2 2027, pour une cible 2027 de 60\xa0%" in html
     assert f'<span class="fr-hint-text">Action {escape(str(action))}</span>' in html
 
 

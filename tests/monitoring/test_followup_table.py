@@ -230,7 +230,7 @@ def test_mettre_a_jour_opens_an_inline_form_for_the_current_quarter(coordinator_
     assert '<option value="2026-4" selected>T4 2026</option>' in html
     assert '<option value="2027-1"' not in html  # quarters not yet begun are not offered
     assert '<option value="bloquee" selected>' in html  # the latest status is offered again
-    assert "pièces jointes" not in html.lower()  # kept light; the action page takes files
+    assert f'name="maj-{action.pk}-attachments"' in html  # files too, as on the update page
 
 
 def test_an_inline_update_posts_a_new_update_and_swaps_the_row_back(coordinator_client, round_plan):

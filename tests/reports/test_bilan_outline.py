@@ -404,7 +404,7 @@ def test_indicator_charts_are_capped_and_the_rest_counted(paa, stub_charts):
 def test_a_closed_bilan_says_when_and_by_whom_it_was_frozen(paa, stub_charts):
     content = copy.deepcopy(paa[0])
     content.update(status="clos", closed_at="2027-01-01T09:30:00+01:00", closed_by="Claire Martin")
-    assert build_blocks(content)[0].status == "Bilan figé le 1er janvier 2027 par Claire Martin"
+    assert build_blocks(content)[0].status == "Bilan figé le 1ᵉʳ janvier 2027 par Claire Martin"
 
 
 @pytest.mark.django_db
@@ -467,7 +467,7 @@ def test_the_coverage_chart_shows_the_highest_rates_and_says_how_many_are_left_o
 
 
 def test_french_dates_and_shortened_texts():
-    assert french_date("2026-03-01") == "1er mars 2026"
+    assert french_date("2026-03-01") == "1ᵉʳ mars 2026"
     assert french_date("2026-11-23T17:11:13+01:00") == "23 novembre 2026"
     assert french_date(None) == ""
     assert shorten("Un  texte\ncourt", 50) == "Un texte court"

@@ -591,3 +591,20 @@ def test_the_largest_demo_bilan_is_built_and_written_again_with_the_same_slides(
     content = demo_content(django_db_blocker, PAA, kind="annuel", year=2026, texts=TEXTS)
     data = render_bilan(content, "pptx")
     assert titles(read(data)) == titles(paa_deck[1])
+
+
+@pytest.mark.django_db
+def test_line_breaks_typed_in_a_form_are_line_breaks_in_the_notes_not_x000d(paa_deck):
+    content = copy.deepcopy(paa_deck[0])
+    # A textarea sends "\r\n" between lines: python-pptx wrote the "\r" as "_x000D_".
+    content["texts"]["outlook"] = "Évaluer le schéma en 2027.\r\nPréparer le bilan intermédiaire."
+    content["texts"]["difficulties"] = "Recrutement difficile.\r\nLocaux trop petits.\rRetards."
+    data = write_pptx(content)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = "".join(
+            package.read(name).decode() for name in package.namelist() if name.endswith(".xml")
+        )
+    assert "_x000D_" not in xml
+    deck = read(data)
+    closing = next(s for s in deck.slides if s.shapes.title.text.startswith("Perspectives"))
+    assert "Évaluer le schéma en 2027.\nPréparer le bilan intermédiaire." in notes(closing)

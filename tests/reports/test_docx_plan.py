@@ -61,7 +61,7 @@ def test_the_title_page_gives_the_ctg_its_period_territory_and_signatories(clien
 
     assert document.paragraphs[1].text == paa.name
     assert document.paragraphs[1].style.name == "Title"
-    assert "Du 1er janvier 2026 au 31 décembre 2030" in text
+    assert "Du 1ᵉʳ janvier 2026 au 31 décembre 2030" in text
     assert "EPCI : CA Provence-Alpes-Agglomération (SIREN 200067437)" in text
     assert "Territoire : 46 communes : Aiglun, Archail, " in text
     signatories = [row.cells[0].text for row in document.tables[0].rows[1:]]
@@ -122,7 +122,7 @@ def test_a_ctg_without_plan_signatories_or_epci_still_gives_a_document(demo):
 
 
 def test_dates_are_written_the_french_way():
-    assert french_date(datetime.date(2026, 1, 1)) == "1er janvier 2026"
+    assert french_date(datetime.date(2026, 1, 1)) == "1ᵉʳ janvier 2026"
     assert french_date(datetime.date(2030, 12, 31)) == "31 décembre 2030"
     assert french_date(datetime.date(2026, 8, 11)) == "11 août 2026"
     assert french_date(None) == ""

@@ -1,7 +1,6 @@
 """Template helpers of the CTG pages, usable from the other apps' templates too."""
 
 from django import template
-from django.utils.formats import date_format
 
 from pilote.accounts.perms import (
     can_delete_convention,
@@ -9,6 +8,7 @@ from pilote.accounts.perms import (
     can_see_internal_notes,
     can_view_audit,
 )
+from pilote.core.formats import french_date
 
 register = template.Library()
 
@@ -42,8 +42,5 @@ def years_label(convention) -> str:
 
 @register.filter
 def long_date(value) -> str:
-    """Return a date as French prose writes it: "1er janvier 2026", "31 décembre 2030"."""
-    if not value:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {date_format(value, 'F Y')}"
+    """Return a date as French prose writes it: "1ᵉʳ janvier 2026", "31 décembre 2030"."""
+    return french_date(value)

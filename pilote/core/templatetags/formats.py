@@ -27,5 +27,5 @@ def fr_euros(value, decimals=None) -> str:
 
 @register.filter
 def fr_date(value) -> str:
-    """Return "1er janvier 2026", or "" when empty."""
+    """Return "1ᵉʳ janvier 2026", or "" when empty."""
     return formats.french_date(value)

@@ -85,8 +85,8 @@ def rpe_obligation(today: datetime.date) -> str:
 
 def rpe_deadline_text(today: datetime.date) -> str:
     if today >= RPE_DEADLINE:
-        return "obligatoire depuis le 1er janvier 2026"
-    return "obligatoire à compter du 1er janvier 2026"
+        return "obligatoire depuis le 1ᵉʳ janvier 2026"
+    return "obligatoire à compter du 1ᵉʳ janvier 2026"
 
 
 def assess_commune(

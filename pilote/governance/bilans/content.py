@@ -335,6 +335,7 @@ def _decisions(convention, first_year: int, year: int, labels: dict[int, str]) -
             "action": labels.get(decision.node_id, "") if decision.node_id else "",
             "text": decision.text,
             "postponed_to": decision.postponed_to,
+            "postponed_label": decision.postponed_label,
         }
         for decision in decisions
     ]

@@ -242,6 +242,15 @@ class DecisionForm(PiloteForm):
         help_text="Pour un report : l'année où l'action reprend.",
         error_messages={"invalid": "Indiquez une année, par exemple 2028."},
     )
+    postponed_quarter = forms.TypedChoiceField(
+        label="Reportée au trimestre",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Toute l'année"), *((q, f"T{q}") for q in (1, 2, 3, 4))],
+        help_text="Facultatif : le trimestre de l'année où l'action reprend.",
+        error_messages={"invalid_choice": "Choisissez T1, T2, T3 ou T4."},
+    )
     record_update = forms.BooleanField(
         label="Enregistrer aussi un point de suivi sur l'action",
         required=False,
@@ -263,6 +272,7 @@ class DecisionForm(PiloteForm):
             "node": decision.node_id or "",
             "text": decision.text,
             "postponed_to": decision.postponed_to,
+            "postponed_quarter": decision.postponed_quarter or "",
         }
 
     def to_data(self) -> DecisionData:
@@ -273,5 +283,6 @@ class DecisionForm(PiloteForm):
             text=data["text"],
             node=self.nodes.get(node_pk) if node_pk is not None else None,
             postponed_to=data["postponed_to"],
+            postponed_quarter=data["postponed_quarter"],
             record_update=data["record_update"],
         )

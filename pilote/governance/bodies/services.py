@@ -30,7 +30,7 @@ from pilote.plans.models import PlanNode
 
 from ..enums import AttendanceStatus, BodyKind, DecisionKind, MeetingKind
 from ..exceptions import GovernanceError
-from ..models import Attendance, Body, BodyMember, Decision, Meeting
+from ..models import Attendance, Body, BodyMember, Decision, Meeting, postponed_label
 
 TEXT_LIMIT = 255
 # A COPIL may meet the year before the CTG starts (to validate the plan) and the year after it
@@ -78,6 +78,7 @@ class DecisionData:
     text: str
     node: PlanNode | None = None
     postponed_to: int | None = None
+    postponed_quarter: int | None = None  # 1–4, with postponed_to only
     # Also record an update (reportée / abandonnée) on the tracked action the decision is about.
     record_update: bool = False
 
@@ -389,6 +390,18 @@ def _check_decision(meeting: Meeting, data: DecisionData) -> str:
                 f"({meeting.date.year}).",
                 field="postponed_to",
             )
+        quarter = data.postponed_quarter
+        if quarter is not None and quarter not in (1, 2, 3, 4):
+            raise GovernanceError(
+                "Le trimestre doit être T1, T2, T3 ou T4.", field="postponed_quarter"
+            )
+        held = Quarter.of(meeting.date)
+        if quarter is not None and Quarter(year, quarter) < held:
+            raise GovernanceError(
+                f"Une action ne peut pas être reportée à T{quarter} {year}, avant le trimestre "
+                f"de la réunion ({held}).",
+                field="postponed_quarter",
+            )
         end = meeting.convention.end_date.year
         if year > end:
             raise GovernanceError(
@@ -396,6 +409,11 @@ def _check_decision(meeting: Meeting, data: DecisionData) -> str:
                 "CTG, laissez l'année vide et dites-le dans le texte de la décision.",
                 field="postponed_to",
             )
+    elif data.postponed_quarter is not None:
+        raise GovernanceError(
+            "Indiquez l'année du report avec son trimestre, par exemple T3 2027.",
+            field="postponed_to",
+        )
     if data.record_update:
         _check_update_option(meeting, data)
     return text
@@ -441,7 +459,9 @@ def _update_texts(meeting: Meeting, data: DecisionData, text: str) -> tuple[str,
     done += f" : {text}"
     next_steps = ""
     if data.kind == DecisionKind.POSTPONE and data.postponed_to:
-        next_steps = f"Action reportée à {data.postponed_to}."
+        next_steps = (
+            f"Action reportée à {postponed_label(data.postponed_to, data.postponed_quarter)}."
+        )
     return done, next_steps
 
 
@@ -478,6 +498,7 @@ def add_decision(meeting: Meeting, data: DecisionData, *, by=None) -> SavedDecis
             kind=data.kind,
             text=text,
             postponed_to=data.postponed_to,
+            postponed_quarter=data.postponed_quarter,
             position=0 if last is None else last + 1,
         )
         update = _record_decision_update(meeting, data, text, by) if data.record_update else None
@@ -491,6 +512,7 @@ def update_decision(decision: Decision, data: DecisionData, *, by=None) -> Saved
     with transaction.atomic(), _as(by):
         decision.node, decision.kind, decision.text = data.node, data.kind, text
         decision.postponed_to = data.postponed_to
+        decision.postponed_quarter = data.postponed_quarter
         decision.save()
         update = _record_decision_update(meeting, data, text, by) if data.record_update else None
     return SavedDecision(decision, update)

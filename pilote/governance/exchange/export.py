@@ -123,6 +123,7 @@ def _export_meetings(meetings, member_rank: dict[int, int], actions: ActionIndex
                     if decision.node_id in actions.by_pk
                     else None,
                     "postponed_to": decision.postponed_to,
+                    "postponed_quarter": decision.postponed_quarter,
                 }
                 for decision in meeting.decisions.all()
             ],

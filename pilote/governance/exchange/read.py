@@ -197,38 +197,49 @@ def _read_meetings(
             else:
                 seen.add(member)
                 attendance.append((member, status))
-        decisions = []
-        for rank, spec in enumerate(reader.items(item, "decisions", where), 1):
-            decision_where = f"{where}, décision n° {rank}"
-            decision_kind = reader.choice(
-                spec, "kind", decision_where, DecisionKind, "type de décision inconnu"
-            )
-            node = None
-            reference = spec.get("action")
-            if reference is not None:
-                if not isinstance(reference, str):
-                    reader.error(decision_where, "« action » doit être un texte ou null.")
-                else:
-                    node, message = actions.find(reference)
-                    if node is None:
-                        reader.error(decision_where, message)
-            postponed_to = reader.integer(
-                spec, "postponed_to", decision_where, low=YEARS[0], high=YEARS[1]
-            )
-            if postponed_to is not None and decision_kind != DecisionKind.POSTPONE:
-                reader.error(
-                    decision_where, "« postponed_to » ne concerne qu'une décision de report."
-                )
-            decisions.append(
-                Decision(
-                    kind=decision_kind,
-                    text=reader.text(spec, "text", decision_where, required=True).strip(),
-                    node=node,
-                    postponed_to=postponed_to,
-                    position=rank - 1,
-                )
-            )
+        decisions = _read_decisions(reader, item, where, actions)
         prepared.meetings.append((meeting, body, attendance, decisions))
+
+
+def _read_decisions(
+    reader: _Reader, item: dict, where: str, actions: ActionIndex
+) -> list[Decision]:
+    """Return the decisions of a meeting, in their order."""
+    decisions = []
+    for rank, spec in enumerate(reader.items(item, "decisions", where), 1):
+        decision_where = f"{where}, décision n° {rank}"
+        decision_kind = reader.choice(
+            spec, "kind", decision_where, DecisionKind, "type de décision inconnu"
+        )
+        node = None
+        reference = spec.get("action")
+        if reference is not None:
+            if not isinstance(reference, str):
+                reader.error(decision_where, "« action » doit être un texte ou null.")
+            else:
+                node, message = actions.find(reference)
+                if node is None:
+                    reader.error(decision_where, message)
+        postponed_to = reader.integer(
+            spec, "postponed_to", decision_where, low=YEARS[0], high=YEARS[1]
+        )
+        if postponed_to is not None and decision_kind != DecisionKind.POSTPONE:
+            reader.error(decision_where, "« postponed_to » ne concerne qu'une décision de report.")
+        # Absent from files written before it existed: the year alone.
+        postponed_quarter = reader.integer(spec, "postponed_quarter", decision_where, low=1, high=4)
+        if postponed_quarter is not None and postponed_to is None:
+            reader.error(decision_where, "« postponed_quarter » ne va pas sans « postponed_to ».")
+        decisions.append(
+            Decision(
+                kind=decision_kind,
+                text=reader.text(spec, "text", decision_where, required=True).strip(),
+                node=node,
+                postponed_to=postponed_to,
+                postponed_quarter=postponed_quarter,
+                position=rank - 1,
+            )
+        )
+    return decisions
 
 
 def _read_reviews(reader: _Reader, section: dict, prepared: _Prepared) -> None:

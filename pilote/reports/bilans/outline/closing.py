@@ -31,7 +31,8 @@ def decisions_section(content: dict) -> list[Block]:
     for decision in decisions:
         text = decision["text"]
         if decision.get("postponed_to"):
-            text += f" (reportée à {decision['postponed_to']})"
+            # A bilan frozen before the quarter existed has the year only.
+            text += f" (reportée à {decision.get('postponed_label') or decision['postponed_to']})"
         rows.append(
             (
                 french_date(decision["date"]),

@@ -6,6 +6,7 @@ import re
 import struct
 
 from pilote.core.formats import french_number, french_percent
+from pilote.core.units import unit_suffix
 
 from .. import charts
 from ..blocks import (
@@ -27,8 +28,6 @@ MAX_INDICATOR_CHARTS = 12
 COVERAGE_CHART_LIMIT = 25  # communes in the coverage chart (the highest rates)
 
 CHART_WIDTH_CM = 16.0
-
-COUNT_UNITS = {"nombre", "nb", "nb.", "unités"}  # units that add nothing after a number
 
 # The definitions of the dashboard (pilote.monitoring.dashboard), worded for a bilan.
 METHOD_NOTES = (
@@ -62,13 +61,6 @@ def paragraphs(text: str, style: str = "body") -> list[Block]:
 
 def label(number: str, title: str) -> str:
     return f"{number} {title}".strip()
-
-
-def unit_suffix(unit: str) -> str:
-    """Return the unit to write after a value: " %" or " places"; nothing for a plain count."""
-    if not unit or unit.casefold() in COUNT_UNITS:
-        return ""
-    return "\u00a0%" if unit == "%" else f" {unit}"
 
 
 def measured(value: str | None, unit: str = "") -> str:

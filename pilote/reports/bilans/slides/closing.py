@@ -44,7 +44,8 @@ def decisions_slide(deck: Deck, content: dict) -> None:
     for decision in decisions:
         text = decision["text"]
         if decision.get("postponed_to"):
-            text += f" (reportée à {decision['postponed_to']})"
+            # A bilan frozen before the quarter existed has the year only.
+            text += f" (reportée à {decision.get('postponed_label') or decision['postponed_to']})"
         date = french_date(decision["date"])
         cells = [
             date,

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
-
-from pilote.core.formats import french_number
 
 from .deck import (
     clean,
@@ -17,12 +14,6 @@ MAX_BARS = 10
 MAX_EXCERPTS = 6  # quoted updates per column of the highlights slide
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-
-
-def with_unit(value: str | Decimal | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    return f"{french_number(value)}\u00a0{unit}" if unit else french_number(value)
 
 
 def lower_first(text: str) -> str:

@@ -72,8 +72,12 @@ _SPACES = re.compile(r"[ \t\r\n\x0b\x0c]+")  # not the non-breaking space
 
 
 def clean(text: str) -> str:
-    """Return the text without the characters XML forbids; Word's line break becomes one."""
-    return _INVALID_XML.sub("", text.replace("\x0b", "\n"))
+    """Return the text without the characters XML forbids; every line break becomes "\\n".
+
+    A textarea sends "\\r\\n": python-pptx would write the "\\r" as "_x000D_" in the slide.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _INVALID_XML.sub("", text)
 
 
 # --- Fitting text ------------------------------------------------------------------------------

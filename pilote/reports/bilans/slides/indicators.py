@@ -11,9 +11,10 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Pt
 
 from pilote.core.formats import french_number
+from pilote.core.units import with_unit
 from pilote.governance.bilans.content import STATUS_COLOURS
 
-from .common import C_NS, with_unit
+from .common import C_NS
 from .deck import (
     BLUE,
     BODY_BOTTOM,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pilote.core.formats import french_number, french_percent, plural
+from pilote.core.units import with_unit
 from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_COLOURS
 
-from .common import MAX_EXCERPTS, lower_first, with_unit
+from .common import MAX_EXCERPTS, lower_first
 from .deck import (
     BLUE,
     BODY_BOTTOM,
