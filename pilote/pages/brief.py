@@ -113,12 +113,12 @@ def key_indicators(board: Dashboard, series: list[IndicatorSeries]) -> list[KeyI
 def key_indicator(item: IndicatorSeries, *, today: datetime.date | None = None) -> KeyIndicator:
     """Return an indicator's latest value and the target it is judged against.
 
-    The target is the one of the latest year measured against a target (as on the dashboard);
-    without one, the first target still ahead, else the last one.
+    Both come from IndicatorSeries.standing (the target of the latest value's year); without a
+    judged value, the page shows the first target still ahead, else the last one.
     """
-    indicator, latest, judged = item.indicator, item.latest, item.judged_point
-    if judged is not None:
-        target_year, target = judged.year, judged.target
+    indicator, standing = item.indicator, item.standing
+    if standing.judged:
+        target_year, target = standing.year, standing.target
     else:
         year = (today or timezone.localdate()).year
         targets = [(p.year, p.target) for p in item.years if p.target is not None]
@@ -129,11 +129,11 @@ def key_indicator(item: IndicatorSeries, *, today: datetime.date | None = None) 
         name=indicator.name,
         unit=indicator.unit,
         action=f"{node.number} {node.title}".strip() if node else "",
-        value=latest.value if latest else None,
-        value_period=latest.period_label if latest else "",
+        value=standing.value,
+        value_period=standing.period_label,
         target=target,
         target_year=target_year,
-        off_target=item.off_target,
+        off_target=standing.off_target,
     )
 
 

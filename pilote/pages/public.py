@@ -139,14 +139,14 @@ def public_plan(convention: Convention) -> list[PublicNode]:
 
 def public_indicator(item: IndicatorSeries) -> PublicIndicator:
     """Return an indicator's figures, without the measurements' comments, sources or authors."""
-    indicator, latest = item.indicator, item.latest
+    indicator, standing = item.indicator, item.standing
     return PublicIndicator(
         name=indicator.name,
         unit=indicator.unit,
         baseline=indicator.baseline_value,
         baseline_year=indicator.baseline_year,
-        value=latest.value if latest else None,
-        value_period=latest.period_label if latest else "",
+        value=standing.value,
+        value_period=standing.period_label,
         targets=[(p.year, p.target) for p in item.years if p.target is not None],
-        off_target=item.off_target,
+        off_target=standing.off_target,
     )

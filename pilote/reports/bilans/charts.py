@@ -153,10 +153,14 @@ def indicator_chart(indicator: dict, *, width_cm: float = 14) -> bytes | None:
     # One x position per year; quarters spread inside their year.
     positions = {year: index for index, year in enumerate(years)}
 
+    quarterly = {year for period, year, _ in values if period.startswith("T")}
+
     def x_of(period: str, year: int) -> float:
-        if period.startswith("T"):
-            return positions[year] - 0.375 + 0.25 * (int(period[1]) - 1)
-        return positions[year]
+        # A yearly value counts as the end of its year: beside quarterly values, it sits at T4.
+        quarter = int(period[1]) if period.startswith("T") else (4 if year in quarterly else None)
+        if quarter is None:
+            return positions[year]
+        return positions[year] - 0.375 + 0.25 * (quarter - 1)
 
     if values:
         axes.plot(
