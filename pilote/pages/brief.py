@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from pilote.conventions.models import Convention
@@ -22,6 +21,7 @@ from pilote.monitoring.dashboard import (
     build_dashboard,
     convention_series,
 )
+from pilote.territories.population import Population, population_of
 
 # The page shows this many key indicators at most, and tries to show at least MIN.
 KEY_INDICATORS_MAX = 6
@@ -32,7 +32,7 @@ KEY_INDICATORS_MIN = 3
 class Territory:
     epci: str
     commune_count: int
-    population: int | None  # population municipale of its communes, None when unknown
+    population: Population  # territories.population: population municipale and millésime
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,11 @@ def build_brief(convention: Convention) -> Brief:
 
 def territory(convention: Convention) -> Territory:
     """Return the CTG's EPCI, its number of communes and their population (one query)."""
-    figures = convention.communes.aggregate(count=Count("pk"), population=Sum("population"))
+    population = population_of(convention.communes.all())
     return Territory(
         epci=convention.epci.name if convention.epci_id else "",
-        commune_count=figures["count"],
-        population=figures["population"],
+        commune_count=population.commune_count,
+        population=population,
     )
 
 

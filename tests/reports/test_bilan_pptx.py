@@ -184,7 +184,10 @@ def test_the_cover_gives_the_ctg_its_period_territory_and_working_status(paa_dec
     assert "Bilan annuel 2026" in text
     assert content["convention"]["name"] in text
     assert "Convention territoriale globale 2026 – 2030" in text
-    assert "CA Provence-Alpes-Agglomération · 46 communes · 50\u202f305 habitants" in text
+    assert (
+        "CA Provence-Alpes-Agglomération · 46 communes · 49\u202f137 habitants "
+        "(population municipale 2023)"
+    ) in text
     assert "Document de travail – bilan non figé (état au 23 novembre 2026)" in text
     # The blue band lies behind the title, not over it.
     shapes = list(cover.shapes)

@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils import timezone
 
+from pilote.core.formats import plural
 from pilote.governance.enums import ReviewKind
 from pilote.governance.models import Decision
 from pilote.monitoring.dashboard import is_late
@@ -34,6 +35,7 @@ from pilote.monitoring.periods import Quarter
 from pilote.monitoring.standing import Point, indicator_standing
 from pilote.plans.models import BudgetLine, Indicator
 from pilote.plans.tree import load_plan, walk
+from pilote.territories.population import population_of
 
 from .content_facilities import decimal_text, facilities_content, petite_enfance_content
 
@@ -407,10 +409,7 @@ def compare(previous: dict | None, current: dict) -> dict | None:
 
 def _convention(convention) -> dict:
     """Return what the bilan says of the CTG itself: name, period, territory, signatories."""
-    communes = list(
-        convention.communes.order_by("name").values_list("name", "population_totale", "population")
-    )
-    population = sum((total or municipal or 0) for _, total, municipal in communes)
+    population = population_of(convention.communes.all())
     return {
         "name": convention.name,
         "slug": convention.slug,
@@ -420,8 +419,9 @@ def _convention(convention) -> dict:
         "status": convention.get_status_display(),
         "departement": f"{convention.departement_id} – {convention.departement.name}",
         "epci": convention.epci.name if convention.epci_id else "",
-        "commune_count": len(communes),
-        "population": population,
+        "commune_count": population.commune_count,
+        "population": population.value,
+        "population_source": population.source,
         "levels": [level.name for level in convention.levels.order_by("position")],
         "signatories": [
             {"organisation": s.organisation, "role": s.role} for s in convention.signatories.all()
@@ -431,6 +431,18 @@ def _convention(convention) -> dict:
             for a in convention.amendments.all()
         ],
     }
+
+
+def population_text(convention: dict) -> str:
+    """Return "49 137 habitants (population municipale 2023)" from a bilan's content, or "".
+
+    Bilans frozen before the population said its source read "12 345 habitants" alone.
+    """
+    if not convention.get("population"):
+        return ""
+    text = plural(convention["population"], "habitant")
+    source = convention.get("population_source")
+    return f"{text} ({source})" if source else text
 
 
 def build_bilan(
