@@ -343,7 +343,14 @@ def test_facilities_coverage_and_petite_enfance(paa_deck):
         for shape in slide.shapes
         if shape.name.startswith("Chiffre clé")
     ]
-    assert figures == [str(facilities["count"]), "0", "46", "≥\u00a04\u00a0%"]
+    # The published rate leads (issue 14, item 3): places per 100 children, not a percentage.
+    assert figures == [str(facilities["count"]), "0", "46", "58"]
+    text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert "Taux publié : 58 places pour 100 enfants (millésime 2025" in text
+    assert "Places comptées au registre : 4 pour 100 enfants" in text
+    assert "estimation incomplète" in text
+    assert "≥" not in text
+    assert "%" not in text
     (kinds,) = tables(slide)
     assert kinds.cell(1, 0).text == "Accueil de loisirs sans hébergement (ALSH)"
     assert kinds.cell(1, 1).text == "35"
