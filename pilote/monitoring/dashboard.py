@@ -26,7 +26,7 @@ from operator import itemgetter
 
 from django.db.models import Q
 
-from pilote.core.formats import DASH, french_number
+from pilote.core.formats import DASH, french_number, french_percent
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode, Thematic
 
 from .enums import CLOSED_STATUSES, UpdateStatus
@@ -126,7 +126,7 @@ class ActionRow:
         latest = self.latest
         if latest is None:
             return self.status_label
-        return f"{latest.status_label}, {latest.progress} % en {latest.period_label}"
+        return f"{latest.status_label}, {french_percent(latest.progress)} en {latest.period_label}"
 
     @property
     def period_label(self) -> str:

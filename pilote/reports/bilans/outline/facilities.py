@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pilote.core.formats import french_number, plural
+from pilote.core.formats import french_euros, french_number, plural
 
 from .. import charts
 from ..blocks import (
@@ -296,7 +296,10 @@ def _bonus(bonus: dict) -> list[Block]:
             (french_number(bonus["places_2023"]), "places cofinancées en 2023"),
             (french_number(bonus["places_2027"]), "places prévues en 2027"),
             (bonus["growth"], "progression"),
-            (f"+{bonus['step']} €" if bonus["step"] else "Aucun", "palier par place et par an"),
+            (
+                f"+{french_euros(bonus['step'])}" if bonus["step"] else "Aucun",
+                "palier par place et par an",
+            ),
         ]
         if bonus["yearly_amount"]:
             figures.append((bonus["yearly_amount"], "montant annuel estimé"))
