@@ -10,7 +10,8 @@ each demo CTG, inside a transaction rolled back at the end (the database is left
    page (the CTG is published for the time of the run), the dashboard, the indicators, the
    coverage;
 2. freezes its annual bilan of the current year (or of its last year; the demo's own when it has
-   one, frozen now if it is a draft) and downloads the PDF, the DOCX and the PPTX, whose text is read back with pypdf, python-docx and python-pptx;
+   one, frozen now if it is a draft) and downloads the PDF, the DOCX and the PPTX, whose text
+   is read back with pypdf, python-docx and python-pptx;
 3. extracts from each the same figures: the population (and its millésime), the published
    coverage rate (and its millésime), the number of indicators below their target, the number
    of actions of each status;
@@ -114,7 +115,7 @@ def page_figures(client, slug: str) -> dict[str, dict[str, object]]:
     figures["indicateurs sous la cible"]["tableau de bord"] = match.group(1) if match else None
     indicators = get("monitoring:indicators")
     figures["indicateurs sous la cible"]["page indicateurs"] = str(
-        indicators.count("fr-badge--error\">Sous la cible")
+        indicators.count('fr-badge--error">Sous la cible')
     )
     statuses = {
         flat(label).lower(): int(count)
@@ -250,9 +251,13 @@ def compare(slug: str, figures: dict[str, dict[str, object]]) -> int:
     print(f"\n== {slug}")
     for name, by_source in figures.items():
         values = {show(value) for value in by_source.values()}
-        bad = len(values) > 1 or "(introuvable)" in values or any(
-            isinstance(v, tuple) and v and isinstance(v[0], tuple) and len(v) > 1
-            for v in by_source.values()
+        bad = (
+            len(values) > 1
+            or "(introuvable)" in values
+            or any(
+                isinstance(v, tuple) and v and isinstance(v[0], tuple) and len(v) > 1
+                for v in by_source.values()
+            )
         )
         problems += bad
         print(f"  {'DÉSACCORD' if bad else 'ok':9} {name}")
