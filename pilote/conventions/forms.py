@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
 
+from pilote.core.formats import NBSP, french_number
 from pilote.core.forms import PiloteForm, PlausibleValuesMixin, prepare_dsfr_fields
 from pilote.territories.models import EPCI, Commune
 
@@ -437,8 +438,8 @@ class ImportForm(PiloteForm):
 
 
 def megabytes(size: int) -> str:
-    """Return a size in bytes as French users read it ("20,0 Mo")."""
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+    """Return a size in bytes as French users read it ("20 Mo", "1,5 Mo")."""
+    return f"{french_number(size / (1024 * 1024), decimals=1)}{NBSP}Mo"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,6 +51,23 @@ def french_number(value: Number | None, *, decimals: int | None = None, empty: s
     return format_decimal(number, format=_PATTERN, locale=LOCALE, decimal_quantization=False)
 
 
+def plain_decimal(value: Number | None, *, empty: str = "") -> str:
+    """Return a number as a French spreadsheet or form field reads it back: "12500,5".
+
+    No grouping space and no rounding, so that a CSV cell or a form's initial value is read
+    back exactly; what people read on a page or in a document is french_number's.
+    """
+    if value is None or value == "":
+        return empty
+    number = _decimal(value)
+    if number is None or not number.is_finite():
+        return empty
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    text = f"{number.normalize():f}" if number != 0 else "0"
+    return text.replace(".", ",")
+
+
 def french_percent(value: Number | None, *, decimals: int | None = None, empty: str = DASH) -> str:
     """Return "54 %" (a no-break space before the sign, as French typography wants), or `empty`."""
     text = french_number(value, decimals=decimals)

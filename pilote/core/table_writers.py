@@ -19,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pilote.core.formats import plain_decimal
+
 from . import downloads
 from .formulas import guard, guard_workbook
 
@@ -185,9 +187,7 @@ def to_ods(table: TableExport) -> bytes:
 
 def _csv_number(value: int | float | Decimal) -> str:
     """Return a number as French spreadsheets read it: "1500,5" (no grouping)."""
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        value = int(value)
-    return str(value).replace(".", ",")
+    return plain_decimal(value)
 
 
 def csv_value(value: Any) -> str:

@@ -18,6 +18,8 @@ import zlib
 
 from django.conf import settings
 
+from pilote.core.formats import NBSP, french_number
+
 CHUNK = 1 << 20
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_MAGIC = b"PK\x03\x04"
@@ -32,8 +34,7 @@ class ZipLimitError(ValueError):
 
 
 def megabytes(size: int) -> str:
-    value = size / 1_000_000
-    return f"{value:.1f}".replace(".", ",").replace(",0", "") + " Mo"
+    return f"{french_number(size / 1_000_000, decimals=1)}{NBSP}Mo"
 
 
 def open_checked(data: bytes, *, what: str = "Le fichier") -> zipfile.ZipFile:

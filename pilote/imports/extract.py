@@ -17,6 +17,7 @@ import zipfile
 from django.conf import settings
 
 from pilote.core.decoding import UndecodableText, decode_text
+from pilote.core.formats import NBSP, french_number
 from pilote.core.plausible import strip_invalid_characters, text_problem
 from pilote.core.zips import read_bounded
 
@@ -181,9 +182,7 @@ def _note_extension(document: Document, filename: str) -> None:
 
 
 def _megabytes(size: int) -> str:
-    value = size / 1_000_000
-    text = f"{value:.1f}".replace(".", ",").replace(",0", "")
-    return f"{text} Mo"
+    return f"{french_number(size / 1_000_000, decimals=1)}{NBSP}Mo"
 
 
 # --------------------------------------------------------------------------- text and Markdown

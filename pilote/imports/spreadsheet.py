@@ -31,6 +31,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from pilote.core.formats import french_number
 from pilote.core.tabular import (
     ImportReport,
     Table,
@@ -247,7 +248,7 @@ class _Reader:
         for name in TEXT_FIELDS:
             text = cell(name)
             if len(text) > MAX_TEXT:
-                error(name, f"le texte dépasse {MAX_TEXT:,} caractères.".replace(",", " "))
+                error(name, f"le texte dépasse {french_number(MAX_TEXT)} caractères.")
             node[name] = text
         node["whole_territory"] = True
         node["communes"] = []

@@ -11,6 +11,7 @@ import io
 from decimal import Decimal
 
 from pilote.core.downloads import XLSX
+from pilote.core.formats import plain_decimal
 from pilote.core.formulas import guard, guard_workbook
 from pilote.plans.enums import Origin
 
@@ -231,8 +232,7 @@ def plan_rows(convention) -> list[dict[str, str]]:
 
 def amount_text(amount: Decimal) -> str:
     """Return an amount as the template writes it: 15000, 2500,5."""
-    text = format(amount.normalize(), "f")
-    return text.replace(".", ",")
+    return plain_decimal(amount)
 
 
 def _point_text(year: int | None, quarter: int | None) -> str:

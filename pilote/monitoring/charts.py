@@ -118,8 +118,11 @@ def _measurement_marks(points, x_of, y) -> list[str]:
     parts: list[str] = []
     coords = []
     for i, point in enumerate(points):
+        # A yearly value counts as the end of its year: beside quarterly values, it sits at T4.
+        quarterly = any(m.quarter for m in point.measurements)
         for measurement in point.measurements:
-            coords.append((x_of(i, measurement.quarter), y(float(measurement.value)), point))
+            quarter = measurement.quarter or (4 if quarterly else None)
+            coords.append((x_of(i, quarter), y(float(measurement.value)), point))
     if len(coords) > 1:
         path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _ in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
@@ -155,6 +158,10 @@ def _description(series: IndicatorSeries, unit: str) -> str:
             f"{len(series.measurements)} mesure(s) ; dernière : {_number(latest.value)}{unit} "
             f"({latest.period_label})."
         )
-    if series.off_target:
-        sentences.append(f"Sous la cible en {series.judged_point.year}.")
+    standing = series.standing
+    target = f"{_number(standing.target)}{unit}"
+    if standing.off_target:
+        sentences.append(f"Sous la cible en {standing.year}. Cible {standing.year} : {target}.")
+    elif standing.judged:
+        sentences.append(f"Cible {standing.year} atteinte ({target}).")
     return " ".join(sentences)

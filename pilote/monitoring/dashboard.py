@@ -20,12 +20,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
+from pilote.core.formats import french_percent
 from pilote.core.units import with_unit
 from pilote.plans.models import Indicator, IndicatorTarget, PlanNode, Thematic
 from pilote.plans.visibility import indicator_condition
@@ -34,6 +35,7 @@ from .enums import CLOSED_STATUSES, UpdateStatus
 from .models import Measurement
 from .periods import Quarter, convention_quarters
 from .queries import LatestUpdate, latest_update_values
+from .standing import IndicatorStanding, Point, indicator_standing, measurement_key, point_of
 
 # Parameters of the follow-up table (monitoring:followup) that the figures link to.
 FOLLOWUP_STATUS = "statut"
@@ -126,7 +128,7 @@ class ActionRow:
         latest = self.latest
         if latest is None:
             return self.status_label
-        return f"{latest.status_label}, {latest.progress} % en {latest.period_label}"
+        return f"{latest.status_label}, {french_percent(latest.progress)} en {latest.period_label}"
 
     @property
     def period_label(self) -> str:
@@ -250,21 +252,22 @@ class IndicatorSeries:
         measurements = self.measurements
         return measurements[-1] if measurements else None
 
-    @property
-    def judged_point(self) -> YearPoint | None:
-        """Return the latest year that has both a target and a measurement."""
-        judged = [p for p in self.years if p.target is not None and p.latest is not None]
-        return judged[-1] if judged else None
+    @cached_property
+    def standing(self) -> IndicatorStanding:
+        """Return the latest value judged against its year's target (see monitoring.standing)."""
+        targets = {p.year: p.target for p in self.years if p.target is not None}
+        return indicator_standing((point_of(m) for m in self.measurements), targets)
 
     @property
     def off_target(self) -> bool:
-        point = self.judged_point
-        return point is not None and point.off_target
+        return self.standing.off_target
 
 
 def measurement_order(measurement: Measurement) -> tuple:
     """Return the sort key of a measurement: a yearly value counts as the end of its year."""
-    return measurement.year, measurement.quarter or 4, measurement.created_at, measurement.pk
+    return measurement_key(
+        measurement.year, measurement.quarter, measurement.created_at, measurement.pk
+    )
 
 
 def build_series(indicator: Indicator, years: list[int]) -> IndicatorSeries:
@@ -444,7 +447,7 @@ def build_dashboard(convention, *, include_internal: bool, now: Quarter | None =
 
 @dataclass(slots=True)
 class OffTargetIndicator:
-    """An indicator below its target: the latest measurement of its latest judged year."""
+    """An indicator whose latest value is below the target of its year."""
 
     pk: int
     name: str
@@ -470,26 +473,19 @@ def off_target_indicators(
 ) -> tuple[int, list[OffTargetIndicator]]:
     """Return the number of indicators of the CTG and those below their target (three queries).
 
-    The same judgement as IndicatorSeries.off_target, read as values: the dashboard needs no
-    series, only the verdict, and building 1,000 model instances for it took 30 ms.
+    The same judgement as IndicatorSeries.off_target (monitoring.standing), read as values: the
+    dashboard needs no series, only the verdict, and building 1,000 model instances took 30 ms.
     """
-    targets = {
-        (indicator_id, year): value
-        for indicator_id, year, value in IndicatorTarget.objects.filter(
-            indicator__convention=convention
-        ).values_list("indicator_id", "year", "value")
-    }
-    # The latest measurement of each indicator and year, in the order of measurement_order.
-    latest: dict[tuple[int, int], tuple[int | None, Decimal]] = {}
-    for indicator_id, year, quarter, value in (
-        Measurement.objects.filter(indicator__convention=convention)
-        .order_by("indicator_id", "year", Coalesce("quarter", Value(4)), "created_at", "pk")
-        .values_list("indicator_id", "year", "quarter", "value")
-    ):
-        latest[indicator_id, year] = (quarter, value)
-    judged: dict[int, int] = {}  # the latest year with a target and a measurement
-    for indicator_id, year in latest.keys() & targets.keys():
-        judged[indicator_id] = max(year, judged.get(indicator_id, year))
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, year, value in IndicatorTarget.objects.filter(
+        indicator__convention=convention
+    ).values_list("indicator_id", "year", "value"):
+        targets[indicator_id][year] = value
+    points: dict[int, list[Point]] = defaultdict(list)
+    for indicator_id, pk, year, quarter, value, created_at in Measurement.objects.filter(
+        indicator__convention=convention
+    ).values_list("indicator_id", "pk", "year", "quarter", "value", "created_at"):
+        points[indicator_id].append(Point(year, quarter, value, created_at, pk))
     rows = (
         Indicator.objects.filter(indicator_condition(include_internal), convention=convention)
         .order_by("node_id", "position", "pk")
@@ -498,12 +494,8 @@ def off_target_indicators(
     count, below = 0, []
     for pk, node_id, position, name, unit, number, title in rows:
         count += 1
-        year = judged.get(pk)
-        if year is None:
-            continue
-        quarter, value = latest[pk, year]
-        target = targets[pk, year]
-        if value < target:
+        standing = indicator_standing(points.get(pk, ()), targets.get(pk, {}))
+        if standing.off_target:
             below.append(
                 (
                     (node_id is not None, position),
@@ -512,10 +504,10 @@ def off_target_indicators(
                         name=name,
                         unit=unit,
                         action=None if node_id is None else f"{number} {title}".strip(),
-                        year=year,
-                        target=target,
-                        value=value,
-                        period_label=f"T{quarter} {year}" if quarter else str(year),
+                        year=standing.year,
+                        target=standing.target,
+                        value=standing.value,
+                        period_label=standing.period_label,
                     ),
                 )
             )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from pilote.core.formats import NBSP, french_number
 from pilote.core.transactions import retry_transaction
 from pilote.plans.models import PlanNode
 from pilote.plans.visibility import can_see_internal
@@ -248,6 +249,5 @@ def human_size(size: int) -> str:
     """Return a file size as French users write it ("850 octets", "2,5 Ko", "10 Mo")."""
     for unit, factor in (("Go", 1024**3), ("Mo", 1024**2), ("Ko", 1024)):
         if size >= factor:
-            value = f"{size / factor:.1f}".removesuffix(".0").replace(".", ",")
-            return f"{value}\xa0{unit}"
-    return f"{size}\xa0octet{'s' if size > 1 else ''}"
+            return f"{french_number(size / factor, decimals=1)}{NBSP}{unit}"
+    return f"{french_number(size)}{NBSP}octet{'s' if size > 1 else ''}"

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from pilote.conventions.models import Convention
@@ -22,6 +21,7 @@ from pilote.monitoring.dashboard import (
     build_dashboard,
     convention_series,
 )
+from pilote.territories.population import Population, population_of
 
 # The page shows this many key indicators at most, and tries to show at least MIN.
 KEY_INDICATORS_MAX = 6
@@ -32,7 +32,7 @@ KEY_INDICATORS_MIN = 3
 class Territory:
     epci: str
     commune_count: int
-    population: int | None  # population municipale of its communes, None when unknown
+    population: Population  # territories.population: population municipale and millésime
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,11 @@ def build_brief(convention: Convention, *, include_internal: bool) -> Brief:
 
 def territory(convention: Convention) -> Territory:
     """Return the CTG's EPCI, its number of communes and their population (one query)."""
-    figures = convention.communes.aggregate(count=Count("pk"), population=Sum("population"))
+    population = population_of(convention.communes.all())
     return Territory(
         epci=convention.epci.name if convention.epci_id else "",
-        commune_count=figures["count"],
-        population=figures["population"],
+        commune_count=population.commune_count,
+        population=population,
     )
 
 
@@ -116,12 +116,12 @@ def key_indicators(board: Dashboard, series: list[IndicatorSeries]) -> list[KeyI
 def key_indicator(item: IndicatorSeries, *, today: datetime.date | None = None) -> KeyIndicator:
     """Return an indicator's latest value and the target it is judged against.
 
-    The target is the one of the latest year measured against a target (as on the dashboard);
-    without one, the first target still ahead, else the last one.
+    Both come from IndicatorSeries.standing (the target of the latest value's year); without a
+    judged value, the page shows the first target still ahead, else the last one.
     """
-    indicator, latest, judged = item.indicator, item.latest, item.judged_point
-    if judged is not None:
-        target_year, target = judged.year, judged.target
+    indicator, standing = item.indicator, item.standing
+    if standing.judged:
+        target_year, target = standing.year, standing.target
     else:
         year = (today or timezone.localdate()).year
         targets = [(p.year, p.target) for p in item.years if p.target is not None]
@@ -132,11 +132,11 @@ def key_indicator(item: IndicatorSeries, *, today: datetime.date | None = None) 
         name=indicator.name,
         unit=indicator.unit,
         action=f"{node.number} {node.title}".strip() if node else "",
-        value=latest.value if latest else None,
-        value_period=latest.period_label if latest else "",
+        value=standing.value,
+        value_period=standing.period_label,
         target=target,
         target_year=target_year,
-        off_target=item.off_target,
+        off_target=standing.off_target,
     )
 
 

@@ -21,6 +21,7 @@ from pilote.monitoring.dashboard import (
 )
 from pilote.monitoring.queries import latest_update_values
 from pilote.plans import tree
+from pilote.territories.population import Population, population_from_rows
 
 from .brief import last_update
 from .summary import COMMUNES_FOLD_AFTER
@@ -62,7 +63,7 @@ class PublicPage:
     end_date: datetime.date
     epci: str
     communes: list[tuple[str, int | None]]  # name, population municipale
-    population: int
+    population: Population  # territories.population: population municipale and millésime
     signatories: list[str]  # organisations only
     plan: list[PublicNode]
     axes: list[ProgressGroup]
@@ -83,7 +84,11 @@ def build_public_page(convention: Convention) -> PublicPage:
     """
     board = build_dashboard(convention, include_internal=False)
     series = convention_series(convention, include_internal=False)
-    communes = list(convention.communes.order_by("name", "code").values_list("name", "population"))
+    communes = list(
+        convention.communes.order_by("name", "code").values_list(
+            "name", "population", "population_millesime"
+        )
+    )
     # Organisations only: a representative's name is personal data. One line per organisation
     # (a Caf signs twice, by its director and its board's chair).
     organisations = convention.signatories.values_list("organisation", flat=True)
@@ -95,8 +100,8 @@ def build_public_page(convention: Convention) -> PublicPage:
         start_date=convention.start_date,
         end_date=convention.end_date,
         epci=convention.epci.name if convention.epci_id else "",
-        communes=communes,
-        population=sum(population or 0 for _, population in communes),
+        communes=[(name, population) for name, population, _ in communes],
+        population=population_from_rows((p, year) for _, p, year in communes),
         signatories=list(dict.fromkeys(name.strip() for name in organisations if name.strip())),
         plan=public_plan(convention),
         axes=board.axes,
@@ -142,14 +147,14 @@ def public_plan(convention: Convention) -> list[PublicNode]:
 
 def public_indicator(item: IndicatorSeries) -> PublicIndicator:
     """Return an indicator's figures, without the measurements' comments, sources or authors."""
-    indicator, latest = item.indicator, item.latest
+    indicator, standing = item.indicator, item.standing
     return PublicIndicator(
         name=indicator.name,
         unit=indicator.unit,
         baseline=indicator.baseline_value,
         baseline_year=indicator.baseline_year,
-        value=latest.value if latest else None,
-        value_period=latest.period_label if latest else "",
+        value=standing.value,
+        value_period=standing.period_label,
         targets=[(p.year, p.target) for p in item.years if p.target is not None],
-        off_target=item.off_target,
+        off_target=standing.off_target,
     )

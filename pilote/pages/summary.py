@@ -14,6 +14,7 @@ from pilote.plans.enums import REQUIRED_THEMATICS
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
 from pilote.plans.visibility import node_condition
 from pilote.territories.models import Commune
+from pilote.territories.population import Population, population_from_rows, population_of
 
 # The summary shows the plan down to this depth (0 = the top level); the plan page shows it all.
 SUMMARY_MAX_DEPTH = 1
@@ -34,9 +35,8 @@ class Summary:
     signatories: list[Signatory]
     amendments: list[Amendment]
     communes: list[Commune]
-    population_total: int
-    population_millesimes: list[int]
-    communes_without_population: int
+    population: Population  # territories.population: population municipale and millésime
+    epci_population: Population | None  # the EPCI's communes today, counted the same way
     plan: list[SummaryNode]
     node_count: int
     level_counts: list[tuple[PlanLevel, int]]
@@ -55,8 +55,8 @@ def build_summary(convention: Convention, *, include_internal: bool) -> Summary:
     signatories = list(convention.signatories.all())
     amendments = list(convention.amendments.all())
     communes = list(convention.communes.order_by("name", "code"))
-    populations = [c.population for c in communes if c.population is not None]
-    millesimes = sorted({c.population_millesime for c in communes if c.population_millesime})
+    population = population_from_rows((c.population, c.population_millesime) for c in communes)
+    epci_population = population_of(convention.epci.communes.all()) if convention.epci_id else None
 
     roots = tree.load_plan(convention, full=False, include_internal=include_internal)
     node_count = sum(1 for _ in tree.walk(roots))
@@ -92,9 +92,8 @@ def build_summary(convention: Convention, *, include_internal: bool) -> Summary:
         signatories=signatories,
         amendments=amendments,
         communes=communes,
-        population_total=sum(populations),
-        population_millesimes=millesimes,
-        communes_without_population=len(communes) - len(populations),
+        population=population,
+        epci_population=epci_population,
         plan=[_summary_node(root) for root in roots],
         node_count=node_count,
         level_counts=level_counts,

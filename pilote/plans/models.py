@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pilote.core.formats import french_euros
 from pilote.core.models import HistoryAuthorName
 
 from .enums import Origin, Priority
@@ -251,7 +252,7 @@ class BudgetLine(models.Model):
         ordering = ["year", "funder", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.funder} {self.amount} €"
+        return f"{self.funder} {french_euros(self.amount)}"
 
 
 class Indicator(models.Model):

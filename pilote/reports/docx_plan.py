@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from pilote.core.formats import french_date, french_euros
+from pilote.core.formats import french_date, french_euros, french_percent
 from pilote.core.table_writers import clean_text
 
 from .plan_rows import PlanRow, read_plan
@@ -198,7 +198,7 @@ def _section(document, styles: _Styles, row: PlanRow) -> None:
         _labelled(
             document,
             "Dernier point de suivi",
-            f"{latest.status_label}, {latest.progress} % ({latest.period_label}, "
+            f"{latest.status_label}, {french_percent(latest.progress)} ({latest.period_label}, "
             f"saisi le {french_date(row.latest_date)})",
         )
         _labelled(document, "Ce qui a été fait", latest.done)

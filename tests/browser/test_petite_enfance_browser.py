@@ -96,7 +96,7 @@ def test_the_coordinator_fills_in_the_bonus_trajectoire(login):
     page.get_by_role("button", name="Enregistrer les réglages").click()
     page.wait_for_load_state()
     bonus = page.locator("#bonus-trajectoire")
-    assert "+4,62 %" in bonus.inner_text()
+    assert "+4,62\u00a0%" in bonus.inner_text()
     assert "+100 € par place et par an" in bonus.inner_text()
     assert "23\u202f800\u00a0€" in bonus.inner_text()
     bonus.scroll_into_view_if_needed()

@@ -39,8 +39,10 @@ def test_summary_lists_the_communes_with_population_and_millesime(client, superu
     summary = response.context["summary"]
     communes = list(Commune.objects.filter(conventions=convention).order_by("name", "code"))
     assert [c.code for c in summary.communes] == [c.code for c in communes]
-    assert summary.population_total == sum(c.population for c in communes)
-    assert summary.population_millesimes == sorted({c.population_millesime for c in communes})
+    assert summary.population.value == sum(c.population for c in communes)
+    assert summary.population.millesimes == tuple(
+        sorted({c.population_millesime for c in communes})
+    )
     html = response.content.decode()
     assert "Digne-les-Bains" in html
     assert "04070" in html
@@ -165,9 +167,9 @@ def test_summary_of_a_500_element_plan_runs_a_constant_number_of_queries(
 
         client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
 
-    # session, user, CTG, memberships, signatories, avenants, communes, plan, 2 × level counts,
-    # thematics, the next planned COPIL meeting (pilote.governance.queries)
-    with django_assert_max_num_queries(13):
+    # session, user, CTG, memberships, signatories, avenants, communes, the EPCI's communes'
+    # population, plan, 2 × level counts, thematics, the next planned COPIL meeting
+    with django_assert_max_num_queries(14):
         response = detail(client, convention)
 
     assert response.status_code == 200

@@ -110,6 +110,6 @@ def test_import_page_explains_the_size_limit(client, caf_adviser):
     response = client.get(IMPORT_URL)
 
     assert (
-        "Taille maximale : 20,0 Mo pour un fichier JSON, 200,0 Mo pour une archive ZIP."
+        "Taille maximale : 20\u00a0Mo pour un fichier JSON, 200\u00a0Mo pour une archive ZIP."
         in response.content.decode()
     )

@@ -66,3 +66,13 @@ def test_template_filters():
     )
     out = html.render(Context({"a": 1500, "b": None, "c": 7.5, "d": datetime.date(2026, 5, 1)}))
     assert out == f"1{N}500|–|7,5\u00a0%|1ᵉʳ mai 2026"
+
+
+def test_plain_decimal_writes_what_a_spreadsheet_or_a_form_field_reads_back():
+    from pilote.core.formats import plain_decimal
+
+    assert plain_decimal(Decimal("12500.50")) == "12500,5"  # no grouping, no rounding
+    assert plain_decimal(Decimal("1500.00")) == "1500"
+    assert plain_decimal(1500.5) == "1500,5"
+    assert plain_decimal("-0.25") == "-0,25"
+    assert plain_decimal(None) == plain_decimal("n/a") == ""

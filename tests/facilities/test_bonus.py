@@ -36,13 +36,13 @@ def test_a_loss_of_places_is_a_negative_growth_never_clamped():
     result = trajectory(200, 180)
     assert result.growth == Decimal(-10)
     assert result.step == 0
-    assert result.growth_display == "−10,00 %"
+    assert result.growth_display == "−10\u00a0%"
 
 
 def test_the_yearly_amount_is_the_step_times_the_places_with_bonus():
     result = trajectory(189, 200, bonus_places=189)
     assert result.step == 100  # 5.82 %
-    assert result.growth_display == "+5,82 %"
+    assert result.growth_display == "+5,82\u00a0%"
     assert result.yearly_amount == Decimal(18_900)
 
 

@@ -83,13 +83,34 @@ def test_the_coverage_page_is_read_only(client, paa):
     assert response.status_code == 405
 
 
-def test_the_demo_rate_counts_the_46_known_places_of_annexe_2_as_a_lower_bound(client, paa):
+def test_the_published_rate_leads_and_the_computed_one_says_it_is_incomplete(client, paa):
+    """Issue 14, item 3: the published 58 first; the register's 4 as what it is, with a link."""
     html = login_as(client, "reader", paa).get(coverage_url(paa)).content.decode()
+    assert html.index('id="taux-publie"') < html.index('id="taux-ctg"')
+    published = " ".join(html.split('id="taux-publie">')[1].split("</div>")[0].split())
+    assert published.startswith("58 </p>")
+    assert "millésime 2025" in published
+    assert "C’est le taux de référence." in published
     callout = " ".join(html.split('id="taux-ctg">')[1].split("</div>")[0].split())
     # 100 × 46 / 1 151 = 3.99…, the 12 other EAJE of annexe 2 having no capacity yet.
-    assert callout.startswith("au moins 4 </p>")
-    assert "46 places pour 1 151 enfants" in callout  # spaces made plain above
-    assert "Sans 12 équipements dont la capacité n’est pas renseignée." in callout
+    assert callout.startswith("4 </p>")
+    assert "au moins" not in callout
+    assert "46 places pour 1 151 enfants" in callout.replace("\u202f", " ")
+    assert "Estimation incomplète</strong> : 12 équipements sans capacité renseignée" in callout
+    link = reverse("facilities:register", kwargs={"slug": paa.slug}) + "?capacite=non_renseignee"
+    assert f'<a href="{link}">Renseigner les capacités manquantes</a>' in callout
+
+
+def test_the_register_lists_the_facilities_whose_capacity_is_missing(client, paa):
+    url = reverse("facilities:register", kwargs={"slug": paa.slug})
+    response = login_as(client, "reader", paa).get(url, {"capacite": "non_renseignee"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    missing = Facility.objects.filter(convention=paa, capacity=None)
+    assert missing.count() >= 12
+    assert all(facility.name in html for facility in missing[:5])
+    known = Facility.objects.filter(convention=paa).exclude(capacity=None).first()
+    assert f">{known.name}<" not in html
 
 
 def test_the_page_shows_each_commune_the_ctg_total_and_the_published_rate(client, register):

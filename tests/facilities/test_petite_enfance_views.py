@@ -226,8 +226,8 @@ def test_an_editor_sets_the_population_basis_and_the_bonus_figures(coordinator, 
     settings = EarlyChildhoodSettings.objects.get(convention=paa)
     assert settings.population_basis == PopulationBasis.MUNICIPALE
     html = coordinator.get(url("petite_enfance", paa)).content.decode()
-    assert "+5,82 %" in html
-    assert "+100 € par place et par an" in html
+    assert "+5,82\u00a0%" in html
+    assert "+100\u00a0€ par place et par an" in html
     assert "18\u202f900\u00a0€" in html
     assert "population municipale" in html
     assert "millésime 2023" in html  # Château-Arnoux's population municipale

@@ -204,8 +204,10 @@ def test_a_spreadsheet_is_refused_as_not_a_document():
 def test_a_file_over_the_size_limit_is_refused_before_reading(settings):
     settings.IMPORT_MAX_BYTES = 1_000_000
     message = refusal(b"1. Axe\n" * 200_000, "plan.txt")
-    assert message.startswith("Le fichier est trop volumineux (1,4 Mo) : la limite est de 1 Mo.")
+    assert message.startswith(
+        "Le fichier est trop volumineux (1,4\u00a0Mo) : la limite est de 1\u00a0Mo."
+    )
 
 
 def test_a_50_megabyte_file_is_refused_with_the_default_limit():
-    assert "trop volumineux (50 Mo)" in refusal(b"a" * 50_000_000, "plan.txt")
+    assert "trop volumineux (50\u00a0Mo)" in refusal(b"a" * 50_000_000, "plan.txt")

@@ -184,7 +184,10 @@ def test_the_cover_gives_the_ctg_its_period_territory_and_working_status(paa_dec
     assert "Bilan annuel 2026" in text
     assert content["convention"]["name"] in text
     assert "Convention territoriale globale 2026 – 2030" in text
-    assert "CA Provence-Alpes-Agglomération · 46 communes · 50\u202f305 habitants" in text
+    assert (
+        "CA Provence-Alpes-Agglomération · 46 communes · 49\u202f137 habitants "
+        "(population municipale 2023)"
+    ) in text
     assert "Document de travail – bilan non figé (état au 23 novembre 2026)" in text
     # The blue band lies behind the title, not over it.
     shapes = list(cover.shapes)
@@ -340,7 +343,14 @@ def test_facilities_coverage_and_petite_enfance(paa_deck):
         for shape in slide.shapes
         if shape.name.startswith("Chiffre clé")
     ]
-    assert figures == [str(facilities["count"]), "0", "46", "≥\u00a04\u00a0%"]
+    # The published rate leads (issue 14, item 3): places per 100 children, not a percentage.
+    assert figures == [str(facilities["count"]), "0", "46", "58"]
+    text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert "Taux publié : 58 places pour 100 enfants (millésime 2025" in text
+    assert "Places comptées au registre : 4 pour 100 enfants" in text
+    assert "estimation incomplète" in text
+    assert "≥" not in text
+    assert "%" not in text
     (kinds,) = tables(slide)
     assert kinds.cell(1, 0).text == "Accueil de loisirs sans hébergement (ALSH)"
     assert kinds.cell(1, 1).text == "35"

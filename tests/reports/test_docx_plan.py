@@ -89,7 +89,7 @@ def test_a_fiche_shows_its_fields_as_labelled_paragraphs_and_its_latest_update(
     start = texts.index(f"{updated.level} – {updated.title}")
     latest = updated.latest
     assert (
-        f"Dernier point de suivi : {latest.status_label}, {latest.progress} % "
+        f"Dernier point de suivi : {latest.status_label}, {latest.progress}\u00a0% "
         f"({latest.period_label}, saisi le {french_date(updated.latest_date)})"
     ) in texts[start + 1 : start + 6]
     assert f"Ce qui a été fait : {latest.done}" in texts[start + 1 : start + 8]

@@ -54,7 +54,7 @@ class Sheet:
 
 
 def too_many_rows() -> TabularError:
-    return TabularError(f"Le fichier compte plus de {MAX_ROWS:,} lignes.".replace(",", " "))
+    return TabularError(f"Le fichier compte plus de {french_number(MAX_ROWS)} lignes.")
 
 
 def read_sheet(data: bytes, archive: zipfile.ZipFile, *, ods: bool) -> Sheet:
@@ -347,5 +347,6 @@ def _ods_cell(cell, sheet: Sheet, row: int, column: int) -> int:
     elif kind == "percentage" and row < len(sheet.grid) and column < len(sheet.grid[row]):
         value = cell.get(f"{_ODS_OFFICE}value")
         if text or value:
+            # format-ok: an imported cell's text, read back by parse_number, not shown
             sheet.grid[row][column] = text or f"{cell_text(float(value) * 100)} %"
     return int(cell.get(f"{_ODS_TABLE}number-columns-repeated") or 1)

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 
 from pilote.conventions.forms import megabytes
+from pilote.core.formats import plain_decimal
 from pilote.core.forms import PiloteForm
 from pilote.core.tabular import parse_number
 
@@ -62,7 +63,7 @@ class FigureForm(PiloteForm):
             "kind": figure.kind,
             "label": figure.label,
             "year": figure.year,
-            "value": f"{figure.value.normalize():f}".replace(".", ","),
+            "value": plain_decimal(figure.value),
             "source": figure.source,
         }
         return cls(data, initial=initial)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from pilote.core.formats import plain_decimal
 from pilote.core.formulas import guard_workbook
 from pilote.core.table_writers import write_csv
 
@@ -53,7 +54,7 @@ def figures_csv(figures) -> bytes:
 
 def _csv_cell(value) -> str:
     if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
+        return plain_decimal(value)
     return str(value)  # write_csv guards formula-like text (pilote.core.formulas)
 
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pilote.core.formats import french_euros
+from pilote.core.formats import french_euros, french_percent
 
 # (minimum growth in %, yearly amount per PSU place with bonus territoire, in €), highest first.
 STEPS: tuple[tuple[Decimal, int], ...] = (
@@ -65,8 +65,8 @@ class BonusTrajectory:
         if self.growth is None:
             return ""
         rounded = self.growth.quantize(Decimal("0.01"))
-        sign = "+" if rounded > 0 else ""
-        return f"{sign}{rounded} %".replace(".", ",").replace("-", "−")
+        sign = "+" if rounded > 0 else ("−" if rounded < 0 else "")
+        return f"{sign}{french_percent(abs(rounded))}"
 
 
 def growth_percent(places_2023: int, places_2027: int) -> Decimal:

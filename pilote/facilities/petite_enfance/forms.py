@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from dsfr.utils import dsfr_input_class_attr
 
+from pilote.core.formats import french_number
 from pilote.core.forms import PiloteForm, prepare_dsfr_fields
 from pilote.core.tabular import parse_number
 
@@ -17,9 +18,7 @@ from .services import TEXT_COLUMNS, ChecklistData, SchemaData, SchemaLineData
 
 def format_decimal(value: Decimal | None) -> str:
     """Return a number as French users write it ("1,7", "189")."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",")
+    return french_number(value)
 
 
 class FrenchDecimalField(forms.DecimalField):

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pilote.core.formats import plain_decimal
 from pilote.core.formulas import guard_workbook
 from pilote.core.table_writers import write_csv
 from pilote.plans.models import PlanNode
@@ -133,8 +134,7 @@ def _csv_text(value) -> str:
 
 def _decimal_text(value: Decimal) -> str:
     """Return a number as French spreadsheets write it: 12, 1,5, 12500."""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return plain_decimal(value)
 
 
 def register_csv(

@@ -10,6 +10,7 @@ from ..enums import FacilityKind, FacilityStatus, FundingMode
 from ..models import Facility
 
 UNKNOWN_FUNDING = "inconnu"
+MISSING_CAPACITY = "non_renseignee"  # ?capacite=non_renseignee, linked from the coverage page
 
 
 class RegisterFilterForm(PiloteForm):
@@ -48,10 +49,16 @@ class FacilityFilter(django_filters.FilterSet):
         empty_label="Tous",
         method="filter_funding",
     )
+    capacite = django_filters.ChoiceFilter(
+        label="Capacité",
+        choices=[(MISSING_CAPACITY, "Non renseignée")],
+        empty_label="Toutes",
+        method="filter_capacity",
+    )
 
     class Meta:
         model = Facility
-        fields = ["q", "kind", "commune", "status", "funding"]
+        fields = ["q", "kind", "commune", "status", "funding", "capacite"]
         form = RegisterFilterForm
 
     def __init__(self, data=None, queryset=None, *, convention, **kwargs):
@@ -69,6 +76,9 @@ class FacilityFilter(django_filters.FilterSet):
                 | Q(notes__icontains=word)
             )
         return queryset
+
+    def filter_capacity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(capacity=None) if value == MISSING_CAPACITY else queryset
 
     def filter_funding(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == UNKNOWN_FUNDING:

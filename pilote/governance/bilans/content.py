@@ -28,15 +28,18 @@ from decimal import Decimal
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pilote.core.formats import plural
 from pilote.governance.enums import ReviewKind
 from pilote.governance.models import Decision
 from pilote.monitoring.dashboard import is_late
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.monitoring.periods import Quarter
+from pilote.monitoring.standing import Point, indicator_standing
 from pilote.plans.models import BudgetLine, Indicator
 from pilote.plans.tree import load_plan, walk
 from pilote.plans.visibility import indicator_condition, node_condition
+from pilote.territories.population import population_of
 
 from .content_facilities import decimal_text, facilities_content, petite_enfance_content
 
@@ -262,38 +265,35 @@ def _progress_groups(plan: list[dict], axis_of: dict[int, int], labels: dict[int
 
 
 def _indicators(convention, year: int, labels: dict[int, str]) -> list[dict]:
+    """Return each indicator with its values up to `year` and its standing then.
+
+    The latest value, its target and the verdict come from monitoring.standing, as on every
+    page; `values` are in the same order (its last item is the latest value), so that the
+    charts drawn from the snapshot end on the value the text reports.
+    """
     indicators = list(
         Indicator.objects.filter(indicator_condition(False), convention=convention)
         .order_by(F("node_id").asc(nulls_first=True), "position", "pk")
         .prefetch_related("targets")
     )
-    measured: dict[int, list] = defaultdict(list)
-    for indicator_id, y, q, value in (
-        Measurement.objects.filter(
-            indicator_condition(False, "indicator__"),
-            indicator__convention=convention,
-            year__lte=year,
-        )
-        .order_by("indicator_id", "year", F("quarter").asc(nulls_last=True), "created_at", "pk")
-        .values_list("indicator_id", "year", "quarter", "value")
-    ):
-        measured[indicator_id].append((y, q, value))
+    measured: dict[int, list[Point]] = defaultdict(list)
+    for indicator_id, pk, y, q, value, created_at in Measurement.objects.filter(
+        indicator_condition(False, "indicator__"),
+        indicator__convention=convention,
+        year__lte=year,
+    ).values_list("indicator_id", "pk", "year", "quarter", "value", "created_at"):
+        measured[indicator_id].append(Point(y, q, value, created_at, pk))
     result = []
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}
+        points = sorted(measured.get(indicator.pk, []), key=lambda point: point.key)
+        standing = indicator_standing(points, targets)
         # One value per period: a later entry for the same period replaces the earlier one.
-        periods: dict[tuple[int, int], Decimal] = {}
-        for y, q, value in measured.get(indicator.pk, []):
-            periods[(y, q or 5)] = value
-        values = [
-            [f"T{q} {y}" if q != 5 else str(y), y, decimal_text(value)]
-            for (y, q), value in sorted(periods.items())
-        ]
-        latest = values[-1] if values else None
-        judged_target = targets.get(latest[1]) if latest else None
-        off_target = None
-        if latest is not None and judged_target is not None:
-            off_target = Decimal(latest[2]) < judged_target
+        periods: dict[tuple[int, int | None], Point] = {}
+        for point in points:
+            periods.pop((point.year, point.quarter), None)
+            periods[(point.year, point.quarter)] = point
+        values = [[p.period_label, p.year, decimal_text(p.value)] for p in periods.values()]
         result.append(
             {
                 "key": indicator.pk,
@@ -304,10 +304,11 @@ def _indicators(convention, year: int, labels: dict[int, str]) -> list[dict]:
                 "baseline_year": indicator.baseline_year,
                 "targets": [[y, decimal_text(v)] for y, v in sorted(targets.items())],
                 "values": values,
-                "latest": latest[2] if latest else None,
-                "latest_period": latest[0] if latest else "",
-                "target": decimal_text(judged_target),
-                "off_target": off_target,
+                "latest": decimal_text(standing.value),
+                "latest_period": standing.period_label,
+                "target": decimal_text(standing.target),
+                "off_target": standing.off_target if standing.judged else None,
+                "standing": standing.status,
             }
         )
     return result
@@ -418,10 +419,7 @@ def compare(previous: dict | None, current: dict) -> dict | None:
 
 def _convention(convention) -> dict:
     """Return what the bilan says of the CTG itself: name, period, territory, signatories."""
-    communes = list(
-        convention.communes.order_by("name").values_list("name", "population_totale", "population")
-    )
-    population = sum((total or municipal or 0) for _, total, municipal in communes)
+    population = population_of(convention.communes.all())
     return {
         "name": convention.name,
         "slug": convention.slug,
@@ -431,8 +429,9 @@ def _convention(convention) -> dict:
         "status": convention.get_status_display(),
         "departement": f"{convention.departement_id} – {convention.departement.name}",
         "epci": convention.epci.name if convention.epci_id else "",
-        "commune_count": len(communes),
-        "population": population,
+        "commune_count": population.commune_count,
+        "population": population.value,
+        "population_source": population.source,
         "levels": [level.name for level in convention.levels.order_by("position")],
         "signatories": [
             {"organisation": s.organisation, "role": s.role} for s in convention.signatories.all()
@@ -442,6 +441,18 @@ def _convention(convention) -> dict:
             for a in convention.amendments.all()
         ],
     }
+
+
+def population_text(convention: dict) -> str:
+    """Return "49 137 habitants (population municipale 2023)" from a bilan's content, or "".
+
+    Bilans frozen before the population said its source read "12 345 habitants" alone.
+    """
+    if not convention.get("population"):
+        return ""
+    text = plural(convention["population"], "habitant")
+    source = convention.get("population_source")
+    return f"{text} ({source})" if source else text
 
 
 def build_bilan(

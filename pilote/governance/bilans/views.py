@@ -18,6 +18,7 @@ from pilote.conventions.access import get_convention_for_user
 from pilote.conventions.forms import error_summary
 from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, page_context, relock, save_if_current
+from pilote.core.formats import french_percent
 
 from ..exceptions import GovernanceError
 from ..models import Review
@@ -122,7 +123,7 @@ def _content_summary(content: dict) -> dict:
         "key_figures": [
             (str(totals["actions"]), "actions suivies"),
             (
-                "–" if totals["mean_progress"] is None else f"{totals['mean_progress']} %",
+                french_percent(totals["mean_progress"]),
                 "avancement moyen",
             ),
             (str(totals["done"]), "réalisées"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.accounts.models import Organisation
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.formats import plain_decimal
 from pilote.plans.models import Indicator
 
 from . import queries, services
@@ -218,7 +219,7 @@ def edit_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "done": submission.done,
         "difficulties": submission.difficulties,
         "next_steps": submission.next_steps,
-        **{f"indicateur_{pk}": value.replace(".", ",") for pk, value in sent.items()},
+        **{f"indicateur_{pk}": plain_decimal(value) for pk, value in sent.items()},
     }
     form = ReportForm(
         request.POST if request.method == "POST" else None,

@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from pilote.core.formats import french_number
+from pilote.core.formats import french_number, french_percent
 from pilote.governance.bilans import content as bilan_content
 from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_ORDER
 
@@ -76,7 +76,7 @@ def progress_bars(groups: list[dict], *, width_cm: float = 16) -> tuple[bytes, f
     values = [group["mean_progress"] or 0 for group in groups][::-1]
     bars = axes.barh(labels, values, color=BLUE, height=0.6)
     for bar, group in zip(bars, groups[::-1], strict=True):
-        text = "aucun point" if group["mean_progress"] is None else f"{group['mean_progress']} %"
+        text = french_percent(group["mean_progress"], empty="aucun point")
         axes.text(
             bar.get_width() + 1,
             bar.get_y() + bar.get_height() / 2,
@@ -153,10 +153,14 @@ def indicator_chart(indicator: dict, *, width_cm: float = 14) -> bytes | None:
     # One x position per year; quarters spread inside their year.
     positions = {year: index for index, year in enumerate(years)}
 
+    quarterly = {year for period, year, _ in values if period.startswith("T")}
+
     def x_of(period: str, year: int) -> float:
-        if period.startswith("T"):
-            return positions[year] - 0.375 + 0.25 * (int(period[1]) - 1)
-        return positions[year]
+        # A yearly value counts as the end of its year: beside quarterly values, it sits at T4.
+        quarter = int(period[1]) if period.startswith("T") else (4 if year in quarterly else None)
+        if quarter is None:
+            return positions[year]
+        return positions[year] - 0.375 + 0.25 * (quarter - 1)
 
     if values:
         axes.plot(

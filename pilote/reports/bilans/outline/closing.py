@@ -134,8 +134,12 @@ def annexes_section(content: dict) -> list[Block]:
         f"Plan d’actions, points de suivi et mesures des indicateurs saisis dans Pilote CTG, "
         f"jusqu’au 4e trimestre {content['year']} ; document produit le "
         f"{french_date(content['generated_at'])}.",
-        f"Territoire : {plural(convention['commune_count'], 'commune')} ; population totale des "
-        "communes (à défaut, population municipale) des populations légales de l’Insee.",
+        f"Territoire : {plural(convention['commune_count'], 'commune')} ; "
+        + (
+            f"{convention['population_source']} des communes (populations légales de l’Insee)."
+            if convention.get("population_source")
+            else "populations légales de l’Insee."
+        ),
     ]
     coverage = content["facilities"]["coverage"]
     if coverage:

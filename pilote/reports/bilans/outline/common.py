@@ -42,9 +42,10 @@ METHOD_NOTES = (
     "moyenne et comptées à part.",
     "L’état d’un indicateur compare sa dernière mesure à la cible de la même année : une valeur "
     "inférieure à la cible est signalée « sous la cible ».",
-    "Le taux de couverture calculé rapporte les places d’accueil du jeune enfant du registre des "
-    "équipements aux enfants de moins de 3 ans ; « au moins » signale que des capacités manquent "
-    "dans le registre.",
+    "Le taux de couverture de référence est celui publié par la Caf (data.caf.fr), avec son "
+    "millésime. Les places comptées au registre rapportent les capacités du registre des "
+    "équipements aux enfants de moins de 3 ans : une estimation, incomplète tant que des "
+    "capacités manquent au registre.",
 )
 
 

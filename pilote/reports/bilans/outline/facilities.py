@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pilote.core.formats import french_number, plural
+from pilote.core.formats import french_euros, french_number, plural
 
 from .. import charts
 from ..blocks import (
@@ -19,10 +19,10 @@ from .common import CHART_WIDTH_CM, COVERAGE_CHART_LIMIT, DASH, NO_VALUE, chart
 
 
 def rate_text(rate: dict) -> str:
+    """Return a rate in places per 100 children ("10,3"), or "Non calculé"."""
     if rate["value"] is None:
         return "Non calculé"
-    prefix = "au moins " if rate["lower_bound"] else ""
-    return f"{prefix}{french_number(rate['value'])}"
+    return french_number(rate["value"], decimals=1)
 
 
 def coverage_alt(coverage: dict) -> str:
@@ -107,20 +107,22 @@ def _register(facilities: dict) -> list[Block]:
 
 
 def _coverage_figures(coverage: dict) -> tuple:
-    figures = [(rate_text(coverage["rate"]), "taux calculé de la CTG")]
-    if coverage["rate"]["value"] is not None:
-        figures.append((rate_text(coverage["collective_rate"]), "dont accueil collectif"))
-        figures.append((rate_text(coverage["individual_rate"]), "dont accueil individuel"))
+    """Return the published rate first (the reference), then the places of the register."""
     published, departement = coverage.get("published"), coverage.get("departement")
-    figures.append(
+    figures = [
         (french_number(published["value"]), f"taux publié du territoire ({published['year']})")
         if published
         else (NO_VALUE, "taux publié du territoire")
-    )
+    ]
     if departement:
         figures.append(
             (french_number(departement["value"]), f"taux du département ({departement['year']})")
         )
+    incomplete = " (incomplet)" if coverage["rate"]["lower_bound"] else ""
+    figures.append((rate_text(coverage["rate"]), f"places comptées au registre{incomplete}"))
+    if coverage["rate"]["value"] is not None:
+        figures.append((rate_text(coverage["collective_rate"]), "dont accueil collectif"))
+        figures.append((rate_text(coverage["individual_rate"]), "dont accueil individuel"))
     return tuple(figures)
 
 
@@ -138,7 +140,9 @@ def _coverage_notes(coverage: dict) -> list[str]:
     if coverage["missing_capacity"]:
         notes.append(
             f"{plural(coverage['missing_capacity'], 'équipement n’a', 'équipements n’ont')} pas de "
-            "capacité renseignée : le taux calculé est un minimum."
+            "capacité renseignée : non comptés, ils manquent aux places du registre, dont le "
+            "taux est une estimation incomplète (le taux réel est plus élevé) ; le taux publié "
+            "fait référence."
         )
     if published:
         notes.append(
@@ -292,7 +296,10 @@ def _bonus(bonus: dict) -> list[Block]:
             (french_number(bonus["places_2023"]), "places cofinancées en 2023"),
             (french_number(bonus["places_2027"]), "places prévues en 2027"),
             (bonus["growth"], "progression"),
-            (f"+{bonus['step']} €" if bonus["step"] else "Aucun", "palier par place et par an"),
+            (
+                f"+{french_euros(bonus['step'])}" if bonus["step"] else "Aucun",
+                "palier par place et par an",
+            ),
         ]
         if bonus["yearly_amount"]:
             figures.append((bonus["yearly_amount"], "montant annuel estimé"))

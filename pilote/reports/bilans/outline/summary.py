@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pilote.core.formats import french_date, french_number, plural
-from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_ORDER
+from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_ORDER, population_text
 
 from .. import charts
 from ..blocks import (
@@ -34,7 +34,7 @@ def cover_section(content: dict) -> Cover:
     territory = [convention["epci"]] if convention["epci"] else []
     territory.append(plural(convention["commune_count"], "commune"))
     if convention["population"]:
-        territory.append(plural(convention["population"], "habitant"))
+        territory.append(population_text(convention))
     subtitle = (
         convention["name"],
         f"Convention {convention['period']} · {convention['departement']}",

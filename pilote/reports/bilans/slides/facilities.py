@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilote.core.formats import french_number, french_percent, plural
+from pilote.core.formats import french_number, plural
 
 from .deck import (
     BLUE,
@@ -28,10 +28,16 @@ from .deck import (
 
 
 def _rate_text(rate: dict) -> str:
+    """Return a rate in places per 100 children ("10,3"): a coverage rate is not a percentage."""
     if rate["value"] is None:
         return "non calculable"
-    text = french_percent(rate["value"])
-    return f"au moins {text}" if rate["lower_bound"] else text
+    return french_number(rate["value"], decimals=1)
+
+
+def _published_line(label: str, figure: dict) -> str:
+    value = french_number(figure["value"], decimals=1)
+    source = f", source {figure['source']}" if figure.get("source") else ""
+    return f"{label} : {value} places pour 100 enfants (millésime {figure['year']}{source})"
 
 
 def _coverage_paras(coverage: dict | None) -> list[Para]:
@@ -39,22 +45,23 @@ def _coverage_paras(coverage: dict | None) -> list[Para]:
     if not coverage:
         text = "Le taux de couverture n'est pas calculable : aucune donnée de commune."
         return [*paras, paragraph(text, 13, before=6)]
+    lines = []
+    # The published rate leads: it is the reference; the register's count comes second.
+    for label, figure in (("Taux publié", "published"), ("Taux du département", "departement")):
+        if coverage[figure]:
+            lines.append(_published_line(label, coverage[figure]))
     collective = _rate_text(coverage["collective_rate"])
     individual = _rate_text(coverage["individual_rate"])
-    lines = [
-        f"Taux de couverture calculé : {_rate_text(coverage['rate'])} (collectif {collective}, "
-        f"individuel {individual})"
-    ]
+    computed = (
+        f"Places comptées au registre : {_rate_text(coverage['rate'])} pour 100 enfants "
+        f"(collectif {collective}, individuel {individual})"
+    )
+    if coverage["rate"]["lower_bound"]:
+        computed += " – estimation incomplète"
+    lines.append(computed)
     if coverage["children"]:
         children = french_number(coverage["children"])
         lines.append(f"Enfants de moins de 3 ans : {children} ({coverage['children_years']})")
-    for label, figure in (("Taux publié", "published"), ("Taux du département", "departement")):
-        if coverage[figure]:
-            value = french_number(coverage[figure]["value"], decimals=1)
-            lines.append(
-                f"{label} ({coverage[figure]['source']}, {coverage[figure]['year']}) : "
-                f"{value}\u00a0%"
-            )
     if coverage["places"]:
         places = ", ".join(f"{mode} {french_number(value)}" for mode, value in coverage["places"])
         lines.append(f"Places : {places}")
@@ -68,7 +75,10 @@ def _coverage_paras(coverage: dict | None) -> list[Para]:
     paras += [paragraph(line, 13, before=5) for line in lines]
     if coverage["missing_capacity"]:
         count = plural(coverage["missing_capacity"], "équipement", "équipements")
-        text = f"{count} sans capacité renseignée : le taux calculé est un minimum."
+        text = (
+            f"{count} sans capacité renseignée, non comptés : le taux réel est plus élevé que "
+            "les places comptées au registre (capacités à compléter dans le registre)."
+        )
         paras.append(paragraph(text, 12, colour=MUTED, before=8))
     return paras
 
@@ -78,13 +88,20 @@ def facilities_slides(deck: Deck, content: dict) -> None:
     coverage = facilities["coverage"]
     subtitle = "Registre des équipements et services du territoire"
     slide = deck.slide("Équipements et couverture", subtitle=subtitle)
-    rate = _rate_text(coverage["rate"]) if coverage else "–"
-    rate = "–" if rate == "non calculable" else rate.replace("au moins ", "≥\u00a0")
+    published = coverage.get("published") if coverage else None
+    rate = (
+        (
+            french_number(published["value"], decimals=1),
+            f"taux de couverture publié ({published['year']})",
+        )
+        if published
+        else ("–", "taux de couverture publié")
+    )
     figures = [
         (french_number(facilities["count"]), "équipements en fonctionnement", BLUE),
         (french_number(facilities["planned"]), "en projet", BLUE),
-        (french_number(coverage["total_places"]) if coverage else "–", "places d'accueil", BLUE),
-        (rate, "taux de couverture calculé", BLUE),
+        (french_number(coverage["total_places"]) if coverage else "–", "places au registre", BLUE),
+        (*rate, BLUE),
     ]
     top = deck.key_figures(slide, figures, top=BODY_TOP) + 0.3
     columns = [

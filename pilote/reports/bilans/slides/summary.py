@@ -8,7 +8,12 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.util import Inches
 
 from pilote.core.formats import french_date, french_number, french_percent, plural
-from pilote.governance.bilans.content import NEVER_UPDATED, STATUS_COLOURS, STATUS_ORDER
+from pilote.governance.bilans.content import (
+    NEVER_UPDATED,
+    STATUS_COLOURS,
+    STATUS_ORDER,
+    population_text,
+)
 
 from .common import MAX_BARS, chart_category, chunked
 from .deck import (
@@ -50,7 +55,7 @@ def _territory_line(convention: dict) -> str:
     parts = [convention["epci"]] if convention.get("epci") else []
     parts.append(plural(convention["commune_count"], "commune", "communes"))
     if convention.get("population"):
-        parts.append(plural(convention["population"], "habitant", "habitants"))
+        parts.append(population_text(convention))
     return " · ".join([*parts, convention["departement"]])
 
 
