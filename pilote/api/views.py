@@ -1,0 +1,162 @@
+"""The read endpoints: one viewset per resource, each limited to the user's CTGs (scoping).
+
+Each list runs a fixed number of queries whatever its length (count, page, prefetches):
+tests/api/test_queries.py holds them to it.
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from pilote.plans.models import IndicatorTarget
+
+from . import filters, scoping, serializers
+from .base import ReadViewSet
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Les CTG que vous pouvez voir"),
+    retrieve=extend_schema(summary="Une CTG"),
+)
+class ConventionViewSet(ReadViewSet):
+    serializer_class = serializers.ConventionSerializer
+    filterset_class = filters.ConventionFilter
+    lookup_field = "slug"
+    modified_fields = ("updated_at",)
+
+    def get_queryset(self):
+        return scoping.conventions(self.request.user).order_by("-start_date", "name", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Éléments du plan (axes, fiches actions, actions…)"),
+    retrieve=extend_schema(summary="Un élément du plan"),
+)
+class PlanNodeReadViewSet(ReadViewSet):
+    serializer_class = serializers.PlanNodeSerializer
+    filterset_class = filters.PlanNodeFilter
+    modified_fields = ("updated_at", "latest_created_at")
+
+    def get_queryset(self):
+        return (
+            scoping.plan_nodes(self.request.user)
+            .select_related("convention", "level")
+            .prefetch_related("communes", "pilots", "partners", "thematics")
+            .order_by("convention_id", "parent_id", "position", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Points de suivi des actions"),
+    retrieve=extend_schema(summary="Un point de suivi"),
+)
+class FollowUpPointReadViewSet(ReadViewSet):
+    serializer_class = serializers.FollowUpPointSerializer
+    filterset_class = filters.FollowUpPointFilter
+
+    def get_queryset(self):
+        return (
+            scoping.follow_up_points(self.request.user)
+            .select_related("convention", "author")
+            .order_by("-year", "-quarter", "-created_at", "-pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Indicateurs (d'une action, ou de toute la CTG)"),
+    retrieve=extend_schema(summary="Un indicateur et ses cibles annuelles"),
+)
+class IndicatorViewSet(ReadViewSet):
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = filters.IndicatorFilter
+
+    def get_queryset(self):
+        targets = Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
+        return (
+            scoping.indicators(self.request.user)
+            .select_related("convention")
+            .prefetch_related(targets)
+            .order_by("convention_id", "node_id", "position", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Mesures des indicateurs"),
+    retrieve=extend_schema(summary="Une mesure"),
+)
+class MeasurementReadViewSet(ReadViewSet):
+    serializer_class = serializers.MeasurementSerializer
+    filterset_class = filters.MeasurementFilter
+
+    def get_queryset(self):
+        return (
+            scoping.measurements(self.request.user)
+            .select_related("indicator__convention", "author")
+            .order_by("indicator_id", "year", "quarter", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Équipements et services soutenus"),
+    retrieve=extend_schema(summary="Un équipement ou service"),
+)
+class FacilityViewSet(ReadViewSet):
+    serializer_class = serializers.FacilitySerializer
+    filterset_class = filters.FacilityFilter
+    modified_fields = ("updated_at",)
+
+    def get_queryset(self):
+        return (
+            scoping.facilities(self.request.user)
+            .select_related("convention")
+            .prefetch_related("actions")
+            .order_by("convention_id", "kind", "name", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Chiffres du diagnostic du territoire"),
+    retrieve=extend_schema(summary="Un chiffre du diagnostic"),
+)
+class TerritoryFigureViewSet(ReadViewSet):
+    serializer_class = serializers.TerritoryFigureSerializer
+    filterset_class = filters.TerritoryFigureFilter
+
+    def get_queryset(self):
+        return (
+            scoping.territory_figures(self.request.user)
+            .select_related("convention")
+            .order_by("convention_id", "kind", "area_code", "-year", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Réunions des instances, avec leurs décisions"),
+    retrieve=extend_schema(summary="Une réunion et ses décisions"),
+)
+class MeetingViewSet(ReadViewSet):
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+
+    def get_queryset(self):
+        return (
+            scoping.meetings(self.request.user)
+            .select_related("convention", "body")
+            .prefetch_related("decisions")
+            .order_by("-date", "-pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Décisions des réunions"),
+    retrieve=extend_schema(summary="Une décision"),
+)
+class DecisionViewSet(ReadViewSet):
+    serializer_class = serializers.DecisionSerializer
+    filterset_class = filters.DecisionFilter
+
+    def get_queryset(self):
+        return (
+            scoping.decisions(self.request.user)
+            .select_related("meeting__convention")
+            .order_by("meeting_id", "position", "pk")
+        )
