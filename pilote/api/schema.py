@@ -11,7 +11,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "Jeton personnel créé dans « Mon compte » (Authorization: Bearer pct_…).",
+            "description": "Jeton personnel créé dans « Mon compte » (Bearer pct_…).",
         }
 
 

@@ -95,9 +95,7 @@ class MeasurementViewSet(MeasurementReadViewSet):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         indicator = (
-            Indicator.objects.filter(
-                convention__in=scoping.conventions(request.user).values("pk")
-            )
+            Indicator.objects.filter(convention__in=scoping.conventions(request.user).values("pk"))
             .select_related("convention", "node__level")
             .prefetch_related("node__pilots")
             .filter(pk=data["indicator"])

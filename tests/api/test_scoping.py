@@ -90,7 +90,7 @@ def test_filtering_on_another_ctg_gives_nothing(governed, api_as):
 
 def test_an_anonymous_client_gets_401_and_how_to_authenticate(governed, api_as):
     client = api_as(None)
-    for endpoint, (model, lookup) in ENDPOINTS.items():
+    for endpoint, (model, _) in ENDPOINTS.items():
         for url in (f"/api/v1/{endpoint}/", _detail(endpoint, model.objects.first())):
             response = client.get(url)
             assert response.status_code == 401, url
