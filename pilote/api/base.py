@@ -17,6 +17,9 @@ class ApiViewMixin:
     # Attributes whose latest value tells when the detail's answer last changed (empty: no
     # Last-Modified, the ETag alone). Lists give none: a deleted row leaves no date behind.
     modified_fields: tuple[str, ...] = ()
+    # Any path segment reaches the view, which answers an impossible id or slug with its JSON
+    # 404 (the router's default pattern left "1.5" to Django's HTML 404 page).
+    lookup_value_regex = "[^/]+"
 
     @classmethod
     def as_view(cls, *args, **kwargs):

@@ -1,6 +1,6 @@
 """/api/v1/: the resources, the OpenAPI schema and its documentation page."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views, writes
@@ -23,4 +23,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    # Any other address under /api/v1/: the API's JSON 404, not the site's HTML page.
+    re_path(r"^.*$", views.not_found, name="not_found"),
 ]

@@ -6,6 +6,8 @@ tests/api/test_queries.py holds them to it.
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
 
 from pilote.plans.models import IndicatorTarget
 
@@ -160,3 +162,15 @@ class DecisionViewSet(ReadViewSet):
             .select_related("meeting__convention")
             .order_by("meeting_id", "position", "pk")
         )
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, *args, **kwargs):
+    """Answer an unknown address of the API with its JSON 404."""
+    raise NotFound()
+
+
+not_found.login_required = False
