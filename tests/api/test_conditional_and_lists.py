@@ -90,11 +90,14 @@ def test_plan_nodes_filter_as_a_dashboard_needs(session_demo_world, api_as):
     )
     assert len(running) == expected
     roots = all_rows(client, f"/api/v1/plan-nodes/?convention={PAA}&root=true")
-    assert roots and all(row["parent"] is None for row in roots)
+    assert roots
+    assert all(row["parent"] is None for row in roots)
     children = all_rows(client, f"/api/v1/plan-nodes/?parent={roots[0]['id']}")
-    assert children and {row["parent"] for row in children} == {roots[0]["id"]}
+    assert children
+    assert {row["parent"] for row in children} == {roots[0]["id"]}
     thematic = all_rows(client, f"/api/v1/plan-nodes/?convention={PAA}&thematic=petite-enfance")
-    assert thematic and all("petite-enfance" in row["thematics"] for row in thematic)
+    assert thematic
+    assert all("petite-enfance" in row["thematics"] for row in thematic)
     future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
     assert client.get("/api/v1/plan-nodes/", {"updated_since": future}).json()["count"] == 0
 

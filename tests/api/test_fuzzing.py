@@ -87,29 +87,33 @@ def _operations():
     return [result.ok() for result in schema.get_all_operations()]
 
 
+def _fuzz(operation, client: APIClient, headers: dict) -> int:
+    """Send generated requests to one operation and check each answer; return how many."""
+    sent = []
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        response = _send(client, case, headers)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+        if response.status_code == 200 and response.content:
+            assert _slugs(json.loads(response.content)) <= {PAA}, case.formatted_path
+        sent.append(response.status_code)
+
+    run()
+    return len(sent)
+
+
 def test_the_api_holds_to_its_schema_and_to_its_ctgs(session_demo_world, db):
     headers = {"Authorization": f"Bearer {token_for(ROLES['coordinator'])}"}
     client = APIClient()
     operations = _operations()
     assert len(operations) >= 20
-    seen: dict[str, int] = {}
-
     for operation in operations:
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case):
-            response = _send(client, case, headers)
-            case.validate_response(response, checks=CHECKS, headers=headers)
-            if response.status_code == 200 and response.content:
-                assert _slugs(json.loads(response.content)) <= {PAA}, case.formatted_path
-            seen[operation.label] = seen.get(operation.label, 0) + 1
-
-        run()
-    assert len(seen) == len(operations)
+        assert _fuzz(operation, client, headers) > 0, operation.label
