@@ -35,6 +35,16 @@ class ApiViewMixin:
         self._note_modified([obj])
         return obj
 
+    def decorate(self, objects: list) -> None:
+        """Give a page of rows (or one row) what the serializer reads besides its columns."""
+
+    def get_serializer(self, *args, **kwargs):
+        if args and args[0] is not None and not kwargs.get("data"):
+            rows = args[0] if isinstance(args[0], list) else [args[0]]
+            if rows and hasattr(rows[0], "pk"):
+                self.decorate(rows)
+        return super().get_serializer(*args, **kwargs)
+
     def _note_modified(self, objects) -> None:
         stamps = [getattr(obj, name, None) for obj in objects for name in self.modified_fields]
         self.last_modified = max((s for s in stamps if s is not None), default=None)

@@ -27,6 +27,12 @@ def _slug():
     return serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
 
+def _names(source: str, help_text: str):
+    return serializers.ListField(
+        child=serializers.CharField(), source=source, read_only=True, help_text=help_text
+    )
+
+
 def person_name(user, fallback: str = "") -> str:
     """Return how the pages name an author: full name, else account name, else the fallback."""
     if user is None:
@@ -107,10 +113,11 @@ class PlanNodeSerializer(serializers.ModelSerializer):
     convention = _slug()
     level_name = serializers.CharField(source="level.name", read_only=True)
     tracked = serializers.BooleanField(source="level.tracked", read_only=True)
-    communes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    pilots = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    partners = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    thematics = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    # Read by the view for the whole page at once (pilote.api.relations).
+    communes = _names("api_communes", "Codes INSEE des communes concernées.")
+    pilots = _names("api_pilots", "Noms des organisations pilotes.")
+    partners = _names("api_partners", "Noms des partenaires associés.")
+    thematics = _names("api_thematics", "Codes des thématiques.")
     latest_update = serializers.SerializerMethodField()
     version = serializers.SerializerMethodField()
 
@@ -190,7 +197,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     convention = _slug()
-    targets = TargetSerializer(many=True, read_only=True)
+    targets = TargetSerializer(many=True, read_only=True, source="api_targets")
 
     class Meta:
         model = Indicator
@@ -238,7 +245,12 @@ class FacilitySerializer(serializers.ModelSerializer):
     convention = _slug()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     commune = serializers.CharField(source="commune_id", read_only=True, allow_null=True)
-    actions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    actions = serializers.ListField(
+        child=serializers.IntegerField(),
+        source="api_actions",
+        read_only=True,
+        help_text="Ids des actions concernées.",
+    )
 
     class Meta:
         model = Facility
@@ -305,7 +317,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     convention = _slug()
     body = serializers.CharField(source="body.name", read_only=True)
     body_kind = serializers.CharField(source="body.kind", read_only=True)
-    decisions = MeetingDecisionSerializer(many=True, read_only=True)
+    decisions = MeetingDecisionSerializer(many=True, read_only=True, source="api_decisions")
 
     class Meta:
         model = Meeting

@@ -4,15 +4,32 @@ Each list runs a fixed number of queries whatever its length (count, page, prefe
 tests/api/test_queries.py holds them to it.
 """
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
 
-from pilote.plans.models import IndicatorTarget
+from pilote.facilities.models import Facility
+from pilote.governance.models import Decision
+from pilote.plans.models import IndicatorTarget, PlanNode
 
 from . import filters, scoping, serializers
 from .base import ReadViewSet
+from .relations import attach_children, attach_values
+
+NODE_RELATIONS = [
+    # (relation, value read, attribute, order)
+    ("communes", "commune_id", "api_communes", ("commune__name",)),
+    ("pilots", "organisation__name", "api_pilots", ("organisation__name",)),
+    ("partners", "organisation__name", "api_partners", ("organisation__name",)),
+    ("thematics", "thematic__code", "api_thematics", ("thematic__code",)),
+]
+
+
+def attach_node_relations(nodes) -> None:
+    """Give plan elements their communes, pilots, partners and thematics (4 queries)."""
+    for relation, value, attr, order in NODE_RELATIONS:
+        through = getattr(PlanNode, relation).through
+        attach_values(nodes, through, "plannode_id", value, attr, order)
 
 
 @extend_schema_view(
@@ -42,9 +59,11 @@ class PlanNodeReadViewSet(ReadViewSet):
         return (
             scoping.plan_nodes(self.request.user)
             .select_related("convention", "level")
-            .prefetch_related("communes", "pilots", "partners", "thematics")
             .order_by("convention_id", "parent_id", "position", "pk")
         )
+
+    def decorate(self, objects) -> None:
+        attach_node_relations(objects)
 
 
 @extend_schema_view(
@@ -72,13 +91,15 @@ class IndicatorViewSet(ReadViewSet):
     filterset_class = filters.IndicatorFilter
 
     def get_queryset(self):
-        targets = Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
         return (
             scoping.indicators(self.request.user)
             .select_related("convention")
-            .prefetch_related(targets)
             .order_by("convention_id", "node_id", "position", "pk")
         )
+
+    def decorate(self, objects) -> None:
+        targets = IndicatorTarget.objects.order_by("year", "pk")
+        attach_children(objects, targets, "indicator", "api_targets")
 
 
 @extend_schema_view(
@@ -110,8 +131,12 @@ class FacilityViewSet(ReadViewSet):
         return (
             scoping.facilities(self.request.user)
             .select_related("convention")
-            .prefetch_related("actions")
             .order_by("convention_id", "kind", "name", "pk")
+        )
+
+    def decorate(self, objects) -> None:
+        attach_values(
+            objects, Facility.actions.through, "facility_id", "plannode_id", "api_actions"
         )
 
 
@@ -143,9 +168,12 @@ class MeetingViewSet(ReadViewSet):
         return (
             scoping.meetings(self.request.user)
             .select_related("convention", "body")
-            .prefetch_related("decisions")
             .order_by("-date", "-pk")
         )
+
+    def decorate(self, objects) -> None:
+        decisions = Decision.objects.order_by("position", "pk")
+        attach_children(objects, decisions, "meeting", "api_decisions")
 
 
 @extend_schema_view(
