@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "pilote.core",
     "pilote.accounts",
     "pilote.territories",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "pilote.reports",
     "pilote.pages",
     "pilote.people",
+    "pilote.api",
     "pilote.demo",
     "pilote.backup",
     "simple_history",
@@ -268,6 +272,11 @@ PARTNER_LINK_MAX_AGE_DAYS = int(os.environ.get("PARTNER_LINK_MAX_AGE_DAYS", "30"
 PARTNER_LINK_MAX_SUBMISSIONS_PER_HOUR = int(
     os.environ.get("PARTNER_LINK_MAX_SUBMISSIONS_PER_HOUR", "20")
 )
+# Personal API tokens (« Mon compte »): their longest lifetime; requests a token (or a logged-in
+# browser) may make to the API, and an anonymous client (DRF's throttle rates, per token).
+API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("API_TOKEN_MAX_AGE_DAYS", "365"))
+API_RATE_PER_TOKEN = os.environ.get("API_RATE_PER_TOKEN", "600/minute")
+API_RATE_ANONYMOUS = os.environ.get("API_RATE_ANONYMOUS", "60/minute")
 # The browser tests read the e-mails the server sends (filebased backend).
 if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
@@ -346,6 +355,57 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The REST API (/api/v1/, pilote.api; docs/api.md). Personal tokens or the browser's session
+# (with its CSRF check); every view narrows what it reads to the CTGs the user may see.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pilote.api.authentication.ApiTokenAuthentication",
+        "pilote.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["pilote.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_PER_TOKEN, "anonymous": API_RATE_ANONYMOUS},
+    "DEFAULT_PAGINATION_CLASS": "pilote.api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pilote.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de Pilote CTG",
+    "DESCRIPTION": (
+        "Lire les CTG, leur plan, leur suivi, leurs indicateurs, équipements, chiffres et "
+        "réunions ; enregistrer des points de suivi et des mesures ; modifier un élément du "
+        "plan. Mêmes droits que les pages. Guide : docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pilote.api.schema.add_error_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a "status" or a "kind": each set of choices gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ConventionStatusEnum": "pilote.conventions.enums.ConventionStatus",
+        "UpdateStatusEnum": "pilote.monitoring.enums.UpdateStatus",
+        "FacilityStatusEnum": "pilote.facilities.enums.FacilityStatus",
+        "FacilityKindEnum": "pilote.facilities.enums.FacilityKind",
+        "FigureKindEnum": "pilote.facilities.enums.FigureKind",
+        "MeetingKindEnum": "pilote.governance.enums.MeetingKind",
+        "DecisionKindEnum": "pilote.governance.enums.DecisionKind",
+        "QuarterEnum": [(q, f"T{q}") for q in range(1, 5)],
+    },
+}
 
 # Territories: the compact derived copy of the COG shipped in the repository.
 TERRITORIES_DATA_FILE = BASE_DIR / "pilote" / "territories" / "data" / "cog.json.gz"

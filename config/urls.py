@@ -60,6 +60,8 @@ urlpatterns = [
     path("", include((pages_urls.root_patterns, "pages"))),
     # Members of a CTG, invitations, « Mon compte ».
     path("", include("pilote.people.urls")),
+    # The REST API and its OpenAPI schema (pilote.api, docs/api.md).
+    path("api/v1/", include("pilote.api.urls")),
     # The admin: staff only, at ADMIN_URL (not /admin/), linked from nowhere in the pages.
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -32,6 +32,30 @@ PUBLIC = {"accounts:login", "accounts:logout", "public:convention"}
 PARTNER_FORMS = {"monitoring:partner_form", "monitoring:partner_thanks"}
 
 
+# The REST API authenticates by itself (a personal token or the session) and answers 401 in JSON,
+# not the login page; its schema and documentation are open (tests/api/).
+API_ROUTES = {
+    "api:schema",
+    "api:docs",
+    "api:not_found",
+    *(
+        f"api:{name}-{kind}"
+        for name in (
+            "convention",
+            "plan-node",
+            "follow-up-point",
+            "indicator",
+            "measurement",
+            "facility",
+            "territory-figure",
+            "meeting",
+            "decision",
+        )
+        for kind in ("list", "detail")
+    ),
+}
+
+
 def _patterns(resolver=None, prefix="", namespace=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
@@ -135,6 +159,7 @@ def test_the_routes_open_without_login_are_known(db):
         "public:convention",
         "public:privacy",
         *PARTNER_FORMS,
+        *API_ROUTES,
     }
 
 

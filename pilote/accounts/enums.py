@@ -48,3 +48,5 @@ class AuditAction(models.TextChoices):
     RESTORED = "restauration", "Restauration"
     PARTNER_SUBMISSION = "soumission_partenaire", "Soumission partenaire"
     VALIDATION = "validation", "Validation"
+    API_TOKEN_CREATED = "jeton_api_cree", "Jeton d'API créé"
+    API_TOKEN_REVOKED = "jeton_api_revoque", "Jeton d'API révoqué"

@@ -161,3 +161,20 @@ class PilotePasswordChangeForm(PiloteForm, PasswordChangeForm):
         "password_mismatch": "Les deux mots de passe ne sont pas identiques.",
         "password_incorrect": "Votre mot de passe actuel est incorrect. Saisissez-le à nouveau.",
     }
+
+
+class ApiTokenForm(PiloteForm):
+    """A new personal API token: its name and how long it stays valid."""
+
+    name = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="Pour le reconnaître : par exemple « Tableau de bord Caf » ou « Import SIG ».",
+    )
+    days = forms.TypedChoiceField(label="Valable", coerce=int, initial=90)
+
+    def __init__(self, *args, **kwargs):
+        from .api_tokens import lifetime_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [(days, f"{days} jours") for days in lifetime_choices()]

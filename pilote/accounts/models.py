@@ -145,3 +145,6 @@ class AuditEvent(models.Model):
 # Invitations and deletion requests live in their own module (imported here so that Django
 # registers the models).
 from .people_models import AccountDeletionRequest, Invitation  # noqa: E402, F401
+
+# Personal API tokens live in their own module too.
+from .token_models import ApiToken  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_account, views_invitation, views_members
+from . import views_account, views_invitation, views_members, views_tokens
 
 app_name = "people"
 
@@ -35,5 +35,11 @@ urlpatterns = [
     path("invitation/<str:token>/", views_invitation.invitation, name="invitation"),
     path("mon-compte/", views_account.account, name="account"),
     path("mon-compte/suppression/", views_account.deletion_request, name="deletion_request"),
+    path("mon-compte/jetons-api/", views_tokens.create, name="api_token_create"),
+    path(
+        "mon-compte/jetons-api/<int:pk>/revoquer/",
+        views_tokens.revoke,
+        name="api_token_revoke",
+    ),
     path("mon-compte/mes-donnees.json", views_account.download_my_data, name="my_data"),
 ]

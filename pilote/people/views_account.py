@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilote.accounts.forms_people import AccountForm
-from pilote.accounts.models import AccountDeletionRequest, Membership, User
+from pilote.accounts.forms_people import AccountForm, ApiTokenForm
+from pilote.accounts.models import AccountDeletionRequest, ApiToken, Membership, User
 from pilote.core.concurrency import StaleEdit, relock, render_edit, save_if_current
 from pilote.core.downloads import JSON, download_response
 
@@ -62,6 +62,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "roles": roles,
         "account_user": user,
         "deletion_request": AccountDeletionRequest.objects.filter(user=user).first(),
+        "api_tokens": ApiToken.objects.filter(user=user),
+        "api_token_form": ApiTokenForm(),
     }
     return render_edit(request, "people/account.html", context, form, conflict)
 
