@@ -21,6 +21,13 @@ def visible_conventions_filter(user) -> Q:
     )
 
 
+def edited_conventions_filter(user) -> Q:
+    """Return the Q object selecting the conventions the user edits (can_edit_convention)."""
+    return Q(memberships__user=user, memberships__role=Role.COORDINATOR) | Q(
+        departement__membership__user=user, departement__membership__role=Role.CAF_ADVISER
+    )
+
+
 def _roles_for(user, convention) -> set[str]:
     cache = getattr(user, "_pilote_roles", None)
     if cache is None:

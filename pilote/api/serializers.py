@@ -304,13 +304,22 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "convention", "meeting", "node", "kind", "text", "postponed_to"]
+        fields = [
+            "id",
+            "convention",
+            "meeting",
+            "node",
+            "kind",
+            "text",
+            "postponed_to",
+            "postponed_quarter",
+        ]
 
 
 class MeetingDecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
-        fields = ["id", "node", "kind", "text", "postponed_to"]
+        fields = ["id", "node", "kind", "text", "postponed_to", "postponed_quarter"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -172,7 +172,7 @@ class MeetingViewSet(ReadViewSet):
         )
 
     def decorate(self, objects) -> None:
-        decisions = Decision.objects.order_by("position", "pk")
+        decisions = scoping.decisions(self.request.user).order_by("position", "pk")
         attach_children(objects, decisions, "meeting", "api_decisions")
 
 
