@@ -32,6 +32,8 @@ def _visible(user):
 
 def _edited(user):
     """Return the ids of the CTGs whose internal items the user sees (its editors)."""
+    if not user.is_authenticated:
+        return Convention.objects.none().values("pk")
     if user.is_superuser:
         return Convention.objects.values("pk")
     return Convention.objects.filter(edited_conventions_filter(user)).values("pk")

@@ -9,7 +9,6 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.exceptions import NotFound
 
 from pilote.facilities.models import Facility
-from pilote.governance.models import Decision
 from pilote.plans.models import IndicatorTarget, PlanNode
 
 from . import filters, scoping, serializers
