@@ -177,6 +177,17 @@ def insert_rows(model, field_names: list[str], rows: list[tuple]) -> None:
     """
     if not rows:
         return
+    # Every other column with a default gets it, so that a new field (a flag added to the
+    # model) never breaks the raw insert.
+    defaults = [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in field_names and not field.primary_key and field.has_default()
+    ]
+    if defaults:
+        field_names = [*field_names, *(field.name for field in defaults)]
+        extra = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaults)
+        rows = [(*row, *extra) for row in rows]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(model._meta.get_field(name).column) for name in field_names
