@@ -7,6 +7,8 @@ sheet of data taken for a plan). The browser and the import_plan command refuse 
 
 from __future__ import annotations
 
+from pilote.core.formats import french_number
+
 MAX_LEVELS = 8
 MAX_NODES = 5_000
 
@@ -21,8 +23,8 @@ def extent_problem(levels: int, nodes: int) -> str:
         )
     if nodes > MAX_NODES:
         return (
-            f"Le fichier donnerait un plan de plus de {MAX_NODES:,} éléments : un plan "
-            "d'actions en compte bien moins. Envoyez seulement le plan d'actions (sans les "
+            f"Le fichier donnerait un plan de plus de {french_number(MAX_NODES)} éléments : un "
+            "plan d'actions en compte bien moins. Envoyez seulement le plan d'actions (sans les "
             "données ni les annexes)."
-        ).replace(",", "\u202f")
+        )
     return ""

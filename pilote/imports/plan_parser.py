@@ -20,14 +20,7 @@ from dataclasses import dataclass, field
 
 from .extract import Block, Document
 from .fields import Period, parse_period
-from .items import (
-    MAX_TITLE,
-    FieldText,
-    Item,
-    UnplacedLine,
-    clean_text,
-    merge,
-)
+from .items import MAX_TITLE, FieldText, Item, UnplacedLine, clean_text, merge
 from .lines import (
     Marker,
     field_label,

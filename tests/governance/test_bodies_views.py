@@ -253,7 +253,7 @@ def test_a_wrong_email_is_reported_on_the_members_page(client, user_named, paa, 
     response = client.post(url("body_members", paa, pk=copil.pk), data)
 
     assert response.status_code == 200
-    assert "Saisissez une adresse de courriel valide." in text(response)
+    assert "Saisissez une adresse e-mail valide." in text(response)
     assert BodyMember.objects.get(pk=members[0].pk).email == ""
 
 

@@ -94,11 +94,15 @@ def test_pages_bilan_pdf_chart_and_deck_agree_on_an_indicator(client, paa, cover
     client.force_login(user)
 
     # The pages.
-    series = next(s for s in convention_series(paa) if s.indicator.pk == coverage.pk)
+    series = next(
+        s for s in convention_series(paa, include_internal=True) if s.indicator.pk == coverage.pk
+    )
     assert (series.standing.value, series.standing.status) == (value, Standing.MET)
-    board = build_dashboard(paa, now=Quarter(2026, 4))
+    board = build_dashboard(paa, now=Quarter(2026, 4), include_internal=True)
     assert coverage.pk not in [item.pk for item in board.off_target]
-    key = next(k for k in build_brief(paa).indicators if k.name == GLOBAL_INDICATOR)
+    key = next(
+        k for k in build_brief(paa, include_internal=True).indicators if k.name == GLOBAL_INDICATOR
+    )
     assert (key.value, key.value_period, key.off_target) == (value, "T4 2026", False)
     page = client.get(reverse("monitoring:indicators", kwargs={"slug": paa.slug})).content.decode()
     row = page[page.index(GLOBAL_INDICATOR) :].split("</tr>")[0]

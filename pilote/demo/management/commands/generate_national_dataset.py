@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from pilote.core.formats import french_number
 from pilote.demo.national import NationalResult, generate_national_dataset
 from pilote.territories.models import EPCI
 
@@ -24,7 +25,7 @@ COUNT_LABELS = [
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")
+    return french_number(round(value))
 
 
 def _duration(seconds: float) -> str:
