@@ -56,6 +56,7 @@ def _demo_database(tmp_path_factory) -> Path:
             manage = [sys.executable, str(ROOT / "manage.py")]
             for command in (
                 ["migrate", "--noinput", "-v0"],
+                ["createcachetable"],
                 ["load_territories", "-v0"],
                 ["load_demo"],
             ):

@@ -11,13 +11,19 @@ pytestmark = pytest.mark.browser
 
 PLAN = """# Plan d'actions de la CTG 2026-2029
 
-## 1. Accès aux droits
+## Axe 1 : Accès aux droits
 
 Fiche action 1 : Créer un guichet unique
 
 Fiche action 2 : Former les agents d'accueil
 
-## 2. Parentalité
+## Les principaux constats
+
+1. Un taux de pauvreté élevé
+
+2. Peu de places d'accueil
+
+## Axe 2 : Parentalité
 
 Fiche action 3 : Ouvrir un lieu d'accueil enfants-parents
 
@@ -46,16 +52,16 @@ def test_an_adviser_brings_back_what_the_reader_left_out(login):
     panel.scroll_into_view_if_needed()
     screenshot(page, "import_review_unplaced", full_page=False)
 
-    # Insert a level above the fiches: the headings left out belong to it.
+    # Insert a level above the axes: a line left out becomes its first element.
     page.get_by_label("Insérer un niveau").fill("Thème")
-    page.get_by_label("Place du niveau inséré").select_option(label="au-dessus de « Fiche action »")
+    page.get_by_label("Place du niveau inséré").select_option(label="au-dessus de « Axe »")
     page.get_by_role("button", name="Insérer le niveau", exact=True).click()
     status = page.locator("#relecture-statut")
     status.filter(has_text="a été inséré").wait_for()
     expect(page.locator("#titre-rattacher")).to_be_focused()
 
-    # One key press puts « 1. Accès aux droits » back, first, on the new level.
-    page.get_by_role("button", name="Ajouter au plan : ligne 3").focus()
+    # One key press puts « 1. Un taux de pauvreté élevé » back, on the new level.
+    page.get_by_role("button", name="Ajouter au plan : ligne 11").focus()
     page.keyboard.press("Enter")
     status.filter(has_text="a été ajouté au plan").wait_for()
     assert status.inner_text() == (
@@ -64,31 +70,22 @@ def test_an_adviser_brings_back_what_the_reader_left_out(login):
     assert "Non repris : 1 ligne du document" in page.locator("#non-repris").inner_text()
     expect(page.locator("#titre-non-repris")).to_be_focused()
 
-    # Fiches 1 and 2 go under it (an existing parent)… The DSFR box is the label's.
+    # Both axes go under it (an existing parent). The DSFR box is the label's.
     page.locator("#titre-arbre").evaluate("element => element.scrollIntoView()")
     screenshot(page, "import_review_added_back", full_page=False)
-    page.get_by_label("Rattacher « Fiche action 1 »").check(force=True)
-    page.get_by_label("Rattacher « Fiche action 2 »").check(force=True)
+    page.get_by_label("Rattacher « Axe 1 »").check(force=True)
+    page.get_by_label("Rattacher « Axe 2 »").check(force=True)
     page.get_by_label("Nouveau parent des éléments cochés").select_option(
         label="Thème : « Thème 1 »"
     )
-    page.get_by_role("button", name="Rattacher les éléments cochés").click()
-    status.filter(has_text="rattachés").wait_for()
-    assert status.inner_text() == "2 éléments ont été rattachés à « Thème 1 »."
-
-    # … fiches 3 and 4 under a new one, created in place.
-    page.get_by_label("Rattacher « Fiche action 3 »").check(force=True)
-    page.get_by_label("Rattacher « Fiche action 4 »").check(force=True)
-    page.get_by_label("Niveau", exact=True).select_option("Thème")
-    page.get_by_label("Numéro (facultatif)").fill("2")
-    page.get_by_label("Intitulé", exact=True).fill("Parentalité")
     page.locator("#rattacher").scroll_into_view_if_needed()
     screenshot(page, "import_review_reattach_form", full_page=False)
     page.get_by_role("button", name="Rattacher les éléments cochés").click()
-    status.filter(has_text="à « Thème 2 »").wait_for()
+    status.filter(has_text="rattachés").wait_for()
+    assert status.inner_text() == "2 éléments ont été rattachés à « Thème 1 »."
     expect(page.locator("#titre-rattacher")).to_be_focused()
     tree = page.locator("#titre-arbre")
-    assert "Arbre proposé : 6 éléments" in tree.inner_text()
-    assert page.locator("#relecture .plan-node--depth-1").count() == 4
+    assert "Arbre proposé : 7 éléments" in tree.inner_text()
+    assert page.locator("#relecture .plan-node--depth-1").count() == 2
     tree.evaluate("element => element.scrollIntoView()")
     screenshot(page, "import_review_reattached", full_page=False)

@@ -97,7 +97,7 @@ def test_the_coordinator_fills_in_the_bonus_trajectoire(login):
     page.wait_for_load_state()
     bonus = page.locator("#bonus-trajectoire")
     assert "+4,62\u00a0%" in bonus.inner_text()
-    assert "+100 € par place et par an" in bonus.inner_text()
+    assert "+100\u00a0€ par place et par an" in bonus.inner_text()
     assert "23\u202f800\u00a0€" in bonus.inner_text()
     bonus.scroll_into_view_if_needed()
     screenshot(page, "petite_enfance_bonus", full_page=False)
