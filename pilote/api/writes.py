@@ -19,7 +19,7 @@ from pilote.monitoring.indicators import IndicatorError, record_measurement
 from pilote.monitoring.perms import can_measure, can_update_action
 from pilote.monitoring.services import FollowUpError, record_update
 from pilote.plans.forms import SOME, WHOLE, NodeForm
-from pilote.plans.models import Indicator, PlanNode, Thematic
+from pilote.plans.models import PlanNode, Thematic
 from pilote.plans.services import PlanError, update_node
 
 from . import scoping, serializers
@@ -54,7 +54,7 @@ class FollowUpPointViewSet(FollowUpPointReadViewSet):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         node = (
-            PlanNode.objects.filter(convention__in=scoping.conventions(request.user).values("pk"))
+            scoping.plan_nodes(request.user)
             .select_related("level", "convention")
             .prefetch_related("pilots")
             .filter(pk=data["node"])
@@ -95,7 +95,7 @@ class MeasurementViewSet(MeasurementReadViewSet):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         indicator = (
-            Indicator.objects.filter(convention__in=scoping.conventions(request.user).values("pk"))
+            scoping.indicators(request.user)
             .select_related("convention", "node__level")
             .prefetch_related("node__pilots")
             .filter(pk=data["indicator"])
