@@ -137,7 +137,8 @@ def band_table(rng: random.Random) -> tuple[bytes, dict]:
     plan = []
     table = out.doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["Axe", "Objectif", "Action", "Pilote", "Échéance"]):
+    header = ["Axe", "Objectif", "Action", "Pilote", "Échéance"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     for a in range(1, counts(rng, 3, 4) + 1):
         axis = node("Axe", str(a), titles(long=True))
