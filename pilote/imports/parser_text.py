@@ -17,12 +17,20 @@ from .items import (
     apply_field,
     clean_text,
 )
-from .lines import Marker, field_label, parse_marker, pseudo_section, strip_bullet
+from .lines import (
+    Marker,
+    field_label,
+    parent_number,
+    parse_marker,
+    pseudo_section,
+    strip_bullet,
+)
 from .parser_state import MAX_FIELD_LINES, PROSE_GAP, OpenList, continues, looks_like_heading
 from .tidy import STRUCTURAL_HEADING
 from .vocabulary import fold, normalize_title
 
 GROUP_LINE = 7  # the heading level of a group line: below Word's and Markdown's six
+_NUMBER_ALONE = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,4}")
 
 
 class TextReading:
@@ -192,19 +200,50 @@ class TextReading:
 
     def _split_number(self, text: str):
         """Return the marker of a number alone on its line whose title is the next line, as
-        a PDF's table gives a row ("1" then "Créer un relais"); None otherwise."""
-        if self.document.format != "pdf" or not text.isdigit() or len(text) > 3:
+        a PDF's table gives a row ("1" then "Créer un relais"); None otherwise.
+
+        When the row's upper cell comes between them ("1.2", "Axe 1 - …", "Créer un relais"),
+        as in a spreadsheet printed to PDF, that upper element is read first.
+        """
+        if self.document.format != "pdf" or not _NUMBER_ALONE.fullmatch(text):
             return None
         blocks = self.document.blocks
-        for position in range(self.index + 1, min(self.index + 3, len(blocks))):
-            title = blocks[position].text.strip()
-            if not title:
+        upper = None
+        position = self.index + 1
+        while position < min(self.index + 8, len(blocks)):
+            line = blocks[position].text.strip()
+            position += 1
+            if not line:
                 continue
-            if not title[:1].isupper() or parse_marker(title) or field_label(title):
+            marker = parse_marker(line)
+            if upper is None and marker is not None and self._row_parent(marker, text):
+                upper = (marker, blocks[position - 1], [])
+                continue
+            if upper is not None and line[:1].islower():
+                upper[2].append(line)  # the upper cell wrapped over several lines
+                continue
+            if not line[:1].isupper() or marker or field_label(line):
                 return None
-            self.consumed = position
-            return Marker(scheme="decimal", number=text, title=title)
+            if upper is not None:
+                marker, block, wrapped = upper
+                self._item(marker, block, bullet=False)
+                for piece in wrapped:
+                    if not _said(self.stack[-1].title, piece):
+                        self.stack[-1].title = clean_text(f"{self.stack[-1].title} {piece}")
+            self.consumed = position - 1
+            return Marker(scheme="decimal", number=text, title=line)
         return None
+
+    def _row_parent(self, marker: Marker, number: str) -> bool:
+        """Return whether a labelled line names the element a compound number sits under
+        ("Axe 1 - …" for "1.2"), in the part of the document that holds the plan."""
+        return (
+            marker.scheme == "label"
+            and bool(marker.number)
+            and marker.number == parent_number(number)
+            and self.in_plan
+            and not self.off_plan
+        )
 
     def _next_is_table(self) -> bool:
         for block in self.document.blocks[self.index + 1 : self.index + 6]:
