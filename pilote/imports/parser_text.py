@@ -256,8 +256,8 @@ class TextReading:
     def _plain(self, text: str, block: Block) -> None:
         item = self.continuation
         capitals = text.isupper() and not item.title.isupper() if item is not None else False
-        # A Word paragraph is whole: the next one never carries on its title.
-        wrapped = self.document.format != "docx" and not capitals
+        # A Word (or Writer) paragraph is whole: the next one never carries on its title.
+        wrapped = self.document.format not in ("docx", "odt") and not capitals
         if item is not None and wrapped and _said(item.title, text):
             self._structure()  # the wrapped end of a title met again ("Axe 1" in each row)
             return

@@ -511,8 +511,8 @@ class PlanParser(TextReading, TableReading):
     def _close_for_heading(self, level: int, *, keep: str = "") -> None:
         """Close the open elements a heading of this level ends, down to the one numbered keep."""
         while self.stack and (not self.stack[-1].heading or self.stack[-1].heading >= level):
-            if keep and self.stack[-1].number == keep:
-                break
+            if keep and self.stack[-1].heading and self.stack[-1].number == keep:
+                break  # the heading the new one is numbered under ("### 1" for "### 1.2")
             self.stack.pop()
         self.list = None
 
