@@ -212,7 +212,8 @@ def parse_marker(text: str) -> Marker | None:
             return None
         return _marker("decimal", number, rest)
     match = _LETTERED.match(text)
-    if match and _TITLE_START.match(text[match.end() :]):
+    # "A-1 ans, les enfants…" is prose: a title after such a number starts with a capital.
+    if match and _TITLE_START.match(text[match.end() :]) and not text[match.end()].islower():
         return _marker("lettered", match.group("num"), text[match.end() :])
     match = _ROMAN.match(text)
     if match and _VALID_ROMAN.match(match.group("num")):
