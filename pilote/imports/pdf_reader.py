@@ -3,6 +3,7 @@ running heads."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import Counter
@@ -95,11 +96,7 @@ def _page_text(document, index: int) -> str:
     try:
         page = document[index]
         textpage = page.get_textpage()
-        rects = [textpage.get_rect(number) for number in range(textpage.count_rects())]
-        return "\n".join(
-            " ".join(textpage.get_text_bounded(*rect).strip() for rect in line)
-            for line in _lines(rects)
-        ).translate(_PDFIUM_HYPHENS)
+        return "\n".join(_lines(textpage)).translate(_PDFIUM_HYPHENS)
     except pdfium.PdfiumError:
         return ""
     finally:
@@ -109,29 +106,34 @@ def _page_text(document, index: int) -> str:
             page.close()
 
 
-def _lines(rects) -> list[list[tuple[float, float, float, float]]]:
-    """Group the text runs of a page (left, bottom, right, top, in reading order) into lines.
+def _lines(textpage) -> list[str]:
+    """Return the lines of a page in PDFium's reading order, cut where two runs of text on one
+    line are further apart than the line's height: the cells of a drawn table's row ("Axe 1 –
+    …", "Centre social") and the columns of a page are read apart, as a reader selecting the
+    text sees them.
 
-    A run carries on the line when it sits on the same baseline just after the previous one; a
-    wide gap (more than a line's height) starts a new line, as the cells of a drawn table
-    or the columns of a page are read apart: "Axe 1 – …" and "Centre social" in one row are
-    two lines, as a reader selecting the text sees them.
+    The page's text is taken in one call (one character per character index, PDFium's own
+    spaces and line ends included); only the runs' boxes are measured, not each character.
     """
-    lines: list[list[tuple[float, float, float, float]]] = []
-    previous = None
-    for rect in rects:
-        left, bottom, _right, top = rect
-        if previous is not None:
-            _, p_bottom, p_right, p_top = previous
-            height = max(top - bottom, p_top - p_bottom, 1.0)
-            same_row = min(top, p_top) - max(bottom, p_bottom) > 0.5 * height
-            if same_row and -0.5 * height <= left - p_right <= height:
-                lines[-1].append(rect)
-                previous = rect
-                continue
-        lines.append([rect])
-        previous = rect
-    return lines
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    cuts = set()
+    if len(text) == count:  # else characters outside the BMP shift the indexes: no cutting
+        rects = [textpage.get_rect(number) for number in range(textpage.count_rects())]
+        for before, after in itertools.pairwise(rects):
+            height = max(before[3] - before[1], after[3] - after[1], 1.0)
+            same_row = min(before[3], after[3]) - max(before[1], after[1]) > 0.5 * height
+            if same_row and after[0] - before[2] > height:
+                middle = (after[1] + after[3]) / 2
+                index = textpage.get_index(after[0] + 0.5, middle, height / 2, height / 2)
+                if index is not None and 0 < index < count:
+                    cuts.add(index)
+    pieces, start = [], 0
+    for index in sorted(cuts):
+        pieces.append(text[start:index])
+        start = index
+    pieces.append(text[start:])
+    return [" ".join(line.split()) for piece in pieces for line in piece.splitlines()]
 
 
 def _pdf_blocks(pages: list[str]) -> list[Block]:
