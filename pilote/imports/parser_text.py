@@ -20,6 +20,7 @@ from .items import (
 from .lines import (
     Marker,
     field_label,
+    level_label,
     parent_number,
     parse_marker,
     pseudo_section,
@@ -31,6 +32,7 @@ from .vocabulary import fold, normalize_title
 
 GROUP_LINE = 7  # the heading level of a group line: below Word's and Markdown's six
 _NUMBER_ALONE = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,4}")
+_COLUMN_NUMBER = re.compile(r"n *[°o]\.?|numero|num\.?|ref\.?|reference|#")
 
 
 class TextReading:
@@ -233,6 +235,33 @@ class TextReading:
             self.consumed = position - 1
             return Marker(scheme="decimal", number=text, title=line)
         return None
+
+    def _header_names(self, names: list[str]) -> list[str]:
+        """Return the level names of a table's header as a PDF gives it, a cell a line ("Axe",
+        "N°", "Fiche action", "Pilote"): the columns name the levels of the rows below.
+
+        Only a run of short column titles (level names, field labels, "N°") counts; the lines
+        of the run are read with the first. A level name alone stays one name.
+        """
+        found = list(names)
+        blocks = self.document.blocks
+        last = self.index
+        for position in range(self.index + 1, min(self.index + 12, len(blocks))):
+            line = blocks[position].text.strip()
+            if not line:
+                continue
+            more = level_label(line) if len(line) <= 40 else []
+            label = field_label(line)
+            if len(more) == 1:
+                if more[0] not in found:
+                    found.append(more[0])
+            elif not (_COLUMN_NUMBER.fullmatch(fold(line)) or (label and not label[1])):
+                break
+            last = position
+        if len(found) < 2:
+            return names
+        self.consumed = last
+        return found
 
     def _row_parent(self, marker: Marker, number: str) -> bool:
         """Return whether a labelled line names the element a compound number sits under

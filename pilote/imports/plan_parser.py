@@ -209,6 +209,8 @@ class PlanParser(TextReading, TableReading):
         if marker is not None and not marker.title and marker.scheme != "label":
             return  # "2.4" alone: a page or figure number
         names = [] if bullet or marker else level_label(rest)
+        if len(names) == 1 and self.document.format == "pdf":
+            names = self._header_names(names)
         found = None if bullet or marker or names else field_label(rest)
 
         if self.pending_title is not None:

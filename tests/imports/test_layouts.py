@@ -183,3 +183,21 @@ def test_a_pdf_title_cut_after_an_article_goes_on_on_the_next_line():
         "1.1",
         "Renforcer la parentalité en lien avec le Département",
     )
+
+
+def test_the_column_titles_of_a_pdf_table_name_the_levels_of_its_rows():
+    lines = [
+        "N°", "Axe", "Fiche action", "Pilote", "Calendrier",
+        "1.1", "Axe 1 - Petite enfance", "Créer un relais petite enfance", "Caf", "2026",
+        "1.2", "Axe 1 - Petite enfance", "Ouvrir un lieu d'accueil enfants-parents", "Commune",
+    ]  # fmt: skip
+    proposal = propose_plan(pdf_bytes(lines), "plan.pdf").to_dict()
+    assert proposal["convention"]["level_names"] == ["Axe", "Fiche action"]
+    assert [n["kind"] for n in walk(proposal["plan"])] == ["Axe", "Fiche action", "Fiche action"]
+
+
+def test_one_level_name_among_column_titles_names_no_level():
+    lines = ["Axe 1 - Petite enfance", "1.1 Créer un relais", "Fiche action", "Pilote", "Caf"]
+    proposal = propose_plan(pdf_bytes(lines), "plan.pdf").to_dict()
+    assert proposal["convention"]["level_names"] == ["Axe", "Niveau 2"]
+    assert [n["number"] for n in walk(proposal["plan"])] == ["1", "1.1"]
