@@ -236,6 +236,14 @@ class TextReading:
             return Marker(scheme="decimal", number=text, title=line)
         return None
 
+    def _level_names(self, text: str) -> list[str]:
+        """Return the level names a line announces, with those of the column titles after it
+        when a PDF gives a table's header a cell a line."""
+        names = level_label(text)
+        if len(names) == 1 and self.document.format == "pdf":
+            return self._header_names(names)
+        return names
+
     def _header_names(self, names: list[str]) -> list[str]:
         """Return the level names of a table's header as a PDF gives it, a cell a line ("Axe",
         "N°", "Fiche action", "Pilote"): the columns name the levels of the rows below.

@@ -25,7 +25,6 @@ from .lines import (
     Marker,
     field_label,
     is_toc_entry,
-    level_label,
     parent_number,
     parse_marker,
     section_marker,
@@ -208,9 +207,7 @@ class PlanParser(TextReading, TableReading):
                 return
         if marker is not None and not marker.title and marker.scheme != "label":
             return  # "2.4" alone: a page or figure number
-        names = [] if bullet or marker else level_label(rest)
-        if len(names) == 1 and self.document.format == "pdf":
-            names = self._header_names(names)
+        names = [] if bullet or marker else self._level_names(rest)
         found = None if bullet or marker or names else field_label(rest)
 
         if self.pending_title is not None:
