@@ -38,7 +38,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-TARGET_SECONDS = 2.0
+TARGET_SECONDS = 1.0  # issue 15: "a 300-action spreadsheet in under 1 s"
 THEMES = ["Petite enfance", "Jeunesse", "Parentalité", "Accès aux droits", "Logement"]
 HEADERS = [
     "Niveau", "Numéro", "Titre", "Objectif", "Public", "Pilotes", "Partenaires", "Thématiques",

@@ -1,6 +1,7 @@
 """The text of a document as the plan parser reads it: blocks (paragraphs, table rows) of spans.
 
-pilote.imports.extract fills a Document from a DOCX (docx_reader), a PDF (pdf_reader) or a text.
+pilote.imports.extract fills a Document from a DOCX (docx_reader), an ODT (odt_reader), a PDF
+(pdf_reader) or a text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ MAX_TEXT_CHARS = 10_000_000
 # A DOCX is a zip (its size once decompressed: pilote.core.zips); what python-docx may parse:
 MAX_XML_ELEMENTS = 500_000  # a 300-page plan holds about 250 000
 MAX_DOCX_PARAGRAPHS = 30_000  # paragraphs and table rows; a 300-page plan holds about 15 000
-FORMAT_LABELS = {"docx": "document Word", "pdf": "PDF", "text": "texte"}
+FORMAT_LABELS = {
+    "docx": "document Word",
+    "odt": "document OpenDocument",
+    "pdf": "PDF",
+    "text": "texte",
+}
 
 
 @dataclass
@@ -50,7 +56,7 @@ class Block:
 @dataclass
 class Document:
     blocks: list[Block]
-    format: str  # "docx", "pdf" or "text"
+    format: str  # "docx", "odt", "pdf" or "text"
     filename: str = ""
     encoding: str = ""
     pages: int = 0

@@ -124,7 +124,8 @@ class _DocxReader:
     def _paragraph(self, element) -> None:
         self.count += 1
         style_id = self.styles.style_of(element)
-        text = _paragraph_text(element)
+        boxes = _text_boxes(element)
+        text = _paragraph_text(element, skip=boxes)
         label, bullet = self.numbering.label(element, style_id)
         if label and text:
             text = f"{label} {text}"
@@ -137,6 +138,9 @@ class _DocxReader:
                 bullet=bullet or (bool(text) and self.styles.is_list(style_id)),
             )
         )
+        for box in boxes:
+            # A text box (a fiche drawn in a frame) is read after its anchor paragraph.
+            self._walk(box)
 
     def _table(self, element) -> None:
         self.tables += 1
@@ -173,10 +177,41 @@ class _DocxReader:
         return spans
 
 
-def _paragraph_text(element) -> str:
-    """Return the visible text of a w:p (runs, tabs and breaks; not deleted revisions)."""
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _text_boxes(element) -> list:
+    """Return the text boxes anchored in a paragraph, each once.
+
+    Word writes a text box twice: as a drawing (mc:Choice) and as its VML fallback for older
+    readers (mc:Fallback); the fallback is read only when there is no drawing.
+    """
+    boxes = []
+    for box in element.iter(f"{W}txbxContent"):
+        if any(box in outer.iterdescendants() for outer in boxes):
+            continue  # a box inside a box is read with the outer one
+        fallback = next((a for a in box.iterancestors(f"{MC}Fallback")), None)
+        if fallback is not None:
+            alternate = fallback.getparent()
+            choice = alternate.find(f"{MC}Choice") if alternate is not None else None
+            if choice is not None and next(choice.iter(f"{W}txbxContent"), None) is not None:
+                continue
+        boxes.append(box)
+    return boxes
+
+
+def _paragraph_text(element, skip: list | None = None) -> str:
+    """Return the visible text of a w:p (runs, tabs and breaks; not deleted revisions), without
+    the text of the text boxes it anchors (read as paragraphs of their own)."""
     parts = []
+    if skip is None:
+        skip = _text_boxes(element)
+    # The elements themselves, kept alive in the set, not their id(): lxml proxies come and go.
+    hidden = {node for box in skip for node in box.iter()}
+    hidden |= {node for fallback in element.iter(f"{MC}Fallback") for node in fallback.iter()}
     for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+        if hidden and node in hidden:
+            continue
         tag = node.tag
         if tag == f"{W}t":
             parts.append(node.text or "")

@@ -24,6 +24,7 @@ from pilote.core.zips import read_bounded
 from .document import MAX_BLOCKS, MAX_COLUMNS, MAX_TEXT_CHARS, Block, Document, Span
 from .docx_reader import read_docx
 from .exceptions import DocumentError
+from .odt_reader import read_odt
 from .pdf_reader import read_pdf
 
 __all__ = ["Block", "Document", "Span", "html_spans", "max_bytes", "read_document", "sniff"]
@@ -67,6 +68,8 @@ def read_document(data: bytes, filename: str = "") -> Document:
     kind = sniff(data)
     if kind == "docx":
         document = read_docx(data)
+    elif kind == "odt":
+        document = read_odt(data)
     elif kind == "pdf":
         document = read_pdf(data)
     else:
@@ -90,7 +93,7 @@ def read_document(data: bytes, filename: str = "") -> Document:
 
 
 def sniff(data: bytes) -> str:
-    """Return "docx", "pdf" or "text" from the content, or raise DocumentError."""
+    """Return "docx", "odt", "pdf" or "text" from the content, or raise DocumentError."""
     head = data[:2048]
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"%PDF") or data[:1024].find(b"%PDF-") >= 0:
         return "pdf"
@@ -110,7 +113,8 @@ def sniff(data: bytes) -> str:
         if data.startswith(magic):
             raise DocumentError(
                 f"Ce fichier est {label}, pas un document texte : envoyez le plan d'actions au "
-                "format Word (.docx), PDF (avec du texte sélectionnable) ou texte (.txt, .md)."
+                "format Word (.docx), OpenDocument (.odt), PDF (avec du texte sélectionnable) "
+                "ou texte (.txt, .md)."
             )
     if data.lstrip().startswith(b"{\\rtf"):
         raise DocumentError(
@@ -147,10 +151,7 @@ def _sniff_zip(data: bytes) -> str:
     if "word/document.xml" in names:
         return "docx"
     if b"opendocument.text" in mimetype:
-        raise DocumentError(
-            "Les documents OpenDocument (.odt) ne sont pas lus ici : enregistrez-le au format "
-            "Word (.docx) ou PDF, puis recommencez."
-        )
+        return "odt"
     if any(name.startswith("xl/") for name in names) or b"spreadsheet" in mimetype:
         raise DocumentError(
             "Ce fichier est un classeur (tableur), pas un document : enregistrez le plan "
@@ -171,6 +172,7 @@ def _note_extension(document: Document, filename: str) -> None:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     expected = {
         "docx": {"docx", "docm", "dotx"},
+        "odt": {"odt", "ott"},
         "pdf": {"pdf"},
         "text": {"txt", "md", "markdown", "text", "csv", "tsv", "htm", "html", ""},
     }[document.format]

@@ -13,14 +13,15 @@ from pilote.conventions.services import ConventionError, check_period
 from pilote.core.forms import PiloteForm, PlausibleValuesMixin
 from pilote.territories.models import EPCI
 
-ACCEPTED = ".xlsx,.ods,.csv,.docx,.pdf,.txt,.md"
+ACCEPTED = ".xlsx,.ods,.csv,.docx,.odt,.pdf,.txt,.md"
 
 
 class UploadForm(PiloteForm):
     file = forms.FileField(
         label="Document ou tableur contenant le plan d'actions",
-        help_text="Un document Word (.docx), un PDF avec du texte sélectionnable, un texte "
-        "(.txt, .md), ou un tableur XLSX, ODS ou CSV rempli d'après le modèle.",
+        help_text="Un document Word (.docx) ou OpenDocument (.odt), un PDF avec du texte "
+        "sélectionnable, un texte (.txt, .md), ou un tableur XLSX, ODS ou CSV rempli d'après le "
+        "modèle.",
         error_messages={
             "required": "Choisissez le fichier qui contient le plan d'actions.",
             "empty": "Le fichier est vide.",

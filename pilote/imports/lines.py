@@ -18,7 +18,7 @@ MAX_LINE = 5_000  # longer "lines" are prose or garbage: never parsed as plan el
 class Marker:
     """The number (and label) in front of a plan element: "Fiche action 3 :", "1.2", "II –"."""
 
-    scheme: str  # "label", "decimal", "roman", "upper", "lower"
+    scheme: str  # "label", "decimal", "lettered", "roman", "upper", "lower"
     number: str
     title: str
     kind: str | None = None  # level name from the label ("Fiche action"), None if bare
@@ -26,15 +26,26 @@ class Marker:
 
     @property
     def depth(self) -> int:
-        return self.number.count(".") + 1 if self.number[:1].isdigit() else 1
+        """Return how many parts the number has: "1.2.3", "1.b", "A-1" are 3, 2 and 2 deep."""
+        return len(_NUMBER_PARTS.findall(self.number)) + 1
 
     @property
     def signature(self) -> tuple:
         if self.scheme == "label":
             return ("label", self.label_key)
-        if self.scheme == "decimal":
-            return ("decimal", self.depth)
+        if self.scheme in ("decimal", "lettered"):
+            return (self.scheme, self.depth)
         return (self.scheme,)
+
+
+_NUMBER_PARTS = re.compile(r"[.-](?=\w)")
+
+
+def parent_number(number: str) -> str:
+    """Return the number of the element a compound number sits under: "1.2" for "1.2.3",
+    "1" for "1.b", "A" for "A-1"; "" for a simple number."""
+    parts = list(_NUMBER_PARTS.finditer(number))
+    return number[: parts[-1].start()] if parts else ""
 
 
 _LABEL = (
@@ -51,7 +62,8 @@ _LABEL = (
     r"|pistes?|priorites?|thematiques?"
     r")"
 )
-_NUMBER = r"(?P<num>\d{1,3}(?:\.\d{1,3}){0,4}|[ivx]{1,6}|[a-z])"
+# A part after the first may be a lower-case letter: "1.a", "2.b.1" number objectives so.
+_NUMBER = r"(?P<num>\d{1,3}(?:\.(?:\d{1,3}|[a-z](?![a-z]))){0,4}|[ivx]{1,6}|[a-z])"
 _LABELLED = re.compile(
     rf"^{_LABEL}(?: *n *[°o]\.? *| *numero *| +|(?=\d)){_NUMBER}(?![\w.]\w)\.?"
     r"(?P<sep> *[:)\-–—/]| +|$) *"
@@ -68,7 +80,12 @@ _ABBREVIATED = re.compile(
     r"(?P<sep> *[:)\-–—/]| +|$) *"
 )
 _DECIMAL = re.compile(
-    r"^(?P<num>\d{1,3}(?:\.\d{1,3}){0,4})(?![\d])(?P<sep>\.? *[)°] *|\. *| *[-–—:/] *| +)"
+    r"^(?P<num>\d{1,3}(?:\.(?:\d{1,3}|[a-z](?![^\W\d_]))){0,4})(?![\d])"
+    r"(?P<sep>\.? *[)°] *|\. *| *[-–—:/] *| +)"
+)
+# "A-1", "B.2", "A-1.3": a capital letter (the part, the axe) then numbers.
+_LETTERED = re.compile(
+    r"^(?P<num>[A-Z](?:[-.]\d{1,3}){1,3})(?![\w])(?P<sep>\.? *[)°] *|\. *| *[-–—:/] *| +)"
 )
 _ROMAN = re.compile(r"^(?P<num>[IVXL]{1,7})(?P<sep>\. *| *\) *| +[-–—:] *|[-–—:] *)")
 _VALID_ROMAN = re.compile(r"^(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
@@ -194,6 +211,10 @@ def parse_marker(text: str) -> Marker | None:
         if not _TITLE_START.match(rest):
             return None
         return _marker("decimal", number, rest)
+    match = _LETTERED.match(text)
+    # "A-1 ans, les enfants…" is prose: a title after such a number starts with a capital.
+    if match and _TITLE_START.match(text[match.end() :]) and not text[match.end()].islower():
+        return _marker("lettered", match.group("num"), text[match.end() :])
     match = _ROMAN.match(text)
     if match and _VALID_ROMAN.match(match.group("num")):
         rest = text[match.end() :]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .extract import Block
@@ -47,4 +48,14 @@ def continues(item: Item, text: str) -> bool:
         return True
     if first.isdigit() and any(char.isalpha() for char in text) and not ends_sentence(item.title):
         return True  # "Ouvrir un accueil pour les" + "12-17 ans"
+    if _OPEN_END.search(item.title):
+        return True  # "… en lien avec le" + "Département et la Caf": a title cut mid-phrase
     return item.last_line_length >= 55 and not ends_sentence(item.title)
+
+
+# A title that stops on an article, a preposition or a conjunction goes on on the next line.
+_OPEN_END = re.compile(
+    r"(?:^|\s)(?:le|la|les|l'|un|une|des|du|de|d'|et|ou|en|à|au|aux|pour|avec|dans|sur|par"
+    r"|entre|vers|chez|sans|sous)$",
+    re.IGNORECASE,
+)

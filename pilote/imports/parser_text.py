@@ -17,12 +17,22 @@ from .items import (
     apply_field,
     clean_text,
 )
-from .lines import Marker, field_label, parse_marker, pseudo_section, strip_bullet
+from .lines import (
+    Marker,
+    field_label,
+    level_label,
+    parent_number,
+    parse_marker,
+    pseudo_section,
+    strip_bullet,
+)
 from .parser_state import MAX_FIELD_LINES, PROSE_GAP, OpenList, continues, looks_like_heading
 from .tidy import STRUCTURAL_HEADING
 from .vocabulary import fold, normalize_title
 
 GROUP_LINE = 7  # the heading level of a group line: below Word's and Markdown's six
+_NUMBER_ALONE = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,4}")
+_COLUMN_NUMBER = re.compile(r"n *[°o]\.?|numero|num\.?|ref\.?|reference|#")
 
 
 class TextReading:
@@ -192,19 +202,85 @@ class TextReading:
 
     def _split_number(self, text: str):
         """Return the marker of a number alone on its line whose title is the next line, as
-        a PDF's table gives a row ("1" then "Créer un relais"); None otherwise."""
-        if self.document.format != "pdf" or not text.isdigit() or len(text) > 3:
+        a PDF's table gives a row ("1" then "Créer un relais"); None otherwise.
+
+        When the row's upper cell comes between them ("1.2", "Axe 1 - …", "Créer un relais"),
+        as in a spreadsheet printed to PDF, that upper element is read first.
+        """
+        if self.document.format != "pdf" or not _NUMBER_ALONE.fullmatch(text):
             return None
         blocks = self.document.blocks
-        for position in range(self.index + 1, min(self.index + 3, len(blocks))):
-            title = blocks[position].text.strip()
-            if not title:
+        upper = None
+        position = self.index + 1
+        while position < min(self.index + 8, len(blocks)):
+            line = blocks[position].text.strip()
+            position += 1
+            if not line:
                 continue
-            if not title[:1].isupper() or parse_marker(title) or field_label(title):
+            marker = parse_marker(line)
+            if upper is None and marker is not None and self._row_parent(marker, text):
+                upper = (marker, blocks[position - 1], [])
+                continue
+            if upper is not None and line[:1].islower():
+                upper[2].append(line)  # the upper cell wrapped over several lines
+                continue
+            if not line[:1].isupper() or marker or field_label(line):
                 return None
-            self.consumed = position
-            return Marker(scheme="decimal", number=text, title=title)
+            if upper is not None:
+                marker, block, wrapped = upper
+                self._item(marker, block, bullet=False)
+                for piece in wrapped:
+                    if not _said(self.stack[-1].title, piece):
+                        self.stack[-1].title = clean_text(f"{self.stack[-1].title} {piece}")
+            self.consumed = position - 1
+            return Marker(scheme="decimal", number=text, title=line)
         return None
+
+    def _level_names(self, text: str) -> list[str]:
+        """Return the level names a line announces, with those of the column titles after it
+        when a PDF gives a table's header a cell a line."""
+        names = level_label(text)
+        if len(names) == 1 and self.document.format == "pdf":
+            return self._header_names(names)
+        return names
+
+    def _header_names(self, names: list[str]) -> list[str]:
+        """Return the level names of a table's header as a PDF gives it, a cell a line ("Axe",
+        "N°", "Fiche action", "Pilote"): the columns name the levels of the rows below.
+
+        Only a run of short column titles (level names, field labels, "N°") counts; the lines
+        of the run are read with the first. A level name alone stays one name.
+        """
+        found = list(names)
+        blocks = self.document.blocks
+        last = self.index
+        for position in range(self.index + 1, min(self.index + 12, len(blocks))):
+            line = blocks[position].text.strip()
+            if not line:
+                continue
+            more = level_label(line) if len(line) <= 40 else []
+            label = field_label(line)
+            if len(more) == 1:
+                if more[0] not in found:
+                    found.append(more[0])
+            elif not (_COLUMN_NUMBER.fullmatch(fold(line)) or (label and not label[1])):
+                break
+            last = position
+        if len(found) < 2:
+            return names
+        self.consumed = last
+        return found
+
+    def _row_parent(self, marker: Marker, number: str) -> bool:
+        """Return whether a labelled line names the element a compound number sits under
+        ("Axe 1 - …" for "1.2"), in the part of the document that holds the plan."""
+        return (
+            marker.scheme == "label"
+            and bool(marker.number)
+            and marker.number == parent_number(number)
+            and self.in_plan
+            and not self.off_plan
+        )
 
     def _next_is_table(self) -> bool:
         for block in self.document.blocks[self.index + 1 : self.index + 6]:
@@ -217,8 +293,8 @@ class TextReading:
     def _plain(self, text: str, block: Block) -> None:
         item = self.continuation
         capitals = text.isupper() and not item.title.isupper() if item is not None else False
-        # A Word paragraph is whole: the next one never carries on its title.
-        wrapped = self.document.format != "docx" and not capitals
+        # A Word (or Writer) paragraph is whole: the next one never carries on its title.
+        wrapped = self.document.format not in ("docx", "odt") and not capitals
         if item is not None and wrapped and _said(item.title, text):
             self._structure()  # the wrapped end of a title met again ("Axe 1" in each row)
             return

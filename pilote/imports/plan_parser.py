@@ -25,7 +25,7 @@ from .lines import (
     Marker,
     field_label,
     is_toc_entry,
-    level_label,
+    parent_number,
     parse_marker,
     section_marker,
     section_number,
@@ -207,7 +207,7 @@ class PlanParser(TextReading, TableReading):
                 return
         if marker is not None and not marker.title and marker.scheme != "label":
             return  # "2.4" alone: a page or figure number
-        names = [] if bullet or marker else level_label(rest)
+        names = [] if bullet or marker else self._level_names(rest)
         found = None if bullet or marker or names else field_label(rest)
 
         if self.pending_title is not None:
@@ -307,7 +307,8 @@ class PlanParser(TextReading, TableReading):
             self.list = None
         floor = self._floor() if in_list else -1
         if block.heading:
-            self._close_for_heading(block.heading)
+            # "### 1.2" under "### Axe 1": the number, not the heading level, says it is a child.
+            self._close_for_heading(block.heading, keep=parent_number(marker.number))
             floor = min(floor, len(self.stack) - 1)
         parent = self._place(marker, floor)
         while parent.parent is not None and parent.depth >= MAX_DEPTH - 1:
@@ -412,8 +413,8 @@ class PlanParser(TextReading, TableReading):
 
     def _place(self, marker: Marker, floor: int) -> Item:
         """Pop the stack to where the new element goes and return its parent."""
-        if marker.number[:1].isdigit() and marker.depth >= 2:
-            prefix = marker.number.rsplit(".", 1)[0]
+        if marker.depth >= 2:
+            prefix = parent_number(marker.number)
             for position in range(len(self.stack) - 1, floor, -1):
                 if self.stack[position].number == prefix:
                     del self.stack[position + 1 :]
@@ -431,7 +432,7 @@ class PlanParser(TextReading, TableReading):
         return self.stack[-1] if self.stack else self.root
 
     def _prefix_of(self, item: Item, marker: Marker) -> bool:
-        return marker.depth >= 2 and marker.number.rsplit(".", 1)[0] == item.number
+        return marker.depth >= 2 and parent_number(marker.number) == item.number
 
     def _sibling_kind(self, parent: Item, signature: tuple) -> tuple[str | None, bool]:
         for sibling in reversed(parent.children):
@@ -506,8 +507,11 @@ class PlanParser(TextReading, TableReading):
                 return same[0]  # "## Axe 2" alone: the Axe 2 already proposed
         return None
 
-    def _close_for_heading(self, level: int) -> None:
+    def _close_for_heading(self, level: int, *, keep: str = "") -> None:
+        """Close the open elements a heading of this level ends, down to the one numbered keep."""
         while self.stack and (not self.stack[-1].heading or self.stack[-1].heading >= level):
+            if keep and self.stack[-1].heading and self.stack[-1].number == keep:
+                break  # the heading the new one is numbered under ("### 1" for "### 1.2")
             self.stack.pop()
         self.list = None
 

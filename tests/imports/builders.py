@@ -106,3 +106,53 @@ def walk(nodes: list[dict]):
     for node in nodes:
         yield node
         yield from walk(node["children"])
+
+
+def odt_bytes(*parts) -> bytes:
+    """Return an OpenDocument text: str → paragraph, ("h1".."h6", text) → heading,
+    ("bold", text) → paragraph in a bold style, ("item", text) → list item,
+    [[cell, …], …] → a table."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    body = []
+    for part in parts:
+        if isinstance(part, str):
+            body.append(f"<text:p>{escape(part)}</text:p>")
+        elif isinstance(part, tuple) and part[0].startswith("h"):
+            body.append(f'<text:h text:outline-level="{part[0][1]}">{escape(part[1])}</text:h>')
+        elif isinstance(part, tuple) and part[0] == "bold":
+            body.append(f'<text:p text:style-name="P1">{escape(part[1])}</text:p>')
+        elif isinstance(part, tuple):
+            body.append(
+                f"<text:list><text:list-item><text:p>{escape(part[1])}</text:p>"
+                "</text:list-item></text:list>"
+            )
+        else:
+            rows = "".join(
+                "<table:table-row>"
+                + "".join(
+                    f"<table:table-cell><text:p>{escape(c)}</text:p></table:table-cell>"
+                    for c in row
+                )
+                + "</table:table-row>"
+                for row in part
+            )
+            body.append(f"<table:table>{rows}</table:table>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+        'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+        '<office:automatic-styles><style:style style:name="P1" style:family="paragraph">'
+        '<style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles>'
+        f"<office:body><office:text>{''.join(body)}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

@@ -162,6 +162,32 @@ def test_a_pdf_protected_only_against_editing_is_read():
     assert texts(read_document(data, "plan.pdf")) == ["Fiche action 1 — Coordination"]
 
 
+def test_a_pdf_whose_body_is_garbage_is_refused_as_damaged():
+    data = b"%PDF-1.7\n" + b"\x13\x37 not an object " * 200 + b"\n%%EOF\n"
+    assert "endommagé" in refusal(data, "plan.pdf")
+
+
+def test_a_pdf_over_the_page_limit_is_refused_before_its_text_is_read(monkeypatch):
+    monkeypatch.setattr("pilote.imports.pdf_reader.MAX_PDF_PAGES", 2)
+    data = pdf_pages([["Fiche action 1 — Coordination"]] * 3)
+    assert "Le PDF compte 3 pages" in refusal(data, "plan.pdf")
+
+
+def test_the_cells_of_a_drawn_table_are_read_apart_in_a_pdf():
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build(
+        [
+            Table(
+                [["1.1 Créer un relais petite enfance", "Caf", "2026"]] * 3, colWidths=[250, 80, 60]
+            )
+        ]
+    )
+    lines = texts(read_document(buffer.getvalue(), "plan.pdf"))
+    assert lines[:3] == ["1.1 Créer un relais petite enfance", "Caf", "2026"]
+
+
 def test_an_image_only_pdf_is_refused_as_a_scan():
     assert "ce PDF ne contient pas de texte" in refusal(image_only_pdf(), "plan.pdf").replace(
         "Ce PDF", "ce PDF"

@@ -171,7 +171,7 @@ def test_the_upload_page_explains_both_ways_and_the_template(client, ctg, coordi
     page = client.get(upload_url(ctg)).content.decode()
     assert "Télécharger le modèle de tableur (XLSX)" in page
     assert "Chemin des niveaux" in page
-    assert 'accept=".xlsx,.ods,.csv,.docx,.pdf,.txt,.md"' in page
+    assert 'accept=".xlsx,.ods,.csv,.docx,.odt,.pdf,.txt,.md"' in page
 
 
 def test_a_spreadsheet_with_errors_gets_a_report_and_nothing_is_kept(client, ctg, coordinator):

@@ -60,6 +60,12 @@ class ReviewRow:
         return self.node["id"]
 
     @property
+    def key(self) -> str:
+        """Return the id as text for the page's attributes: an int would go through number
+        localisation a dozen times per element (a third of a 365-element page's rendering)."""
+        return str(self.node["id"])
+
+    @property
     def label(self) -> str:
         return review.label(self.node)
 

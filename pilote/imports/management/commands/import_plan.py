@@ -28,7 +28,7 @@ class Command(BaseCommand):
             nargs="+",
             metavar="[ctg] fichier",
             help="identifiant (slug) de la CTG (facultatif), puis le fichier : .xlsx, .ods, "
-            ".csv, .docx, .pdf, .txt ou .md",
+            ".csv, .docx, .odt, .pdf, .txt ou .md",
         )
         parser.add_argument("--ctg", help="identifiant (slug) de la CTG où enregistrer le plan")
         parser.add_argument(
