@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -146,3 +148,17 @@ def test_a_referent_token_reads_with_the_same_queries(session_demo_world, api_as
     response = client.get("/api/v1/plan-nodes/?page_size=200")
     assert response.status_code == 200
     assert response.json()["count"] == PlanNode.objects.filter(convention__slug=PAA).count()
+
+
+@pytest.mark.parametrize("endpoint", LISTS)
+def test_a_list_costs_the_same_queries_whoever_reads_it(governed, api_as, endpoint):
+    """The CTGs a token sees are read once, whatever their number and the token's roles."""
+    counts = {}
+    for role in ("caf", "caf04", "coordinator", "reader"):
+        client = api_as(ROLES[role])
+        client.get(f"/api/v1/{endpoint}/?page_size=1")  # the token's first use is written once
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/{endpoint}/?page_size=200")
+        assert response.status_code == 200
+        counts[role] = len(queries)
+    assert len(set(counts.values())) == 1, (endpoint, counts)
