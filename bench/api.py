@@ -56,6 +56,7 @@ ENDPOINTS = [
 ]
 FILTERED = ["plan-nodes?status=en_cours", "plan-nodes?tracked=true&page_size=200"]
 BUDGET_P95_MS = 50
+TOKEN_NAME = "Mesure"  # noqa: S105 - the name shown in « Mon compte », not a secret
 
 
 def parse_args() -> argparse.Namespace:
@@ -155,10 +156,14 @@ def national_users() -> list[tuple[str, str]]:
 
 
 def new_token(username: str) -> str:
-    from pilote.accounts.api_tokens import create_token
-    from pilote.accounts.models import User
+    """Return a fresh token of the user, revoking those of earlier runs (10 at most per user)."""
+    from pilote.accounts.api_tokens import create_token, revoke_token
+    from pilote.accounts.models import ApiToken, User
 
-    _, raw = create_token(User.objects.get(username=username), name="Mesure", days=30)
+    user = User.objects.get(username=username)
+    for token in ApiToken.objects.usable().filter(user=user, name=TOKEN_NAME):
+        revoke_token(user, token.pk)
+    _, raw = create_token(user, name=TOKEN_NAME, days=30)
     return raw
 
 
