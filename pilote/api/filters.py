@@ -3,8 +3,11 @@
 Every filter narrows a queryset already limited to the user's CTGs (pilote.api.scoping).
 """
 
+import datetime
+
 import django_filters as filters
 from django import forms
+from django_filters.fields import IsoDateTimeField
 
 from pilote.facilities.enums import AreaKind, FacilityKind, FigureKind
 from pilote.governance.enums import DecisionKind, MeetingKind
@@ -24,6 +27,28 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", ID_MAX)
         super().__init__(*args, **kwargs)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant, passed to the database in UTC.
+
+    Python reads offsets up to ±23:59, PostgreSQL refuses those beyond ±15:59 (a 500 found by
+    the fuzzing test): the instant is converted, and one out of the calendar once converted
+    is refused as invalid.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class InstantFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 def by_convention(field: str = "convention__slug"):
@@ -57,7 +82,7 @@ class PlanNodeFilter(filters.FilterSet):
     root = filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", label="Éléments de premier niveau"
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = InstantFilter(
         field_name="updated_at", lookup_expr="gte", label="Modifiés depuis (ISO 8601)"
     )
 
@@ -72,7 +97,7 @@ class FollowUpPointFilter(filters.FilterSet):
     year = IdFilter(field_name="year", max_value=32767)
     quarter = filters.TypedChoiceFilter(field_name="quarter", choices=QUARTERS, coerce=int)
     status = filters.ChoiceFilter(field_name="status", choices=UpdateStatus.choices)
-    created_since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_since = InstantFilter(field_name="created_at", lookup_expr="gte")
 
 
 class IndicatorFilter(filters.FilterSet):
@@ -88,7 +113,7 @@ class MeasurementFilter(filters.FilterSet):
     indicator = IdFilter(field_name="indicator_id", label="Indicateur (id)")
     year = IdFilter(field_name="year", max_value=32767)
     quarter = filters.TypedChoiceFilter(field_name="quarter", choices=QUARTERS, coerce=int)
-    created_since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_since = InstantFilter(field_name="created_at", lookup_expr="gte")
 
 
 class FacilityFilter(filters.FilterSet):

@@ -1,7 +1,7 @@
 """The read endpoints: one viewset per resource, each limited to the user's CTGs (scoping).
 
 Each list runs a fixed number of queries whatever its length (count, page, prefetches):
-tests/api/test_queries.py holds them to it.
+tests/api/test_conditional_and_lists.py holds them to it, for every role.
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -42,7 +42,7 @@ class ConventionViewSet(ReadViewSet):
     modified_fields = ("updated_at",)
 
     def get_queryset(self):
-        return scoping.conventions(self.request.user).order_by("-start_date", "name", "pk")
+        return scoping.convention_list(self.request.user).order_by("-start_date", "name", "pk")
 
 
 @extend_schema_view(

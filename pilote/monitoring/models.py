@@ -91,6 +91,10 @@ class ActionUpdate(models.Model):
                 fields=["node", "-year", "-quarter", "-created_at"], name="update_latest_idx"
             ),
             models.Index(fields=["convention", "year", "quarter"], name="update_period_idx"),
+            # The API's list, newest first, over many CTGs: read in order, not sorted.
+            models.Index(
+                fields=["-year", "-quarter", "-created_at", "-id"], name="update_newest_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

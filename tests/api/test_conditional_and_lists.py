@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
 from pilote.conventions.models import Convention
-from pilote.monitoring.models import ActionUpdate
+from pilote.monitoring.models import ActionUpdate, Measurement
 from pilote.plans.models import PlanNode
 from tests.api.conftest import PAA, ROLES, all_rows
 from tests.factories import user_with_role
@@ -112,6 +114,20 @@ def test_a_bad_filter_value_is_refused_in_french(session_demo_world, api_as):
     assert client.get(f"/api/v1/plan-nodes/{10**30}/").status_code == 404
 
 
+def test_an_instant_with_any_offset_is_read_in_utc(session_demo_world, api_as):
+    """PostgreSQL refuses offsets beyond ±15:59, which Python reads: the filter converts."""
+    client = api_as(ROLES["caf"])
+    far = client.get("/api/v1/measurements/?created_since=0012-11-19T08:58:19.9%2B21:56")
+    assert far.status_code == 200
+    assert far.json()["count"] == Measurement.objects.count()
+    recent = client.get("/api/v1/follow-up-points/?created_since=2999-01-01T23:30:00-23:00")
+    assert recent.status_code == 200
+    assert recent.json()["count"] == 0
+    before_year_one = client.get("/api/v1/plan-nodes/?updated_since=0001-01-01T00:00:00%2B01:00")
+    assert before_year_one.status_code == 400
+    assert set(before_year_one.json()["error"]["fields"]) == {"updated_since"}
+
+
 def test_pages_are_bounded(session_demo_world, api_as):
     client = api_as(ROLES["caf"])
     page = client.get("/api/v1/follow-up-points/?page_size=5000").json()
@@ -146,3 +162,17 @@ def test_a_referent_token_reads_with_the_same_queries(session_demo_world, api_as
     response = client.get("/api/v1/plan-nodes/?page_size=200")
     assert response.status_code == 200
     assert response.json()["count"] == PlanNode.objects.filter(convention__slug=PAA).count()
+
+
+@pytest.mark.parametrize("endpoint", LISTS)
+def test_a_list_costs_the_same_queries_whoever_reads_it(governed, api_as, endpoint):
+    """The CTGs a token sees are read once, whatever their number and the token's roles."""
+    counts = {}
+    for role in ("caf", "caf04", "coordinator", "reader"):
+        client = api_as(ROLES[role])
+        client.get(f"/api/v1/{endpoint}/?page_size=1")  # the token's first use is written once
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/{endpoint}/?page_size=200")
+        assert response.status_code == 200
+        counts[role] = len(queries)
+    assert len(set(counts.values())) == 1, (endpoint, counts)
