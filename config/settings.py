@@ -225,9 +225,15 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "pilote_cache",
+            # Fragments of CTG pages (pilote.core.fragments) for many CTGs and variants.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Keep the rendered fragments of CTG pages per CTG version (pilote.core.fragments); 0 renders
+# every page afresh (to measure, or to rule the cache out).
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

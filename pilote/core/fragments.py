@@ -1,0 +1,91 @@
+"""The expensive, user-independent part of a CTG's page, rendered once per version of the CTG.
+
+A view hands render_fragment_page() its template, the CTG, the visibility variant (what of the
+fragment depends on who reads it: include_internal, can_edit, the référent's organisations…)
+and a function returning the fragment's context. The key holds the fragment's name, the CTG's
+id and content version (pilote.conventions.versioning: every write to the CTG moves it), the
+catalogue version (pilote.core.versions), today's date (lateness, current quarter), the variant
+and the query string; on a hit the function is not called and the template's
+{% fragment %}…{% endfragment %} block writes the stored HTML. A fragment holding a CSRF token
+is never stored. Never put a user's own name or anything personal inside a fragment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import quote_etag
+
+from .versions import catalogue_version
+
+logger = logging.getLogger(__name__)
+
+KEY = "pilote_fragment_key"  # the context variable the tag stores under, on a miss
+HTML = "pilote_fragment_html"  # the context variable the tag writes, on a hit
+CSRF_FIELD = "csrfmiddlewaretoken"
+# The date is in the key: an entry is never read the next day; this only frees the space.
+TIMEOUT = 24 * 3600
+
+
+def fragment_key(
+    name: str, convention, variant: Hashable = (), query: str = "", catalogue: int | None = None
+) -> str:
+    """Return the cache key of a fragment of this CTG, in its current content version."""
+    if catalogue is None:
+        catalogue = catalogue_version()
+    parts = (
+        name,
+        convention.pk,
+        convention.content_version,
+        catalogue,
+        timezone.localdate().isoformat(),
+        repr(variant),
+        query,
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"fragment:{name}:{convention.pk}:{digest}"
+
+
+def etag_of(key: str) -> str:
+    """Return the quoted ETag of a response fully determined by this key."""
+    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def render_fragment_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    name: str,
+    convention,
+    variant: Hashable,
+    outer: dict[str, Any],
+    inner: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """Render the page, its {% fragment %} block from the cache when this version has it.
+
+    outer: the context the page needs outside the block (always computed); inner: the
+    function returning the block's context, called on a miss only.
+    """
+    key = fragment_key(name, convention, variant, request.GET.urlencode())
+    html = cache.get(key) if settings.FRAGMENT_CACHE else None
+    if html is not None:
+        return render(request, template, {**outer, HTML: html})
+    return render(request, template, {**outer, **inner(), KEY: key})
+
+
+def store(key: str, html: str) -> bool:
+    """Store a rendered fragment unless it holds a CSRF token; return whether it was stored."""
+    if CSRF_FIELD in html:
+        logger.error("fragment %s holds a CSRF token: not cached", key)
+        return False
+    if settings.FRAGMENT_CACHE:
+        cache.set(key, html, TIMEOUT)
+    return True
