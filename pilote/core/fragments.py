@@ -6,8 +6,9 @@ and a function returning the fragment's context. The key holds the fragment's na
 id and content version (pilote.conventions.versioning: every write to the CTG moves it), the
 catalogue version (pilote.core.versions), today's date (lateness, current quarter), the variant
 and the query string; on a hit the function is not called and the template's
-{% fragment %}…{% endfragment %} block writes the stored HTML. A fragment holding a CSRF token
-is never stored. Never put a user's own name or anything personal inside a fragment.
+{% fragment %}…{% endfragment %} block writes the stored HTML. CSRF tokens are stored as a
+placeholder and each reader gets his or her own; a fragment holding a real token is never
+stored. Never put a user's own name or anything personal inside a fragment.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 KEY = "pilote_fragment_key"  # the context variable the tag stores under, on a miss
 HTML = "pilote_fragment_html"  # the context variable the tag writes, on a hit
-CSRF_FIELD = "csrfmiddlewaretoken"
+# Stands for the reader's CSRF token in a stored fragment (forms of the plan's editors).
+CSRF_PLACEHOLDER = "pilote-fragment-csrf-token"
 # The date is in the key: an entry is never read the next day; this only frees the space.
 TIMEOUT = 24 * 3600
 
@@ -81,11 +83,16 @@ def render_fragment_page(
     return render(request, template, {**outer, **inner(), KEY: key})
 
 
-def store(key: str, html: str) -> bool:
-    """Store a rendered fragment unless it holds a CSRF token; return whether it was stored."""
-    if CSRF_FIELD in html:
+def store(key: str, html: str, token: str = "") -> bool:
+    """Store a rendered fragment unless it holds the reader's CSRF token; return if stored."""
+    if token and token in html:
         logger.error("fragment %s holds a CSRF token: not cached", key)
         return False
     if settings.FRAGMENT_CACHE:
         cache.set(key, html, TIMEOUT)
     return True
+
+
+def with_token(html: str, token: str) -> str:
+    """Return the fragment with the reader's CSRF token in place of the placeholder."""
+    return html.replace(CSRF_PLACEHOLDER, token) if CSRF_PLACEHOLDER in html else html

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from pilote.conventions.access import get_convention_for_user
 from pilote.core.downloads import XLSX, download_response
+from pilote.core.fragments import render_fragment_page
 from pilote.core.table_writers import TableExport, to_xlsx
 from pilote.plans.models import PlanNode
 from pilote.plans.visibility import can_see_internal
@@ -63,9 +64,31 @@ def _table_context(request: HttpRequest, convention, *, full: bool = False) -> d
 @require_GET
 def followup_table(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
+    return render_fragment_page(
+        request,
+        "monitoring/followup/table.html",
+        name="followup",
+        convention=convention,
+        variant=_variant(request, convention),
+        outer={"convention": convention, "section": "followup"},
+        inner=lambda: _page_context(request, convention),
+    )
+
+
+def _page_context(request: HttpRequest, convention) -> dict:
     context = _table_context(request, convention)
     context["rows_html"] = rows_html(context["rows"])
-    return render(request, "monitoring/followup/table.html", context)
+    return context
+
+
+def _variant(request: HttpRequest, convention) -> tuple:
+    """Return what of the table depends on the reader: internal items, the actions to update."""
+    scope = update_scope(request.user, convention)
+    return (
+        can_see_internal(request.user, convention),
+        scope.all_actions,
+        tuple(sorted(scope.organisation_ids)),
+    )
 
 
 @require_GET

@@ -13,14 +13,17 @@ class FragmentNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context: template.Context) -> str:
+        token = str(context.get("csrf_token", ""))
         html = context.get(fragments.HTML)
-        if html is not None:
-            return mark_safe(html)
-        html = self.nodelist.render(context)
-        key = context.get(fragments.KEY)
-        if key:
-            fragments.store(key, html)
-        return html
+        if html is None:
+            # The block is rendered with a placeholder for the reader's CSRF token, stored so,
+            # and given each reader's own token on the way out.
+            with context.push(csrf_token=fragments.CSRF_PLACEHOLDER):
+                html = self.nodelist.render(context)
+            key = context.get(fragments.KEY)
+            if key:
+                fragments.store(key, html, token)
+        return mark_safe(fragments.with_token(html, token))
 
 
 @register.tag("fragment")
