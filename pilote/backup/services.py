@@ -23,8 +23,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
+
+from pilote.conventions.versioning import bump_all
+from pilote.core.versions import bump_catalogue
 
 from . import tables
 from .archive import ArchiveWriter, BackupArchive, BackupError, Entry
@@ -134,11 +138,16 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
         try:
             with transaction.atomic():
                 _load(archive, models)
+                # The restored CTGs come back with their old content versions: move them all,
+                # and forget every cached fragment (the rows were replaced under their keys).
+                bump_all()
+                bump_catalogue()
                 swap.swap_in()
         except BaseException:
             swap.roll_back()
             raise
         swap.finish()
+        cache.clear()
     finally:
         archive.close()
         ContentType.objects.clear_cache()

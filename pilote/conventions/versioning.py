@@ -135,3 +135,8 @@ def register_all(models: Iterable[tuple[type[Model], str]]) -> None:
     """Register several models at once (see register)."""
     for model, path in models:
         register(model, path)
+
+
+def bump_for(objects: Iterable[Model]) -> None:
+    """Bump the CTGs of these registered objects (after a bulk_create or a bulk_update)."""
+    bump(*{convention_id_of(obj) for obj in objects})

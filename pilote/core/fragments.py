@@ -76,8 +76,10 @@ def render_fragment_page(
     outer: the context the page needs outside the block (always computed); inner: the
     function returning the block's context, called on a miss only.
     """
+    if not settings.FRAGMENT_CACHE:
+        return render(request, template, {**outer, **inner()})
     key = fragment_key(name, convention, variant, request.GET.urlencode())
-    html = cache.get(key) if settings.FRAGMENT_CACHE else None
+    html = cache.get(key)
     if html is not None:
         return render(request, template, {**outer, HTML: html})
     return render(request, template, {**outer, **inner(), KEY: key})
