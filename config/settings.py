@@ -234,6 +234,8 @@ else:
 # Keep the rendered fragments of CTG pages per CTG version (pilote.core.fragments); 0 renders
 # every page afresh (to measure, or to rule the cache out).
 FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
+# What each server process keeps of them in memory, in characters (least recently used out).
+FRAGMENT_LOCAL_BYTES = int(os.environ.get("FRAGMENT_LOCAL_BYTES", str(32 * 1024 * 1024)))
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from pilote.conventions.models import Convention
+from pilote.core.fragments import forget_local_copies
 from tests.demo_data import DEMOS, DemoData
 
 
@@ -31,6 +32,7 @@ def _empty_cache():
     and content version as a fragment the previous one stored.
     """
     cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,8 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 
 from pilote.conventions.versioning import bump_all
-from pilote.core.versions import bump_catalogue
+from pilote.core.fragments import forget_local_copies
+from pilote.core.versions import catalogue_version, move_catalogue_past
 
 from . import tables
 from .archive import ArchiveWriter, BackupArchive, BackupError, Entry
@@ -136,18 +137,20 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
         )
         archive.verify(media_target=swap)  # every checksum, before anything is written
         try:
+            catalogue = catalogue_version()
             with transaction.atomic():
                 _load(archive, models)
-                # The restored CTGs come back with their old content versions: move them all,
-                # and forget every cached fragment (the rows were replaced under their keys).
+                # The restored rows come back with their old versions: the catalogue goes
+                # where it never was, so no fragment cached before (by any server) is read.
                 bump_all()
-                bump_catalogue()
+                move_catalogue_past(catalogue)
                 swap.swap_in()
         except BaseException:
             swap.roll_back()
             raise
         swap.finish()
         cache.clear()
+        forget_local_copies()
     finally:
         archive.close()
         ContentType.objects.clear_cache()

@@ -5,7 +5,8 @@ fragment depends on who reads it: include_internal, can_edit, the référent's o
 and a function returning the fragment's context. The key holds the fragment's name, the CTG's
 id and content version (pilote.conventions.versioning: every write to the CTG moves it), the
 catalogue version (pilote.core.versions), today's date (lateness, current quarter), the variant
-and the query string; on a hit the function is not called and the template's
+and the query string (each process also keeps the fragments it read last in memory: a key's
+content never changes); on a hit the function is not called and the template's
 {% fragment %}…{% endfragment %} block writes the stored HTML. CSRF tokens are stored as a
 placeholder and each reader gets his or her own; a fragment holding a real token is never
 stored. Never put a user's own name or anything personal inside a fragment.
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -41,6 +44,9 @@ def fragment_key(
     name: str, convention, variant: Hashable = (), query: str = "", catalogue: int | None = None
 ) -> str:
     """Return the cache key of a fragment of this CTG, in its current content version."""
+    if catalogue is None:
+        # Read with the CTG by conventions.access, else one query.
+        catalogue = getattr(convention, "catalogue_version", None)
     if catalogue is None:
         catalogue = catalogue_version()
     parts = (
@@ -79,7 +85,7 @@ def render_fragment_page(
     if not settings.FRAGMENT_CACHE:
         return render(request, template, {**outer, **inner()})
     key = fragment_key(name, convention, variant, request.GET.urlencode())
-    html = cache.get(key)
+    html = _read(key)
     if html is not None:
         return render(request, template, {**outer, HTML: html})
     return render(request, template, {**outer, **inner(), KEY: key})
@@ -92,7 +98,63 @@ def store(key: str, html: str, token: str = "") -> bool:
         return False
     if settings.FRAGMENT_CACHE:
         cache.set(key, html, TIMEOUT)
+        _local.put(key, html)
     return True
+
+
+class _LocalCopies:
+    """The fragments this process read last, up to a size: no trip to the shared cache.
+
+    Safe because a key's content never changes (the versions are in the key): a copy can only
+    be unused, never stale. Least recently used first out.
+    """
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        limit = settings.FRAGMENT_LOCAL_BYTES
+        if len(html) > limit:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = html
+            self._size += len(html)
+            while self._size > limit:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+_local = _LocalCopies()
+
+
+def _read(key: str) -> str | None:
+    html = _local.get(key)
+    if html is None:
+        html = cache.get(key)
+        if html is not None:
+            _local.put(key, html)
+    return html
+
+
+def forget_local_copies() -> None:
+    """Drop this process's copies (tests; after a restore, with the shared cache)."""
+    _local.clear()
 
 
 def with_token(html: str, token: str) -> str:

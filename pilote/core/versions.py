@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import CatalogueVersion
@@ -26,6 +26,11 @@ def catalogue_version() -> int:
     """Return the current catalogue version (one query)."""
     value = CatalogueVersion.objects.filter(pk=_ROW).values_list("value", flat=True).first()
     return value or 0
+
+
+def catalogue_version_subquery() -> Subquery:
+    """Return the catalogue version as a subquery, to read it with another row."""
+    return Subquery(CatalogueVersion.objects.filter(pk=_ROW).values("value")[:1])
 
 
 def bump_catalogue() -> None:
@@ -59,6 +64,16 @@ def _bump_now() -> None:
         _, created = CatalogueVersion.objects.get_or_create(pk=_ROW, defaults={"value": 1})
         if not created:
             CatalogueVersion.objects.filter(pk=_ROW).update(value=F("value") + 1)
+
+
+def move_catalogue_past(value: int) -> None:
+    """Set the catalogue version above both this value and the current one (a restore).
+
+    Restored rows come back with old versions: every key made before them, in any process's
+    memory too, becomes unreachable only if the catalogue goes where it never was.
+    """
+    highest = max(value, catalogue_version())
+    CatalogueVersion.objects.update_or_create(pk=_ROW, defaults={"value": highest + 1})
 
 
 def register_catalogue(model: type, *, fields: Iterable[str] | None = None) -> None:
