@@ -23,10 +23,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import quote_etag
+from django.utils.http import parse_etags, quote_etag
 
 from .versions import catalogue_version
 
@@ -65,6 +65,29 @@ def fragment_key(
 def etag_of(key: str) -> str:
     """Return the quoted ETag of a response fully determined by this key."""
     return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def with_etag(
+    request: HttpRequest,
+    *,
+    name: str,
+    convention,
+    variant: Hashable,
+    respond: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Answer 304 when the reader has this version of a response fully determined by the key.
+
+    For exports and htmx partials: the ETag is the fragment key's, so a write to the CTG, to the
+    catalogue, a new day or another variant or query string gives another; respond() is called
+    only when the reader's copy is not current.
+    """
+    etag = etag_of(fragment_key(name, convention, variant, request.GET.urlencode()))
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = respond()
+    if response.status_code == 200:
+        response["ETag"] = etag
+    return response
 
 
 def render_fragment_page(

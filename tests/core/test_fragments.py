@@ -166,3 +166,30 @@ def test_nothing_is_stored_when_the_cache_is_off(client, ctg, settings):
     client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
     get(client, "monitoring:followup", convention)
     assert not from_cache(get(client, "monitoring:followup", convention))
+
+
+def test_the_export_answers_304_until_the_ctg_changes(client, ctg):
+    convention, actions = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    url = reverse("monitoring:followup_export", kwargs={"slug": convention.slug})
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(url + "?retard=1", headers={"If-None-Match": etag}).status_code == 200
+    actions[0].title = "Créer un relais petite enfance"
+    actions[0].save()
+    commit_bumps()
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+
+
+def test_a_referent_does_not_get_the_coordinators_etag_for_a_row(client, ctg):
+    convention, actions = ctg
+    url = reverse("monitoring:row", kwargs={"slug": convention.slug, "pk": actions[0].pk})
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    etag = client.get(url, headers={"HX-Request": "true"})["ETag"]
+    client.force_login(user_with_role(Role.REFERENT, convention=convention))
+    response = client.get(url, headers={"HX-Request": "true", "If-None-Match": etag})
+    assert response.status_code == 200
