@@ -225,9 +225,17 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "pilote_cache",
+            # Fragments of CTG pages (pilote.core.fragments) for many CTGs and variants.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Keep the rendered fragments of CTG pages per CTG version (pilote.core.fragments); 0 renders
+# every page afresh (to measure, or to rule the cache out).
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
+# What each server process keeps of them in memory, in characters (least recently used out).
+FRAGMENT_LOCAL_BYTES = int(os.environ.get("FRAGMENT_LOCAL_BYTES", str(32 * 1024 * 1024)))
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

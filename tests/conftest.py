@@ -5,9 +5,11 @@ See tests/demo_data.py for how a demo is kept for the tests that ask for it.
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 from pilote.conventions.models import Convention
+from pilote.core.fragments import forget_local_copies
 from tests.demo_data import DEMOS, DemoData
 
 
@@ -20,6 +22,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
             call_command("load_territories", verbosity=0)
     yield
     DemoData.switch_to(None)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache (pilote.core.fragments).
+
+    A rolled-back test gives its ids back on SQLite: the next test's CTG may have the same id
+    and content version as a fragment the previous one stored.
+    """
+    cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture(scope="session")

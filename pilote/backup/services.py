@@ -23,8 +23,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
+
+from pilote.conventions.versioning import bump_all
+from pilote.core.fragments import forget_local_copies
+from pilote.core.versions import catalogue_version, move_catalogue_past
 
 from . import tables
 from .archive import ArchiveWriter, BackupArchive, BackupError, Entry
@@ -132,13 +137,20 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
         )
         archive.verify(media_target=swap)  # every checksum, before anything is written
         try:
+            catalogue = catalogue_version()
             with transaction.atomic():
                 _load(archive, models)
+                # The restored rows come back with their old versions: the catalogue goes
+                # where it never was, so no fragment cached before (by any server) is read.
+                bump_all()
+                move_catalogue_past(catalogue)
                 swap.swap_in()
         except BaseException:
             swap.roll_back()
             raise
         swap.finish()
+        cache.clear()
+        forget_local_copies()
     finally:
         archive.close()
         ContentType.objects.clear_cache()

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from pilote.accounts.perms import can_edit_convention, can_view_convention
+from pilote.core.versions import catalogue_version_subquery
 
 from .models import Convention
 
@@ -12,7 +13,11 @@ from .models import Convention
 def get_convention_for_user(request: HttpRequest, slug: str, *, edit: bool = False) -> Convention:
     """Return the CTG with this slug if the user may see it (and change it, when edit is set)."""
     convention = get_object_or_404(
-        Convention.objects.select_related("departement", "epci"), slug=slug
+        # The catalogue version in the same query: the key of the page's cached fragments.
+        Convention.objects.select_related("departement", "epci").annotate(
+            catalogue_version=catalogue_version_subquery()
+        ),
+        slug=slug,
     )
     if not can_view_convention(request.user, convention):
         raise Http404("CTG introuvable.")

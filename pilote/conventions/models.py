@@ -99,9 +99,14 @@ class Convention(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moved by every write to what any page of the CTG shows (pilote.conventions.versioning);
+    # the key of its cached fragments.
+    content_version = models.BigIntegerField("version du contenu", default=0, editable=False)
 
     objects = ConventionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["communes"], bases=[HistoryAuthorName])
+    history = HistoricalRecords(
+        m2m_fields=["communes"], bases=[HistoryAuthorName], excluded_fields=["content_version"]
+    )
 
     class Meta:
         verbose_name = "CTG"
@@ -120,6 +125,21 @@ class Convention(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # content_version is only ever moved by an UPDATE … + 1 (conventions.versioning): an
+        # instance read before a bump must not write its old value back.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "content_version"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("conventions:detail", kwargs={"slug": self.slug})

@@ -34,6 +34,7 @@ from .models import (
     _add_years,
 )
 from .signals import communes_leaving, convention_created
+from .versioning import bump
 
 # Path segments of /ctg/ that a slug must not shadow.
 SLUG_MAX_LENGTH = Convention._meta.get_field("slug").max_length
@@ -335,6 +336,7 @@ def replace_amendments(convention: Convention, *, by, amendments: Sequence[Amend
         # Numbers are unique per CTG: move the kept ones out of the way before renumbering.
         offset = max([*seen, *(a.number for a in existing.values()), 0]) + 1
         convention.amendments.update(number=F("number") + offset)
+        bump(convention)
         for data in amendments:
             amendment = existing.get(data.pk) or Amendment(convention=convention)
             amendment.number = data.number

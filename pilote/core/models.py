@@ -42,3 +42,19 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.token})"
+
+
+class CatalogueVersion(models.Model):
+    """The version of the data shared by many CTGs' pages (see pilote.core.versions).
+
+    One row; every change to a name or a territory shown on several CTGs' pages adds one.
+    """
+
+    value = models.BigIntegerField("version", default=0)
+
+    class Meta:
+        verbose_name = "version du catalogue"
+        verbose_name_plural = "versions du catalogue"
+
+    def __str__(self) -> str:
+        return f"catalogue v{self.value}"

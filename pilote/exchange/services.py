@@ -23,6 +23,7 @@ from pilote.accounts import exchange as accounts_exchange
 from pilote.accounts.models import Membership
 from pilote.conventions import exchange as conventions_exchange
 from pilote.conventions.models import Convention
+from pilote.conventions.versioning import bump
 from pilote.core.exchange import REFUSED, ExchangeError, Reader, invalid_texts, refused
 from pilote.core.history_exchange import HistoryTable, export_history, import_history
 from pilote.facilities import exchange as facilities_exchange
@@ -222,6 +223,7 @@ def import_convention(
             # The files last, still in the transaction: a failure removes those written.
             if files is not None:
                 _write_files(attachments, files, written)
+            bump(convention)  # the sections write with bulk_create: no signal
         return convention
     except IntegrityError as exc:
         _remove(written)

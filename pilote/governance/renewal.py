@@ -42,6 +42,7 @@ from pilote.conventions.services import (
     check_slug,
     unique_slug,
 )
+from pilote.conventions.versioning import bump
 from pilote.core.formats import plural
 from pilote.monitoring.enums import CLOSED_STATUSES
 from pilote.monitoring.queries import STATUS_LABELS, latest_update_values
@@ -409,6 +410,7 @@ def renew_convention(
             old.status = ConventionStatus.RENEWED
             old._history_user = by
             old.save(update_fields=["status", "updated_at"])
+        bump(old, new)  # the copies are bulk_create'd; the old CTG now names its renewal
     return new
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from pilote.accounts.perms import can_edit_convention
+from pilote.conventions.versioning import bump
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
 from pilote.plans.services import IndicatorData, NodeData, NodeSpec, PlanError, create_nodes
 
@@ -76,6 +77,7 @@ def apply_proposal(convention, proposal: dict[str, Any], *, by=None) -> ApplyRes
         except PlanError as error:
             label = getattr(getattr(error, "spec", None), "key", None) or "plan"
             raise ApplyError(f"{REFUSED}{label} : {error}") from error
+        bump(convention)  # the plan is written with bulk_create: no signal
     logger.info("plan of %s imported from a document: %s elements", convention.slug, count)
     return ApplyResult(created=count, levels=level_names, warnings=warnings)
 
@@ -152,6 +154,7 @@ def _set_levels(convention, names: list[str], tracked: set[str]) -> dict[str, Pl
     for level in existing.values():
         if level.name.casefold() in wanted:
             PlanLevel.objects.filter(pk=level.pk).update(position=level.position + offset)
+    bump(convention)
     levels: dict[str, PlanLevel] = {}
     for position, name in enumerate(names, start=1):
         level = existing.get(name.casefold()) or PlanLevel(convention=convention)

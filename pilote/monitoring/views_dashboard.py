@@ -16,6 +16,7 @@ from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
 from pilote.core.concurrency import StaleEdit, page_context, relock, save_if_current
 from pilote.core.formats import DASH, french_number
+from pilote.core.fragments import render_fragment_page
 from pilote.plans.forms import IndicatorForm
 from pilote.plans.models import Indicator, IndicatorTarget
 from pilote.plans.services import IndicatorData
@@ -54,35 +55,42 @@ def render_followup_page(
     return render(
         request,
         template,
-        {
-            "convention": convention,
-            "section": section,
-            "followup_url": followup_url(convention),
-            **context,
-        },
+        {**followup_layout(convention, section), **context},
         status=409 if context.get("edit_conflict") else 200,
     )
 
 
+def followup_layout(convention, section: str) -> dict:
+    """Return the context of the follow-up pages' shared layout."""
+    return {
+        "convention": convention,
+        "section": section,
+        "followup_url": followup_url(convention),
+    }
+
+
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
-    plan = build_timeline(convention, include_internal=can_see_internal(request.user, convention))
+    internal = can_see_internal(request.user, convention)
+    return render_fragment_page(
+        request,
+        "monitoring/timeline/timeline.html",
+        name="timeline",
+        convention=convention,
+        variant=(internal,),
+        outer=followup_layout(convention, "timeline"),
+        inner=lambda: _timeline_context(convention, internal=internal),
+    )
+
+
+def _timeline_context(convention, *, internal: bool) -> dict:
+    plan = build_timeline(convention, include_internal=internal)
     # One reverse() for the page, not one per action.
     node_url = url_pattern("plans:node", convention)
     for group in plan.groups:
         for row in [bar.row for bar in group.bars] + group.unplanned:
             row.url = node_url(row.pk)
-    return render_followup_page(
-        request,
-        "monitoring/timeline/timeline.html",
-        convention,
-        "timeline",
-        {
-            "timeline": plan,
-            "now": Quarter.current(),
-            "statuses": _status_legend(),
-        },
-    )
+    return {"timeline": plan, "now": Quarter.current(), "statuses": _status_legend()}
 
 
 def indicators(request: HttpRequest, slug: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from pilote.conventions.access import get_convention_for_user
 from pilote.core.downloads import XLSX, download_response
+from pilote.core.fragments import render_fragment_page, with_etag
 from pilote.core.table_writers import TableExport, to_xlsx
 from pilote.plans.models import PlanNode
 from pilote.plans.visibility import can_see_internal
@@ -63,14 +64,46 @@ def _table_context(request: HttpRequest, convention, *, full: bool = False) -> d
 @require_GET
 def followup_table(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
+    return render_fragment_page(
+        request,
+        "monitoring/followup/table.html",
+        name="followup",
+        convention=convention,
+        variant=_variant(request, convention),
+        outer={"convention": convention, "section": "followup"},
+        inner=lambda: _page_context(request, convention),
+    )
+
+
+def _page_context(request: HttpRequest, convention) -> dict:
     context = _table_context(request, convention)
     context["rows_html"] = rows_html(context["rows"])
-    return render(request, "monitoring/followup/table.html", context)
+    return context
+
+
+def _variant(request: HttpRequest, convention) -> tuple:
+    """Return what of the table depends on the reader: internal items, the actions to update."""
+    scope = update_scope(request.user, convention)
+    return (
+        can_see_internal(request.user, convention),
+        scope.all_actions,
+        tuple(sorted(scope.organisation_ids)),
+    )
 
 
 @require_GET
 def followup_export(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
+    return with_etag(
+        request,
+        name="followup_export",
+        convention=convention,
+        variant=_variant(request, convention),
+        respond=lambda: _export(request, convention),
+    )
+
+
+def _export(request: HttpRequest, convention) -> HttpResponse:
     context = _table_context(request, convention, full=True)
     content = to_xlsx(
         TableExport(
@@ -149,7 +182,13 @@ def action_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     if not request.htmx:
         return redirect(_table_url(convention) + f"#action-{pk}")
-    return _render_row(request, convention, pk)
+    return with_etag(
+        request,
+        name=f"followup_row_{pk}",
+        convention=convention,
+        variant=_variant(request, convention),
+        respond=lambda: _render_row(request, convention, pk),
+    )
 
 
 @require_GET

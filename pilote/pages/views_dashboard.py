@@ -4,12 +4,13 @@ from django.http import HttpRequest, HttpResponse
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.fragments import render_fragment_page
 from pilote.governance.bodies.queries import next_copil_date
 from pilote.monitoring import dashboard as figures
 from pilote.monitoring.views_dashboard import (
+    followup_layout,
     followup_params,
     is_caf_adviser,
-    render_followup_page,
     url_pattern,
 )
 from pilote.plans.visibility import can_see_internal
@@ -18,9 +19,22 @@ from pilote.plans.visibility import can_see_internal
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a CTG's follow-up at a glance, with links into the follow-up table."""
     convention = get_convention_for_user(request, slug)
-    board = figures.build_dashboard(
-        convention, include_internal=can_see_internal(request.user, convention)
+    internal = can_see_internal(request.user, convention)
+    can_edit = can_edit_convention(request.user, convention)
+    adviser = is_caf_adviser(request.user, convention.departement_id)
+    return render_fragment_page(
+        request,
+        "monitoring/dashboard/dashboard.html",
+        name="dashboard",
+        convention=convention,
+        variant=(internal, can_edit, adviser),
+        outer=followup_layout(convention, "dashboard"),
+        inner=lambda: _board_context(convention, internal, can_edit=can_edit, adviser=adviser),
     )
+
+
+def _board_context(convention, internal: bool, *, can_edit: bool, adviser: bool) -> dict:
+    board = figures.build_dashboard(convention, include_internal=internal)
     # One reverse() per kind of link, not one per action or indicator listed.
     node_url = url_pattern("plans:node", convention)
     for row in (*board.axes, *board.late, *board.not_updated):
@@ -28,17 +42,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     indicator_url = url_pattern("monitoring:indicator", convention)
     for item in board.off_target:
         item.url = indicator_url(item.pk)
-    return render_followup_page(
-        request,
-        "monitoring/dashboard/dashboard.html",
-        convention,
-        "dashboard",
-        {
-            "board": board,
-            # A planned COPIL meeting wins over the CTG's own field (governance.bodies.queries).
-            "next_copil": next_copil_date(convention),
-            "params": followup_params(),
-            "can_edit": can_edit_convention(request.user, convention),
-            "is_caf_adviser": is_caf_adviser(request.user, convention.departement_id),
-        },
-    )
+    return {
+        "board": board,
+        # A planned COPIL meeting wins over the CTG's own field (governance.bodies.queries).
+        "next_copil": next_copil_date(convention),
+        "params": followup_params(),
+        "can_edit": can_edit,
+        "is_caf_adviser": adviser,
+    }

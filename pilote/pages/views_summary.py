@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 
 from pilote.accounts.perms import can_see_internal_notes
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.fragments import render_fragment_page
 
 from .summary import build_summary
 
@@ -15,19 +15,23 @@ from .summary import build_summary
 def convention_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a CTG at a glance: facts, signatories, territory, plan and points of attention."""
     convention = get_convention_for_user(request, slug)
-    return render(
+    internal = can_see_internal_notes(request.user, convention)
+    return render_fragment_page(
         request,
         "conventions/detail.html",
-        {
+        name="summary",
+        convention=convention,
+        variant=(internal,),
+        outer={
             "convention": convention,
-            "summary": build_summary(
-                convention, include_internal=can_see_internal_notes(request.user, convention)
-            ),
-            "show_internal_notes": can_see_internal_notes(request.user, convention),
             "breadcrumb": {
                 "links": [{"url": reverse("conventions:list"), "title": "Conventions"}],
                 "current": convention.name,
                 "root_dir": reverse("conventions:list"),
             },
+        },
+        inner=lambda: {
+            "summary": build_summary(convention, include_internal=internal),
+            "show_internal_notes": internal,
         },
     )

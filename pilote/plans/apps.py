@@ -9,3 +9,18 @@ class PlansConfig(AppConfig):
         from .levels import connect_signals
 
         connect_signals()
+
+        from pilote.conventions.versioning import register_all
+
+        from .models import BudgetLine, Indicator, IndicatorTarget, PlanLevel, PlanNode, Thematic
+
+        register_all(
+            [
+                (PlanLevel, "convention"),
+                (Thematic, "convention"),
+                (PlanNode, "convention"),
+                (BudgetLine, "node__convention"),
+                (Indicator, "convention"),
+                (IndicatorTarget, "indicator__convention"),
+            ]
+        )

@@ -11,6 +11,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from pilote.conventions.locks import lock_convention
+from pilote.conventions.versioning import bump_for
 from pilote.core.transactions import retry_transaction
 
 from .models import PlanNode
@@ -61,3 +62,4 @@ def mark_subtree(node: PlanNode, *, by) -> None:
         descendant.is_internal = node.is_internal
     if descendants:
         bulk_update_with_history(descendants, PlanNode, ["is_internal"], default_user=by)
+        bump_for(descendants)

@@ -20,6 +20,7 @@ from pilote.conventions import signals
 from pilote.conventions.locks import lock_convention
 from pilote.conventions.models import Convention
 from pilote.conventions.services import ConventionError, check_can_edit, check_known_pks
+from pilote.conventions.versioning import bump
 from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
@@ -47,6 +48,7 @@ def create_default_levels(sender, *, convention: Convention, **kwargs) -> None:
         PlanLevel(convention=convention, position=position, name=level, tracked=tracked)
         for position, (level, tracked) in enumerate(DEFAULT_LEVELS, start=1)
     )
+    bump(convention)
 
 
 @retry_transaction
@@ -108,6 +110,7 @@ def replace_levels(convention: Convention, *, by, levels: Sequence[LevelData]) -
             PlanLevel.objects.filter(pk=pk).update(
                 position=F("position") + offset, name=f"\u2063{pk}"
             )
+        bump(convention)
         for position, data in enumerate(levels, start=1):
             level = existing.get(data.pk) or PlanLevel(convention=convention)
             level.position = position

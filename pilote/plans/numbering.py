@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from pilote.conventions.locks import lock_convention
+from pilote.conventions.versioning import bump
 from pilote.core.transactions import retry_transaction
 
 from .enums import NumberingMode
@@ -107,4 +108,5 @@ def renumber(
     for change in changed:
         change.node.number = change.new
     PlanNode.objects.bulk_update([change.node for change in changed], ["number"], batch_size=500)
+    bump(convention)
     return changes

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from pilote.accounts.models import Organisation
 from pilote.conventions.locks import lock_convention
+from pilote.conventions.versioning import bump, bump_for
 from pilote.core.transactions import retry_transaction
 from pilote.territories.models import Commune
 
@@ -259,6 +260,7 @@ def _save_positions(siblings: list[PlanNode]) -> None:
             changed.append(sibling)
     if changed:
         PlanNode.objects.bulk_update(changed, ["position"])
+        bump_for(changed)
 
 
 def _relevel(node: PlanNode, level: PlanLevel) -> None:
@@ -273,6 +275,7 @@ def _relevel(node: PlanNode, level: PlanLevel) -> None:
             min(max(index[descendant.level_id] + delta, 0), len(levels) - 1)
         ].pk
     PlanNode.objects.bulk_update(descendants, ["level"])
+    bump(node.convention_id)
 
 
 def _apply(node: PlanNode, data: NodeData) -> None:
@@ -407,6 +410,7 @@ def create_nodes(
             for index, child in enumerate(spec.children):
                 position_of[id(child)] = index
         PlanNode.objects.bulk_create(batch)
+        bump_for(batch)
         created.extend(batch)
         group = [child for spec in group for child in spec.children]
 
@@ -538,6 +542,7 @@ def _bulk_relations(items: list[tuple[PlanNode, dict[str, list]]], *, by, create
             for related in dict.fromkeys(relations[name])  # .set() ignores duplicates too
         ]
         through_rows[name] = (f"{source}_id", through.objects.bulk_create(rows))
+    bump_for(node for node, _ in items)
     history = PlanNode.history.bulk_history_create(created, default_user=by)
     history_of = {record.id: record for record in history}
     for name, (node_attname, rows) in through_rows.items():
@@ -590,3 +595,4 @@ def _bulk_budget_and_indicators(items: list[tuple[PlanNode, NodeData]], *, by) -
         bulk_create_with_history(indicators, Indicator, default_user=by)
     if targets:
         bulk_create_with_history(targets, IndicatorTarget, default_user=by)
+    bump_for(node for node, _ in items)

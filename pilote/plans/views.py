@@ -15,6 +15,7 @@ from pilote.conventions.models import Convention
 from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, ensure_current, page_context
 from pilote.core.deletion import what_goes
+from pilote.core.fragments import render_fragment_page
 from pilote.plans.removal import delete_node
 
 from . import numbering, services
@@ -65,18 +66,26 @@ def attach_urls(convention, roots) -> None:
 def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     internal = can_see_internal(request.user, convention)
-    roots = load_plan(convention, include_internal=internal)
-    attach_urls(convention, roots)
-    return render(
+    can_edit = can_edit_convention(request.user, convention)
+    return render_fragment_page(
         request,
         "plans/tree.html",
-        {
-            "convention": convention,
-            "roots": roots,
-            "level_counts": counts_by_level(convention, include_internal=internal),
-            "can_edit": can_edit_convention(request.user, convention),
-        },
+        name="plan",
+        convention=convention,
+        variant=(internal, can_edit),
+        outer={"convention": convention},
+        inner=lambda: _tree_context(convention, internal=internal, can_edit=can_edit),
     )
+
+
+def _tree_context(convention, *, internal: bool, can_edit: bool) -> dict:
+    roots = load_plan(convention, include_internal=internal)
+    attach_urls(convention, roots)
+    return {
+        "roots": roots,
+        "level_counts": counts_by_level(convention, include_internal=internal),
+        "can_edit": can_edit,
+    }
 
 
 def node_add(request: HttpRequest, slug: str) -> HttpResponse:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models, transaction
 
 from pilote.core.text import normalize_search
+from pilote.core.versions import bump_catalogue
 
 from .build import COLUMNS
 from .models import EPCI, Commune, Departement, Region
@@ -111,6 +112,7 @@ def load_territories(dataset: dict[str, Any]) -> LoadReport:
             delete_missing=True,
         )
         _retire(EPCI, epcis_before - epci_values.keys(), epcis)
+        bump_catalogue()  # bulk writes: names and populations of every CTG's territory
     report = LoadReport(dataset["meta"], regions, departements, epcis, communes)
     for label, model_report in (("EPCI", epcis), ("communes", communes)):
         if model_report.kept:

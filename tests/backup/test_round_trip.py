@@ -1,6 +1,7 @@
 """Backing up the demo world and restoring it gives back every row, history row and file."""
 
 import json
+import re
 import zipfile
 
 import pytest
@@ -14,17 +15,33 @@ from tests.backup.conftest import ATTACHMENTS, media_bytes, row_counts
 pytestmark = pytest.mark.django_db
 
 
+# Cache bookkeeping, moved on purpose by a restore (pilote.backup.services.restore_backup):
+# compared without their values.
+VERSIONED = {"conventions.convention", "core.catalogueversion"}
+
+
 def _tables(path) -> list[dict]:
     with zipfile.ZipFile(path) as archive:
-        return json.loads(archive.read("manifest.json"))["tables"]
+        tables = json.loads(archive.read("manifest.json"))["tables"]
+    return [
+        {key: value for key, value in table.items() if key in {"model", "file", "rows"}}
+        if table["model"] in VERSIONED
+        else table
+        for table in tables
+    ]
 
 
 def _rows(path) -> dict[str, list[str]]:
     with zipfile.ZipFile(path) as archive:
-        return {
+        rows = {
             entry["model"]: archive.read(entry["file"]).decode().splitlines()
             for entry in json.loads(archive.read("manifest.json"))["tables"]
         }
+    for model in VERSIONED & rows.keys():
+        rows[model] = [
+            re.sub(r'"(content_version|value)": ?\d+', r'"\1": 0', row) for row in rows[model]
+        ]
+    return rows
 
 
 def test_a_restored_backup_gives_back_every_row_history_row_and_file(

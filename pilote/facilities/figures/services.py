@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from pilote.conventions.models import TrashItem, TrashKind
 from pilote.conventions.trash import discard
+from pilote.conventions.versioning import bump
 
 from ..enums import AreaKind, FigureKind
 from ..exceptions import FacilitiesError
@@ -303,6 +304,7 @@ def apply_import(convention, data: bytes, filename: str, *, by) -> ImportResult:
                     ["value", "source", "area_name"],
                     default_user=user,
                 )
+            bump(convention)
     except IntegrityError as error:
         raise FacilitiesError(
             "Import impossible, rien n'a été enregistré : un autre envoi a modifié les mêmes "

@@ -24,6 +24,7 @@ from pilote.core.concurrency import StaleEdit, page_context, save_if_current
 from pilote.core.deletion import what_goes
 from pilote.core.downloads import CSV, XLSX, download_response
 from pilote.core.formats import french_euros, french_number
+from pilote.core.fragments import render_fragment_page
 from pilote.plans.models import PlanNode
 from pilote.plans.visibility import can_see_internal
 
@@ -146,15 +147,27 @@ def _filtered(request: HttpRequest, convention) -> tuple[FacilityFilter, QuerySe
 @require_GET
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
+    internal = can_see_internal(request.user, convention)
+    can_edit = can_edit_convention(request.user, convention)
+    return render_fragment_page(
+        request,
+        "facilities/register/list.html",
+        name="facilities",
+        convention=convention,
+        variant=(internal, can_edit),
+        outer={"convention": convention},
+        inner=lambda: _register_context(request, convention, internal=internal, can_edit=can_edit),
+    )
+
+
+def _register_context(request: HttpRequest, convention, *, internal: bool, can_edit: bool) -> dict:
     filterset, facilities = _filtered(request, convention)
     year = shown_year(convention)
     page = Paginator(
         facilities.select_related("commune").prefetch_related(
             Prefetch(
                 "actions",
-                queryset=PlanNode.objects.shown(can_see_internal(request.user, convention))
-                .select_related("level")
-                .order_by("pk"),
+                queryset=PlanNode.objects.shown(internal).select_related("level").order_by("pk"),
             ),
             Prefetch("bonuses", queryset=FacilityBonus.objects.filter(year=year)),
         ),
@@ -163,26 +176,21 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     total = Facility.objects.filter(convention=convention).count()
-    return render(
-        request,
-        "facilities/register/list.html",
-        {
-            "convention": convention,
-            "filter": filterset,
-            "form": filterset.form,
-            "filtered": filterset.is_bound,
-            "page": page,
-            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-            "ellipsis": Paginator.ELLIPSIS,
-            "rows": _rows(convention, page.object_list),
-            "query": query.urlencode(),
-            "total": total,
-            "count": page.paginator.count,
-            "totals": _totals(facilities, year),
-            "year": year,
-            "can_edit": can_edit_convention(request.user, convention),
-        },
-    )
+    return {
+        "filter": filterset,
+        "form": filterset.form,
+        "filtered": filterset.is_bound,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "ellipsis": Paginator.ELLIPSIS,
+        "rows": _rows(convention, page.object_list),
+        "query": query.urlencode(),
+        "total": total,
+        "count": page.paginator.count,
+        "totals": _totals(facilities, year),
+        "year": year,
+        "can_edit": can_edit,
+    }
 
 
 def _rows(convention, facilities) -> list[RegisterRow]:

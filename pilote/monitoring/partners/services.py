@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from pilote.accounts.audit import record
 from pilote.accounts.enums import AuditAction
+from pilote.conventions.versioning import bump
 from pilote.core.history import acting_as
 from pilote.core.transactions import retry_transaction
 from pilote.plans.models import Indicator, PlanNode
@@ -139,6 +140,7 @@ def revoke_link(link: PartnerLink) -> None:
     PartnerLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    bump(link.convention_id)
 
 
 def _ordered(nodes) -> list[PlanNode]:
@@ -219,6 +221,7 @@ def _claim(submission: PartnerSubmission, by, state: str, **extra) -> None:
     claimed = PartnerSubmission.objects.filter(
         pk=submission.pk, state=SubmissionState.PENDING
     ).update(state=state, reviewed_by=by, reviewed_at=timezone.now(), **extra)
+    bump(submission.convention_id)
     if not claimed:
         current = (
             PartnerSubmission.objects.select_related("reviewed_by").filter(pk=submission.pk).first()
@@ -285,6 +288,7 @@ def _record_accepted(submission: PartnerSubmission, *, by, node, data: dict) -> 
         _mark_sent_by(ActionUpdate, update.pk, sender)
         _record_measurements(node, submission, data["measurements"], by=by, sender=sender)
         PartnerSubmission.objects.filter(pk=submission.pk).update(update=update)
+        bump(submission.convention_id)
     return update
 
 

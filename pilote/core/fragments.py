@@ -1,0 +1,185 @@
+"""The expensive, user-independent part of a CTG's page, rendered once per version of the CTG.
+
+A view hands render_fragment_page() its template, the CTG, the visibility variant (what of the
+fragment depends on who reads it: include_internal, can_edit, the référent's organisations…)
+and a function returning the fragment's context. The key holds the fragment's name, the CTG's
+id and content version (pilote.conventions.versioning: every write to the CTG moves it), the
+catalogue version (pilote.core.versions), today's date (lateness, current quarter), the variant
+and the query string (each process also keeps the fragments it read last in memory: a key's
+content never changes); on a hit the function is not called and the template's
+{% fragment %}…{% endfragment %} block writes the stored HTML. CSRF tokens are stored as a
+placeholder and each reader gets his or her own; a fragment holding a real token is never
+stored. Never put a user's own name or anything personal inside a fragment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import parse_etags, quote_etag
+
+from .versions import catalogue_version
+
+logger = logging.getLogger(__name__)
+
+KEY = "pilote_fragment_key"  # the context variable the tag stores under, on a miss
+HTML = "pilote_fragment_html"  # the context variable the tag writes, on a hit
+# Stands for the reader's CSRF token in a stored fragment (forms of the plan's editors).
+CSRF_PLACEHOLDER = "pilote-fragment-csrf-token"
+# The date is in the key: an entry is never read the next day; this only frees the space.
+TIMEOUT = 24 * 3600
+
+
+def fragment_key(
+    name: str, convention, variant: Hashable = (), query: str = "", catalogue: int | None = None
+) -> str:
+    """Return the cache key of a fragment of this CTG, in its current content version."""
+    if catalogue is None:
+        # Read with the CTG by conventions.access, else one query.
+        catalogue = getattr(convention, "catalogue_version", None)
+    if catalogue is None:
+        catalogue = catalogue_version()
+    parts = (
+        name,
+        convention.pk,
+        convention.content_version,
+        catalogue,
+        timezone.localdate().isoformat(),
+        repr(variant),
+        query,
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"fragment:{name}:{convention.pk}:{digest}"
+
+
+def etag_of(key: str) -> str:
+    """Return the quoted ETag of a response fully determined by this key."""
+    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def with_etag(
+    request: HttpRequest,
+    *,
+    name: str,
+    convention,
+    variant: Hashable,
+    respond: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Answer 304 when the reader has this version of a response fully determined by the key.
+
+    For exports and htmx partials: the ETag is the fragment key's, so a write to the CTG, to the
+    catalogue, a new day or another variant or query string gives another; respond() is called
+    only when the reader's copy is not current.
+    """
+    etag = etag_of(fragment_key(name, convention, variant, request.GET.urlencode()))
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = respond()
+    if response.status_code == 200:
+        response["ETag"] = etag
+    return response
+
+
+def render_fragment_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    name: str,
+    convention,
+    variant: Hashable,
+    outer: dict[str, Any],
+    inner: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """Render the page, its {% fragment %} block from the cache when this version has it.
+
+    outer: the context the page needs outside the block (always computed); inner: the
+    function returning the block's context, called on a miss only.
+    """
+    if not settings.FRAGMENT_CACHE:
+        return render(request, template, {**outer, **inner()})
+    key = fragment_key(name, convention, variant, request.GET.urlencode())
+    html = _read(key)
+    if html is not None:
+        return render(request, template, {**outer, HTML: html})
+    return render(request, template, {**outer, **inner(), KEY: key})
+
+
+def store(key: str, html: str, token: str = "") -> bool:
+    """Store a rendered fragment unless it holds the reader's CSRF token; return if stored."""
+    if token and token in html:
+        logger.error("fragment %s holds a CSRF token: not cached", key)
+        return False
+    if settings.FRAGMENT_CACHE:
+        cache.set(key, html, TIMEOUT)
+        _local.put(key, html)
+    return True
+
+
+class _LocalCopies:
+    """The fragments this process read last, up to a size: no trip to the shared cache.
+
+    Safe because a key's content never changes (the versions are in the key): a copy can only
+    be unused, never stale. Least recently used first out.
+    """
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        limit = settings.FRAGMENT_LOCAL_BYTES
+        if len(html) > limit:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = html
+            self._size += len(html)
+            while self._size > limit:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+_local = _LocalCopies()
+
+
+def _read(key: str) -> str | None:
+    html = _local.get(key)
+    if html is None:
+        html = cache.get(key)
+        if html is not None:
+            _local.put(key, html)
+    return html
+
+
+def forget_local_copies() -> None:
+    """Drop this process's copies (tests; after a restore, with the shared cache)."""
+    _local.clear()
+
+
+def with_token(html: str, token: str) -> str:
+    """Return the fragment with the reader's CSRF token in place of the placeholder."""
+    return html.replace(CSRF_PLACEHOLDER, token) if CSRF_PLACEHOLDER in html else html

@@ -1,0 +1,195 @@
+"""CTG pages served from fragments cached per content version (pilote.core.fragments)."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from pilote.accounts.enums import Role
+from pilote.core import fragments
+from pilote.monitoring import services
+from pilote.monitoring.enums import UpdateStatus
+from pilote.monitoring.periods import Quarter
+from tests.factories import build_tracked_ctg, user_with_role
+from tests.versions import commit_bumps
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fragment_cache_on(settings):
+    settings.FRAGMENT_CACHE = True
+
+
+@pytest.fixture
+def ctg():
+    convention, actions = build_tracked_ctg(3)
+    commit_bumps()
+    return convention, actions
+
+
+def get(client, name, convention, query=""):
+    response = client.get(reverse(name, kwargs={"slug": convention.slug}) + query)
+    assert response.status_code == 200
+    return response
+
+
+def from_cache(response) -> bool:
+    return fragments.HTML in response.context
+
+
+def same_page(response) -> str:
+    """Return the page without what differs at each request: nonces, tokens, DSFR's random ids."""
+    html = re.sub(r'nonce="[^"]*"', "", response.content.decode())
+    html = re.sub(r"breadcrumb-[a-z]{16}", "", html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+PAGES = [
+    "monitoring:followup",
+    "plans:tree",
+    "monitoring:dashboard",
+    "monitoring:timeline",
+    "conventions:detail",
+    "facilities:register",
+]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_second_reading_comes_from_the_cache_and_shows_the_same(client, ctg, name):
+    convention, _ = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    first, second = get(client, name, convention), get(client, name, convention)
+    assert not from_cache(first)
+    assert from_cache(second)
+    assert same_page(second) == same_page(first)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_recorded_update_shows_at_once(client, ctg, name):
+    convention, actions = ctg
+    user = user_with_role(Role.COORDINATOR, convention=convention)
+    client.force_login(user)
+    get(client, name, convention)
+    now = Quarter.current()
+    services.record_update(
+        actions[0],
+        by=user,
+        year=now.year,
+        quarter=now.quarter,
+        status=UpdateStatus.BLOCKED,
+        progress=37,
+        done="Une crèche ouverte à Digne",
+    )
+    commit_bumps()
+    response = get(client, name, convention)
+    assert not from_cache(response)
+    assert fragments.CSRF_PLACEHOLDER not in response.content.decode()
+
+
+def test_a_renamed_pilot_shows_at_once_on_the_follow_up_table(client, ctg):
+    convention, actions = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    pilot = actions[0].pilots.first()
+    get(client, "monitoring:followup", convention)
+    pilot.name = "Centre social des Trois Rivières"
+    pilot.save()
+    commit_bumps()
+    response = get(client, "monitoring:followup", convention)
+    assert not from_cache(response)
+    assert "Centre social des Trois Rivières" in response.content.decode()
+
+
+def test_a_referent_never_gets_the_coordinators_table(client, ctg):
+    convention, _ = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    get(client, "monitoring:followup", convention)
+    client.force_login(user_with_role(Role.REFERENT, convention=convention))
+    response = get(client, "monitoring:followup", convention)
+    assert not from_cache(response)
+
+
+def test_filters_are_part_of_the_key(client, ctg):
+    convention, _ = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    get(client, "monitoring:followup", convention)
+    assert not from_cache(get(client, "monitoring:followup", convention, "?retard=1"))
+    assert from_cache(get(client, "monitoring:followup", convention, "?retard=1"))
+
+
+def test_an_editor_posts_with_the_token_of_a_plan_page_read_from_the_cache(ctg):
+    convention, actions = ctg
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    get(first, "plans:tree", convention)
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    page = get(second, "plans:tree", convention)
+    assert from_cache(page)
+    html = page.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    axis = actions[0].parent.parent
+    url = reverse("plans:move_down", kwargs={"slug": convention.slug, "pk": axis.pk})
+    assert second.post(url, {"csrfmiddlewaretoken": token}).status_code in {200, 302}
+
+
+def test_a_fragment_holding_a_real_csrf_token_is_not_stored():
+    html = '<input type="hidden" name="csrfmiddlewaretoken" value="s3cr3t-token">'
+    assert not fragments.store("fragment:test", html, "s3cr3t-token")
+    assert cache.get("fragment:test") is None
+    assert fragments.store("fragment:test", html.replace("s3cr3t-token", "x"), "s3cr3t-token")
+
+
+def test_the_key_moves_with_the_version_the_catalogue_the_day_the_variant_and_the_query(
+    ctg, monkeypatch
+):
+    convention, _ = ctg
+    key = fragments.fragment_key("plan", convention, (True,), "", catalogue=1)
+    assert key == fragments.fragment_key("plan", convention, (True,), "", catalogue=1)
+    assert key != fragments.fragment_key("plan", convention, (False,), "", catalogue=1)
+    assert key != fragments.fragment_key("plan", convention, (True,), "a=1", catalogue=1)
+    assert key != fragments.fragment_key("plan", convention, (True,), "", catalogue=2)
+    convention.content_version += 1
+    assert key != fragments.fragment_key("plan", convention, (True,), "", catalogue=1)
+    convention.content_version -= 1
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(fragments.timezone, "localdate", lambda: tomorrow)
+    assert key != fragments.fragment_key("plan", convention, (True,), "", catalogue=1)
+
+
+def test_nothing_is_stored_when_the_cache_is_off(client, ctg, settings):
+    settings.FRAGMENT_CACHE = False
+    convention, _ = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    get(client, "monitoring:followup", convention)
+    assert not from_cache(get(client, "monitoring:followup", convention))
+
+
+def test_the_export_answers_304_until_the_ctg_changes(client, ctg):
+    convention, actions = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    url = reverse("monitoring:followup_export", kwargs={"slug": convention.slug})
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(url + "?retard=1", headers={"If-None-Match": etag}).status_code == 200
+    actions[0].title = "Créer un relais petite enfance"
+    actions[0].save()
+    commit_bumps()
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+
+
+def test_a_referent_does_not_get_the_coordinators_etag_for_a_row(client, ctg):
+    convention, actions = ctg
+    url = reverse("monitoring:row", kwargs={"slug": convention.slug, "pk": actions[0].pk})
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    etag = client.get(url, headers={"HX-Request": "true"})["ETag"]
+    client.force_login(user_with_role(Role.REFERENT, convention=convention))
+    response = client.get(url, headers={"HX-Request": "true", "If-None-Match": etag})
+    assert response.status_code == 200
