@@ -3,6 +3,8 @@
 See tests/demo_data.py for how a demo is kept for the tests that ask for it.
 """
 
+import os
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -10,7 +12,11 @@ from django.core.management import call_command
 
 from pilote.conventions.models import Convention
 from pilote.core.fragments import forget_local_copies
+from tests.browser.demo_database import start_building
 from tests.demo_data import DEMOS, DemoData
+
+BROWSER_TESTS = "tests/browser/"
+_building = []  # the process building the browser tests' demo database, if started
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +85,28 @@ def pytest_runtest_setup(item):
 def pytest_collection_modifyitems(items):
     """Run the tests without demo first, then those of each demo (a stable sort)."""
     items.sort(key=lambda item: getattr(DemoData.wanted_by(item), "rank", 0))
+
+
+def _start_building_the_browser_demo(config, nodeids) -> None:
+    """Build the browser tests' demo database in the background if the run holds any."""
+    if not _building and any(nodeid.startswith(BROWSER_TESTS) for nodeid in nodeids):
+        _building.append(start_building(config._tmp_path_factory.getbasetemp()))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """On xdist's controller: start the browser demo as soon as a worker has collected."""
+    _start_building_the_browser_demo(node.config, ids)
+
+
+def pytest_collection_finish(session):
+    """Without xdist: start the browser demo before the first test runs."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _start_building_the_browser_demo(session.config, [item.nodeid for item in session.items])
+
+
+def pytest_unconfigure(config):
+    """Stop the building of the browser demo if the run ends before it (it is left unfinished)."""
+    for process in _building:
+        process.terminate()
+        process.wait()

@@ -1,7 +1,6 @@
 """Browser tests: a real server on a scratch SQLite database with the demo data, driven by
 Debian's Chromium through Playwright. They skip, saying why, when Chromium is absent."""
 
-import fcntl
 import os
 import shutil
 import socket
@@ -11,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.browser.demo_database import demo_database, server_env, shared_folder
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,48 +28,15 @@ def _free_port() -> int:
 
 
 def _server_env(database: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DEBUG": "1",
-        "PYTHONWARNINGS": "ignore",
-        # A test may send X-Forwarded-For to be locked out (django-axes) under an address of its
-        # own; without the header, every test is 127.0.0.1 (tests/browser/test_security_browser.py).
-        "TRUSTED_PROXY_COUNT": "1",
-    }
+    return server_env(database)
 
 
 def _demo_database(tmp_path_factory) -> Path:
     """Return a SQLite database with the territories and the demo, built once per test run.
 
-    The xdist workers of a run share it (each serves a copy): the first one builds it while
-    the others wait on a lock.
+    The xdist workers of a run share it (each serves a copy): see tests/browser/demo_database.py.
     """
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    template = shared / "browser-demo.sqlite3"
-    with (shared / "browser-demo.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not template.exists():
-            building = shared / "browser-demo.building.sqlite3"
-            building.unlink(missing_ok=True)
-            manage = [sys.executable, str(ROOT / "manage.py")]
-            for command in (
-                ["migrate", "--noinput", "-v0"],
-                ["createcachetable"],
-                ["load_territories", "-v0"],
-                ["load_demo"],
-            ):
-                subprocess.run(
-                    [*manage, *command],
-                    env=_server_env(building),
-                    check=True,
-                    cwd=ROOT,
-                    capture_output=True,
-                )
-            building.rename(template)
-    return template
+    return demo_database(shared_folder(tmp_path_factory.getbasetemp()))
 
 
 @pytest.fixture(scope="session")
