@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -131,6 +132,7 @@ def parse_args() -> argparse.Namespace:
 def prepare(env: dict[str, str]) -> dict:
     """Migrate, add the bench CTGs and return the accounts and CTGs the sections read."""
     manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")  # the database cache of production (API throttling)
     manage(env, "collectstatic", "--noinput")
     import django
 
@@ -272,11 +274,6 @@ def section_national(port: int, data: dict, args, results: dict) -> None:
         ("national département view", f"/departements/{data['departement']}/"),
     ):
         report(results, name, path, measure(port, path, cookie, 1, count), budget)
-    # The open data of every CTG is a download of tens of megabytes, not a page: measured twice
-    # for the record, against no budget.
-    path = "/exports/donnees-ouvertes.csv"
-    figures = measure(port, path, cookie, 0, 2)
-    report(results, "national open data (download)", path, figures, float("inf"))
 
 
 def section_api(port: int, data: dict, args, results: dict) -> None:
@@ -328,6 +325,16 @@ def section_browser(port: int, data: dict, args, results: dict) -> None:
             results[f"browser-{target.key} {page}"] = {"path": path, **figures}
 
 
+def stop(server) -> None:
+    """Stop gunicorn, killing it if a worker is still busy with a long request."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
 RUNNERS = {
     "ctg": section_ctg,
     "lists": section_lists,
@@ -356,8 +363,7 @@ def main() -> None:
         for section in args.only.split(","):
             RUNNERS[section](port, data, args, results)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
     results["load_after"] = os.getloadavg()
     out = ROOT / "bench" / "results" / f"national-{args.label}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
