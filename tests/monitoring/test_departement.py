@@ -67,7 +67,7 @@ def test_figures_and_order_of_the_departement(two_ctgs_of_04):
 def test_each_action_counts_by_its_latest_update_and_the_ctg_by_its_newest_one():
     convention, nodes = build_tracked_ctg(3)
     PlanNode.objects.filter(pk__in=[n.pk for n in nodes]).update(end_year=2025, end_quarter=4)
-    reopened, closed, silent = nodes
+    reopened, closed, _silent = nodes
     ActionUpdateFactory(node=reopened, year=2026, quarter=1, status=UpdateStatus.DONE)
     newest = ActionUpdateFactory(
         node=reopened, year=2026, quarter=2, status=UpdateStatus.IN_PROGRESS
