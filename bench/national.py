@@ -191,9 +191,9 @@ def _accounts() -> dict:
     """Return the Caf adviser of the largest Caf, a national account and the API tokens."""
     from django.db.models import Count
 
-    from pilote.accounts.api_tokens import create_token
+    from pilote.accounts.api_tokens import create_token, revoke_token
     from pilote.accounts.enums import Role
-    from pilote.accounts.models import Membership, User
+    from pilote.accounts.models import ApiToken, Membership, User
     from pilote.conventions.models import Convention
 
     largest = (
@@ -214,6 +214,9 @@ def _accounts() -> dict:
         defaults={"first_name": "Mesure", "last_name": "nationale", "is_superuser": True},
     )
     coordinator = User.objects.get(username="bench.cooperation.500")
+    for user in (adviser, coordinator):  # the earlier runs' tokens, within the 10 allowed
+        for token in ApiToken.objects.usable().filter(user=user, name="Mesure"):
+            revoke_token(user, token.pk)
     return {
         "last_page": -(-Convention.objects.count() // 25),  # conventions.views.PAGE_SIZE
         "departement": largest,
