@@ -114,6 +114,7 @@ def browser_loads(port: int, path: str, selector: str, cookie: str, loads: int) 
             context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
             context.add_init_script(VISIBLE_SCRIPT % selector)
             page = context.new_page()
+            page.set_default_timeout(120_000)  # a 2,000-action plan on a loaded machine
             for index in range(2 + loads):  # two warm-up loads fill the static files' cache
                 response = page.goto(base + path, wait_until="load")
                 if response is None or response.status != 200:
