@@ -15,17 +15,32 @@ EDITOR_ROLES = {Role.COORDINATOR}
 
 
 def visible_conventions_filter(user) -> Q:
-    """Return the Q object selecting the conventions the user may see."""
-    return Q(memberships__user=user) | Q(
-        departement__membership__user=user, departement__membership__role=Role.CAF_ADVISER
-    )
+    """Return the Q object selecting the conventions the user may see.
+
+    One `pk IN (… UNION …)` over the user's roles: PostgreSQL plans it as a join and knows it
+    yields a few CTGs, so that reads of follow-up points or elements follow the per-CTG
+    indexes. Joins through the département's memberships needed a DISTINCT over every CTG of
+    the instance; an OR of two subqueries made the planner expect half of them.
+    """
+    return _convention_ids(user)
 
 
 def edited_conventions_filter(user) -> Q:
     """Return the Q object selecting the conventions the user edits (can_edit_convention)."""
-    return Q(memberships__user=user, memberships__role=Role.COORDINATOR) | Q(
-        departement__membership__user=user, departement__membership__role=Role.CAF_ADVISER
-    )
+    return _convention_ids(user, role=Role.COORDINATOR)
+
+
+def _convention_ids(user, role: str | None = None) -> Q:
+    """Return the Q selecting the CTGs of the user's roles (only `role` ones) and advised ones."""
+    from .models import Membership
+
+    roles = Membership.objects.filter(user=user, convention__isnull=False)
+    if role is not None:
+        roles = roles.filter(role=role)
+    advised = Membership.objects.filter(
+        user=user, role=Role.CAF_ADVISER, departement__conventions__isnull=False
+    ).values("departement__conventions")
+    return Q(pk__in=roles.values("convention_id").union(advised))
 
 
 def _roles_for(user, convention) -> set[str]:

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from pilote.core.forms import LongSelect
 from pilote.territories.models import EPCI, Departement
 
 from .enums import ConventionStatus
@@ -38,10 +39,13 @@ class ConventionFilter(django_filters.FilterSet):
         label="Nom contient", field_name="name", lookup_expr="icontains"
     )
     departement = django_filters.ModelChoiceFilter(
-        label="Caf (département)", queryset=Departement.objects.none(), empty_label="Toutes"
+        label="Caf (département)",
+        queryset=Departement.objects.none(),
+        empty_label="Toutes",
+        widget=LongSelect,
     )
     epci = django_filters.ModelChoiceFilter(
-        label="EPCI", queryset=EPCI.objects.none(), empty_label="Tous"
+        label="EPCI", queryset=EPCI.objects.none(), empty_label="Tous", widget=LongSelect
     )
     status = django_filters.ChoiceFilter(
         label="Statut", choices=ConventionStatus.choices, empty_label="Tous"

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -28,7 +29,7 @@ class ConventionQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(visible_conventions_filter(user)).distinct()
+        return self.filter(visible_conventions_filter(user))
 
     def active_in_year(self, year: int) -> "ConventionQuerySet":
         """Return the CTGs whose period covers at least one day of this year."""
@@ -38,8 +39,18 @@ class ConventionQuerySet(models.QuerySet):
 
     def with_commune_count(self) -> "ConventionQuerySet":
         """Annotate each CTG with `commune_count`, the number of communes of its territory."""
-        # distinct: visible_to() joins memberships, which would multiply the rows counted.
-        return self.annotate(commune_count=models.Count("communes", distinct=True))
+        # A subquery: a join and a GROUP BY over every CTG listed would count the communes of
+        # all of them before the page keeps 25 (0.2 s for a national account).
+        links = (
+            Convention.communes.through.objects.filter(convention_id=models.OuterRef("pk"))
+            .order_by()
+            .values("convention_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            commune_count=Coalesce(models.Subquery(links), 0, output_field=models.IntegerField())
+        )
 
 
 class Convention(models.Model):

@@ -6,13 +6,14 @@ The definitions (an action, late…) are those of pilote.monitoring.dashboard.
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
 from pilote.plans.models import PlanNode
 
-from .dashboard import late_filter
+from .dashboard import is_late
 from .enums import UpdateStatus
 from .models import ActionUpdate
 from .periods import Quarter
@@ -46,44 +47,46 @@ class TerritoryRow:
 def departement_rows(departement, *, now: Quarter | None = None) -> list[TerritoryRow]:
     """Return the CTGs of a département with their figures, those needing help first.
 
-    Three queries whatever the number of CTGs and actions: the CTGs with their last update,
-    then one grouped count of the actions by latest status.
+    Two queries whatever the number of CTGs and actions: the CTGs with their last update (read
+    from the end of an index per CTG), then each action's planned end and latest status, counted
+    here. Counting in SQL repeated the latest-status subquery once per figure and grouped every
+    update of the département's CTGs for the last one (0.5 s for the 28 CTGs of the Gironde).
     """
     from pilote.conventions.models import Convention
 
     now = now or Quarter.current()
+    last_update = ActionUpdate.objects.filter(convention=OuterRef("pk")).order_by("-created_at")
     conventions = list(
         Convention.objects.filter(departement=departement)
         .select_related("epci")
-        .annotate(last_update=Max("action_updates__created_at"))
+        .annotate(last_update=Subquery(last_update.values("created_at")[:1]))
         .order_by("start_date", "name")
     )
     latest = ActionUpdate.objects.filter(node=OuterRef("pk")).order_by(
         "-year", "-quarter", "-created_at", "-pk"
     )
-    counts = (
+    actions = (
         PlanNode.objects.filter(convention__in=[c.pk for c in conventions], level__tracked=True)
         .annotate(latest_status=Subquery(latest.values("status")[:1]))
-        .values("convention_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(latest_status=UpdateStatus.DONE)),
-            in_progress=Count("pk", filter=Q(latest_status=UpdateStatus.IN_PROGRESS)),
-            late=Count("pk", filter=late_filter(now)),
-        )
         .order_by()
+        .values_list("convention_id", "end_year", "end_quarter", "latest_status")
     )
-    by_convention = {row["convention_id"]: row for row in counts}
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for convention_id, end_year, end_quarter, status in actions:
+        figures = counts[convention_id]
+        figures["total"] += 1
+        figures[status] += 1
+        figures["late"] += is_late(end_year, end_quarter, status, now)
     rows = []
     for convention in conventions:
-        figures = by_convention.get(convention.pk, {})
+        figures = counts[convention.pk]
         rows.append(
             TerritoryRow(
                 convention=convention,
-                action_count=figures.get("total", 0),
-                done=figures.get("done", 0),
-                in_progress=figures.get("in_progress", 0),
-                late=figures.get("late", 0),
+                action_count=figures["total"],
+                done=figures[UpdateStatus.DONE],
+                in_progress=figures[UpdateStatus.IN_PROGRESS],
+                late=figures["late"],
                 last_update=convention.last_update,
             )
         )

@@ -91,6 +91,8 @@ class ActionUpdate(models.Model):
                 fields=["node", "-year", "-quarter", "-created_at"], name="update_latest_idx"
             ),
             models.Index(fields=["convention", "year", "quarter"], name="update_period_idx"),
+            # The last update of each CTG (the département view), without reading all of them.
+            models.Index(fields=["convention", "-created_at"], name="update_recent_idx"),
             # The API's list, newest first, over many CTGs: read in order, not sorted.
             models.Index(
                 fields=["-year", "-quarter", "-created_at", "-id"], name="update_newest_idx"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from pilote.conventions.models import Amendment, Convention, Signatory
 from pilote.governance.bodies.queries import next_copil_date
@@ -61,12 +61,7 @@ def build_summary(convention: Convention, *, include_internal: bool) -> Summary:
     roots = tree.load_plan(convention, full=False, include_internal=include_internal)
     node_count = sum(1 for _ in tree.walk(roots))
     level_counts = tree.counts_by_level(convention, include_internal=include_internal)
-    counted = Q(nodes__convention=convention) & node_condition(include_internal, "nodes__")
-    thematics = list(
-        Thematic.objects.for_convention(convention)
-        .annotate(node_count=Count("nodes", filter=counted))
-        .order_by("convention_id", "label")
-    )
+    thematics = _thematics_with_counts(convention, include_internal=include_internal)
     missing = [
         t
         for t in thematics
@@ -102,6 +97,27 @@ def build_summary(convention: Convention, *, include_internal: bool) -> Summary:
         warnings=warnings,
         next_copil=next_copil_date(convention),
     )
+
+
+def _thematics_with_counts(convention: Convention, *, include_internal: bool) -> list[Thematic]:
+    """Return the CTG's thematics, each with `node_count`, the CTG's elements shown under it.
+
+    The count reads the links of this CTG's elements only: an annotation over the thematics
+    would join the links of every CTG of the instance (0.5 s at national scale).
+    """
+    links = PlanNode.thematics.through.objects.filter(plannode__convention=convention).filter(
+        node_condition(include_internal, "plannode__")
+    )
+    counts = dict(
+        links.values("thematic_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("thematic_id", "n")
+    )
+    thematics = list(Thematic.objects.for_convention(convention).order_by("convention_id", "label"))
+    for thematic in thematics:
+        thematic.node_count = counts.get(thematic.pk, 0)
+    return thematics
 
 
 def _summary_node(item: tree.TreeNode) -> SummaryNode:

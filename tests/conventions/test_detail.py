@@ -107,6 +107,31 @@ def test_thematic_counts_include_national_and_custom_thematics(client, superuser
     assert other_ctg_custom.label not in counts
 
 
+def test_thematic_counts_leave_out_other_ctgs_and_internal_elements_for_a_reader(
+    client, convention
+):
+    from pilote.accounts.enums import Role
+    from tests.factories import user_with_role
+
+    youth = Thematic.objects.get(code="jeunesse", convention=None)
+    PlanNodeFactory(convention=convention).thematics.add(youth)
+    PlanNodeFactory(convention=convention, is_internal=True).thematics.add(youth)
+    PlanNodeFactory(convention=ConventionFactory()).thematics.add(youth)
+
+    client.force_login(user_with_role(Role.READER, convention=convention))
+    reader_counts = {
+        t.code: t.node_count for t in detail(client, convention).context["summary"].thematics
+    }
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    editor_counts = {
+        t.code: t.node_count for t in detail(client, convention).context["summary"].thematics
+    }
+
+    assert reader_counts["jeunesse"] == 1
+    assert editor_counts["jeunesse"] == 2
+    assert editor_counts["parentalite"] == 0
+
+
 def test_warnings_for_an_empty_ctg(client, superuser):
     convention = ConventionFactory(
         start_date=datetime.date(2025, 1, 1), end_date=datetime.date(2030, 12, 31)
@@ -168,8 +193,8 @@ def test_summary_of_a_500_element_plan_runs_a_constant_number_of_queries(
         client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
 
     # session, user, CTG, memberships, signatories, avenants, communes, the EPCI's communes'
-    # population, plan, 2 × level counts, thematics, the next planned COPIL meeting
-    with django_assert_max_num_queries(14):
+    # population, plan, 2 × level counts, thematics and their counts, the next planned COPIL
+    with django_assert_max_num_queries(15):
         response = detail(client, convention)
 
     assert response.status_code == 200

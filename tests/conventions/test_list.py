@@ -176,3 +176,35 @@ def test_list_runs_a_constant_number_of_queries(
 
     assert response.status_code == 200
     assert len(names(response)) == 25
+
+
+def test_epci_filter_lists_the_visible_epcis_and_keeps_the_chosen_one_selected(client, superuser):
+    ConventionFactory(name="Avec PAA")
+    client.force_login(superuser)
+
+    response = client.get(LIST_URL, {"epci": "200067437"})
+
+    html = response.content.decode()
+    epci_select = html[html.index('<select name="epci"') :].split("</select>")[0]
+    assert '<option value="">Tous</option>' in epci_select
+    assert (
+        '<option value="200067437" selected>CA Provence-Alpes-Agglomération</option>' in epci_select
+    )
+    assert epci_select.count(" selected") == 1
+
+
+def test_ctgs_seen_through_a_role_and_as_adviser_are_listed_once(client, adviser):
+    own = ConventionFactory(name="Caf 04")
+    elsewhere = ConventionFactory(name="Caf 05, où je suis lecteur", other_departement=True)
+    hidden = ConventionFactory(name="Caf 05, sans rôle", other_departement=True)
+    from pilote.accounts.models import Membership
+
+    Membership.objects.create(user=adviser, role=Role.READER, convention=own)
+    Membership.objects.create(user=adviser, role=Role.READER, convention=elsewhere)
+    client.force_login(adviser)
+
+    response = client.get(LIST_URL)
+
+    assert sorted(names(response)) == sorted([own.name, elsewhere.name])
+    assert hidden.name not in names(response)
+    assert response.context["page_obj"].paginator.count == 2

@@ -64,6 +64,33 @@ def test_figures_and_order_of_the_departement(two_ctgs_of_04):
     assert second.last_update is not None
 
 
+def test_each_action_counts_by_its_latest_update_and_the_ctg_by_its_newest_one():
+    convention, nodes = build_tracked_ctg(3)
+    PlanNode.objects.filter(pk__in=[n.pk for n in nodes]).update(end_year=2025, end_quarter=4)
+    reopened, closed, _silent = nodes
+    ActionUpdateFactory(node=reopened, year=2026, quarter=1, status=UpdateStatus.DONE)
+    newest = ActionUpdateFactory(
+        node=reopened, year=2026, quarter=2, status=UpdateStatus.IN_PROGRESS
+    )
+    ActionUpdateFactory(node=closed, year=2025, quarter=1, status=UpdateStatus.IN_PROGRESS)
+    ActionUpdateFactory(node=closed, year=2026, quarter=1, status=UpdateStatus.ABANDONED)
+    other, other_nodes = build_tracked_ctg(2)
+    other.departement_id = "05"
+    other.save()
+    ActionUpdateFactory(node=other_nodes[0], year=2026, quarter=3, status=UpdateStatus.DONE)
+
+    [row] = departement_rows(Departement.objects.get(code="04"), now=Quarter(2026, 3))
+
+    assert row.convention == convention
+    # reopened: in progress (its latest), late; closed: abandoned, not late; silent: late.
+    assert (row.action_count, row.done, row.in_progress, row.late) == (3, 0, 1, 2)
+    assert (
+        row.last_update
+        == max(u.created_at for u in convention.action_updates.all())
+        >= newest.created_at
+    )
+
+
 def test_a_never_updated_ctg_comes_before_an_updated_one(two_ctgs_of_04):
     silent, _ = build_tracked_ctg(3)
     rows = departement_rows(Departement.objects.get(code="04"), now=Quarter(2026, 3))

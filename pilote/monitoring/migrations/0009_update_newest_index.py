@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conventions', '0006_trash'),
-        ('monitoring', '0007_internal_items'),
+        ('monitoring', '0008_update_recent_index'),
         ('plans', '0007_internal_items'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
