@@ -183,3 +183,30 @@ def forget_local_copies() -> None:
 def with_token(html: str, token: str) -> str:
     """Return the fragment with the reader's CSRF token in place of the placeholder."""
     return html.replace(CSRF_PLACEHOLDER, token) if CSRF_PLACEHOLDER in html else html
+
+
+def values_per_ctg(
+    name: str,
+    conventions: list,
+    compute: Callable[[list], dict[int, Any]],
+    *,
+    variant: Hashable = (),
+) -> dict[int, Any]:
+    """Return compute()'s value for each CTG, reading those of this version from the cache.
+
+    compute(conventions) returns {convention pk: value} for the CTGs it is given: only those
+    whose current version is not cached (a write to one CTG recomputes that CTG alone; the
+    figures of a whole département or of France cost one read of the cache otherwise).
+    """
+    if not settings.FRAGMENT_CACHE:
+        return compute(conventions)
+    catalogue = catalogue_version()
+    keys = {c.pk: fragment_key(name, c, variant, catalogue=catalogue) for c in conventions}
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [c for c in conventions if c.pk not in values]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, TIMEOUT)
+        values.update(computed)
+    return values

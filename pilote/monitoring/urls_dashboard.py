@@ -20,4 +20,5 @@ urlpatterns = [
         name="measurement_add",
     ),
     path("departements/<str:code>/", views.departement, name="departement"),
+    path("vue-nationale/", views.national, name="national"),
 ]

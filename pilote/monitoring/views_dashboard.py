@@ -26,7 +26,7 @@ from pilote.territories.models import Departement
 
 from . import dashboard as figures
 from .charts import indicator_chart
-from .departement import departement_rows
+from .departement import departement_rows, national_rows
 from .forms_indicators import MeasurementForm
 from .indicators import (
     IndicatorError,
@@ -182,6 +182,19 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "monitoring/dashboard/departement.html",
         {"departement": dep, "rows": departement_rows(dep), "now": Quarter.current()},
+    )
+
+
+def national(request: HttpRequest) -> HttpResponse:
+    """Show the figures of every département's CTGs and of France (national accounts)."""
+    if not request.user.is_superuser:
+        raise Http404("Page introuvable.")
+    now = Quarter.current()
+    rows, total = national_rows(now=now)
+    return render(
+        request,
+        "monitoring/dashboard/national.html",
+        {"rows": rows, "total": total, "now": now},
     )
 
 
