@@ -272,6 +272,7 @@ def section_national(port: int, data: dict, args, results: dict) -> None:
     count = min(args.requests, 10)  # pages of about a second: fewer requests keep it short
     print("-- national account (superuser, every CTG)", flush=True)
     for name, path in (
+        ("national view (every département)", "/vue-nationale/"),
         ("national CTG list", "/ctg/"),
         ("national CTG list, last page", f"/ctg/?page={data['last_page']}"),
         ("national département view", f"/departements/{data['departement']}/"),
