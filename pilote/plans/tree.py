@@ -15,6 +15,9 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
     # Filled by the views that render controls (see pilote.plans.views.attach_urls).
     urls: dict[str, str] = field(default_factory=dict)
+    # Filled by the plan page (see pilote.plans.tree_html.attach_labels).
+    pilot_names: list[str] = field(default_factory=list)
+    thematic_labels: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> str:

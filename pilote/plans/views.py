@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from .filters import PlanNodeFilter
 from .forms import FicheForms, MoveForm, RenumberForm
 from .models import PlanNode
 from .tree import ancestors, counts_by_level, find, lineages, load_plan, outline_order, walk
+from .tree_html import attach_labels, render_tree
 from .visibility import can_see_internal
 
 SEARCH_PAGE_SIZE = 50
@@ -65,16 +67,21 @@ def attach_urls(convention, roots) -> None:
 def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     internal = can_see_internal(request.user, convention)
-    roots = load_plan(convention, include_internal=internal)
+    roots = load_plan(convention, include_internal=internal, full=False)
     attach_urls(convention, roots)
+    attach_labels(convention, roots)
+    can_edit = can_edit_convention(request.user, convention)
     return render(
         request,
         "plans/tree.html",
         {
             "convention": convention,
             "roots": roots,
+            "tree_html": render_tree(
+                roots, parent_pk=None, can_edit=can_edit, csrf_token=get_token(request)
+            ),
             "level_counts": counts_by_level(convention, include_internal=internal),
-            "can_edit": can_edit_convention(request.user, convention),
+            "can_edit": can_edit,
         },
     )
 
@@ -170,23 +177,23 @@ def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> Http
     if not request.htmx:
         messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
         return redirect(_tree_url(convention, node.pk))
-    roots = load_plan(convention, include_internal=True)
+    roots = load_plan(convention, include_internal=True, full=False)
     attach_urls(convention, roots)
+    attach_labels(convention, roots)
     parent_item = find(roots, node.parent_id) if node.parent_id else None
     items = parent_item.children if parent_item else roots
+    tree_html = render_tree(
+        items,
+        parent_pk=node.parent_id,
+        can_edit=True,
+        csrf_token=get_token(request),
+        focus_pk=node.pk,
+        focus_direction=direction,
+    )
     return render(
         request,
         "plans/includes/tree_update.html",
-        {
-            "convention": convention,
-            "items": items,
-            "parent_pk": node.parent_id,
-            "can_edit": True,
-            "focus_pk": node.pk,
-            "focus_direction": direction,
-            "status": status,
-            "error": error,
-        },
+        {"tree_html": tree_html, "status": status, "error": error},
     )
 
 
