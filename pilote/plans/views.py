@@ -67,7 +67,7 @@ def attach_urls(convention, roots) -> None:
 def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug)
     internal = can_see_internal(request.user, convention)
-    roots = load_plan(convention, include_internal=internal, full=False)
+    roots = load_plan(convention, include_internal=internal, full=False, outline=True)
     attach_urls(convention, roots)
     attach_labels(convention, roots)
     can_edit = can_edit_convention(request.user, convention)
@@ -177,7 +177,7 @@ def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> Http
     if not request.htmx:
         messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
         return redirect(_tree_url(convention, node.pk))
-    roots = load_plan(convention, include_internal=True, full=False)
+    roots = load_plan(convention, include_internal=True, full=False, outline=True)
     attach_urls(convention, roots)
     attach_labels(convention, roots)
     parent_item = find(roots, node.parent_id) if node.parent_id else None
