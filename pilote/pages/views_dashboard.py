@@ -35,6 +35,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "dashboard",
         {
             "board": board,
+            "off_target_html": figures.off_target_html(board.off_target),
             # A planned COPIL meeting wins over the CTG's own field (governance.bodies.queries).
             "next_copil": next_copil_date(convention),
             "params": followup_params(),
