@@ -122,8 +122,14 @@ def manage(env: dict[str, str], *command: str) -> None:
 # ------------------------------------------------------------------------------ data
 
 
-def build_ctg(actions: int, updates: int, *, rebuild: bool):
-    """Return the bench CTG and its coordinator, building them with bulk inserts if needed."""
+def build_ctg(
+    actions: int, updates: int, *, rebuild: bool, slug: str = SLUG, username: str = USERNAME
+):
+    """Return the bench CTG and its coordinator, building them with bulk inserts if needed.
+
+    slug and username name the CTG and its coordinator: several bench CTGs may live side by
+    side in one database (bench/national.py adds two to the national data set).
+    """
     from django.db import transaction
 
     from pilote.accounts.enums import Role
@@ -137,9 +143,9 @@ def build_ctg(actions: int, updates: int, *, rebuild: bool):
     from pilote.territories.models import EPCI, Commune, Departement
 
     user, _ = User.objects.get_or_create(
-        username=USERNAME, defaults={"first_name": "Inès", "last_name": "Garcia"}
+        username=username, defaults={"first_name": "Inès", "last_name": "Garcia"}
     )
-    existing = Convention.objects.filter(slug=SLUG).first()
+    existing = Convention.objects.filter(slug=slug).first()
     if existing is not None and not rebuild:
         nodes = PlanNode.objects.filter(convention=existing, level__tracked=True).count()
         count = ActionUpdate.objects.filter(convention=existing).count()
@@ -155,7 +161,7 @@ def build_ctg(actions: int, updates: int, *, rebuild: bool):
         for _ in range(updates - 1):
             first = first.previous()
         convention = Convention.objects.create(
-            slug=SLUG,
+            slug=slug,
             name=f"CTG de mesure ({actions} actions × {updates} points de suivi)",
             departement=departement,
             epci=epci,
@@ -362,10 +368,12 @@ def start_gunicorn(
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
-def get(port: int, path: str, cookie: str, connection=None) -> tuple[int, int]:
+def get(
+    port: int, path: str, cookie: str, connection=None, headers: dict[str, str] | None = None
+) -> tuple[int, int]:
     own = connection is None
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    headers = {**({"Cookie": f"sessionid={cookie}"} if cookie else {}), **(headers or {})}
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     body = response.read()
@@ -374,13 +382,26 @@ def get(port: int, path: str, cookie: str, connection=None) -> tuple[int, int]:
     return response.status, len(body)
 
 
-def measure(port: int, path: str, cookie: str, warmup: int, count: int) -> dict:
+def percentile(sorted_values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile of sorted values (share: 0.95 for p95)."""
+    return sorted_values[max(0, round(share * len(sorted_values)) - 1)]
+
+
+def measure(
+    port: int,
+    path: str,
+    cookie: str,
+    warmup: int,
+    count: int,
+    headers: dict[str, str] | None = None,
+) -> dict:
+    """Request path warmup + count times on one connection; return the count timings' figures."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     timings = []
     size = 0
     for index in range(warmup + count):
         start = time.perf_counter()
-        status, size = get(port, path, cookie, connection)
+        status, size = get(port, path, cookie, connection, headers)
         elapsed = (time.perf_counter() - start) * 1000
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}")
@@ -390,8 +411,10 @@ def measure(port: int, path: str, cookie: str, warmup: int, count: int) -> dict:
     timings.sort()
     return {
         "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, round(0.95 * len(timings)) - 1)], 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "p99_ms": round(percentile(timings, 0.99), 1),
         "max_ms": round(timings[-1], 1),
+        "requests_per_s": round(1000 * len(timings) / sum(timings), 1),
         "bytes": size,
         "requests": count,
     }

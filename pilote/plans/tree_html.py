@@ -20,6 +20,8 @@ from .tree import TreeNode, walk
 # One badge colour per depth, then the last one for deeper levels.
 BADGE_COLOURS = ["blue-ecume", "green-menthe", "purple-glycine", "orange-terre-battue"]
 DEEPER_COLOUR = "beige-gris-galet"
+# The id of the plan page's one hidden form (its CSRF token) that every reorder button submits.
+REORDER_FORM = "plan-reorder"
 INTERNAL_BADGE = (
     '<span class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--yellow-tournesol '
     'pilote-internal" title="Visible seulement par la Caf et le·la chargé·e de coopération">'
@@ -55,31 +57,25 @@ def render_tree(
     *,
     parent_pk: int | None,
     can_edit: bool,
-    csrf_token: str = "",
     focus_pk: int | None = None,
     focus_direction: str = "",
 ) -> SafeString:
     """Return the list of these sibling elements with their subtrees, as the plan page shows it.
 
-    The items need their URLs (pilote.plans.views.attach_urls) and labels (attach_labels);
-    csrf_token is required with can_edit (the reorder forms post). focus_pk and
-    focus_direction mark the button that keeps the focus after a reorder.
+    The items need their URLs (pilote.plans.views.attach_urls) and labels (attach_labels).
+    With can_edit, the reorder buttons submit the page's one form REORDER_FORM (its CSRF token),
+    each to its own URL: no token in the tree, which any visitor's page can then share.
+    focus_pk and focus_direction mark the button that keeps the focus after a reorder.
     """
-    csrf = (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
-        if can_edit
-        else ""
-    )
-    renderer = _Renderer(can_edit=can_edit, csrf=csrf, focus_pk=focus_pk, focus=focus_direction)
+    renderer = _Renderer(can_edit=can_edit, focus_pk=focus_pk, focus=focus_direction)
     out: list[str] = []
     renderer.siblings(items, parent_pk, out)
     return mark_safe("".join(out))
 
 
 class _Renderer:
-    def __init__(self, *, can_edit: bool, csrf: str, focus_pk: int | None, focus: str) -> None:
+    def __init__(self, *, can_edit: bool, focus_pk: int | None, focus: str) -> None:
         self.can_edit = can_edit
-        self.csrf = csrf
         self.focus_pk = focus_pk
         self.focus = focus
 
@@ -156,16 +152,15 @@ class _Renderer:
             (self.focus == "down" and not last) or (self.focus == "up" and first)
         )
         button = 'class="fr-btn fr-btn--sm fr-btn--tertiary-no-outline'
+        submit = f'type="submit" form="{REORDER_FORM}" formaction="'
         out.append(
             '<div class="plan-node__actions">'
-            f'<form method="post" action="{urls["up"]}" hx-post="{urls["up"]}">{self.csrf}'
-            f'<button type="submit" {button} fr-icon-arrow-up-line" title="Monter {label}"'
-            f"{' disabled' if first else ''}{' data-plan-focus' if up_focus else ''}>"
-            f"Monter {label}</button></form>"
-            f'<form method="post" action="{urls["down"]}" hx-post="{urls["down"]}">{self.csrf}'
-            f'<button type="submit" {button} fr-icon-arrow-down-line" title="Descendre {label}"'
-            f"{' disabled' if last else ''}{' data-plan-focus' if down_focus else ''}>"
-            f"Descendre {label}</button></form>"
+            f'<button {submit}{urls["up"]}" hx-post="{urls["up"]}" {button} fr-icon-arrow-up-line"'
+            f' title="Monter {label}"{" disabled" if first else ""}'
+            f"{' data-plan-focus' if up_focus else ''}>Monter {label}</button>"
+            f'<button {submit}{urls["down"]}" hx-post="{urls["down"]}" {button} '
+            f'fr-icon-arrow-down-line" title="Descendre {label}"{" disabled" if last else ""}'
+            f"{' data-plan-focus' if down_focus else ''}>Descendre {label}</button>"
             f'<a {button} fr-icon-add-line" href="{urls["add"]}" '
             f'title="Ajouter un sous-élément à {label}">Ajouter un sous-élément à {label}</a>'
             f'<a {button} fr-icon-edit-line" href="{urls["edit"]}" title="Modifier {label}">'

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -23,7 +22,7 @@ from .filters import PlanNodeFilter
 from .forms import FicheForms, MoveForm, RenumberForm
 from .models import PlanNode
 from .tree import ancestors, counts_by_level, find, lineages, load_plan, outline_order, walk
-from .tree_html import attach_labels, render_tree
+from .tree_html import REORDER_FORM, attach_labels, render_tree
 from .visibility import can_see_internal
 
 SEARCH_PAGE_SIZE = 50
@@ -77,9 +76,8 @@ def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "convention": convention,
             "roots": roots,
-            "tree_html": render_tree(
-                roots, parent_pk=None, can_edit=can_edit, csrf_token=get_token(request)
-            ),
+            "tree_html": render_tree(roots, parent_pk=None, can_edit=can_edit),
+            "reorder_form": REORDER_FORM,
             "level_counts": counts_by_level(convention, include_internal=internal),
             "can_edit": can_edit,
         },
@@ -186,7 +184,6 @@ def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> Http
         items,
         parent_pk=node.parent_id,
         can_edit=True,
-        csrf_token=get_token(request),
         focus_pk=node.pk,
         focus_direction=direction,
     )

@@ -1,5 +1,7 @@
 """The plan tree rendered in one pass: escaping, controls by role, badges, bounded queries."""
 
+import gzip
+
 import pytest
 from django.urls import reverse
 
@@ -32,13 +34,18 @@ def test_titles_levels_pilots_and_thematics_are_escaped(editor_client, conventio
     assert 'title="Modifier Axe 1"' in html
 
 
-def test_an_editor_gets_reorder_forms_with_a_csrf_token_and_first_last_disabled(
+def test_reorder_buttons_submit_the_page_s_one_form_and_first_last_are_disabled(
     editor_client, convention
 ):
     first = PlanNodeFactory(convention=convention, number="1", title="Premier axe")
     last = PlanNodeFactory(convention=convention, number="2", title="Second axe")
     html = tree(editor_client, convention)
-    assert html.count('name="csrfmiddlewaretoken"') >= 4  # 2 forms per element (+ the page's)
+    # One CSRF token in the page's reorder form (+ the header's logout form), none per element.
+    reorder_form = html.index('<form id="plan-reorder" method="post" hidden>')
+    assert 'name="csrfmiddlewaretoken"' in html[reorder_form : html.index("</form>", reorder_form)]
+    assert html.count('name="csrfmiddlewaretoken"') == 2
+    assert html.count('form="plan-reorder"') == 4
+    assert f'formaction="/ctg/{convention.slug}/plan/{first.pk}/monter/"' in html
     up_first = html.index(f"/plan/{first.pk}/monter/")
     assert "disabled" in html[up_first : html.index("Monter Axe 1</button>")]
     down_last = html.index(f"/plan/{last.pk}/descendre/")
@@ -56,6 +63,7 @@ def test_a_reader_gets_no_controls_and_no_internal_element(client, reader, conve
     assert "Axe interne" not in html
     assert "plan-node__actions" not in html
     assert "/monter/" not in html
+    assert 'id="plan-reorder"' not in html
 
 
 def test_an_editor_sees_the_internal_badge_on_internal_elements_only(editor_client, convention):
@@ -88,3 +96,14 @@ def test_the_action_page_takes_as_many_queries_in_a_large_plan(
     with django_assert_max_num_queries(ACTION_PAGE_QUERIES) as many:
         assert editor_client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_plan_page_is_gzipped_for_browsers_that_accept_it(editor_client, convention):
+    PlanNodeFactory(convention=convention, number="1", title="Axe")
+    url = reverse("plans:tree", kwargs={"slug": convention.slug})
+    plain = editor_client.get(url)
+    assert "Content-Encoding" not in plain.headers
+    packed = editor_client.get(url, headers={"accept-encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert len(packed.content) < len(plain.content) / 3
+    assert "Monter Axe 1</button>" in gzip.decompress(packed.content).decode()
