@@ -9,6 +9,7 @@ groups thousands, a comma separates decimals, and no useless trailing zero is pr
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -48,6 +49,14 @@ def french_number(value: Number | None, *, decimals: int | None = None, empty: s
     number = number.normalize()
     if number == 0:
         number = Decimal(0)  # no "-0"
+    return _format_normalized(number)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_normalized(number: Decimal) -> str:
+    # Pages print the same few numbers (percentages, years, counts) hundreds of times, and
+    # Babel takes a fraction of a millisecond for each: remember the last few thousand. Equal
+    # normalized Decimals have one representation, so a hit is the text of this very number.
     return format_decimal(number, format=_PATTERN, locale=LOCALE, decimal_quantization=False)
 
 

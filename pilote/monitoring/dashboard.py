@@ -21,10 +21,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from html import escape
 from itertools import groupby
 from operator import itemgetter
 
 from django.db.models import Q
+from django.utils.safestring import SafeString, mark_safe
 
 from pilote.core.formats import french_percent
 from pilote.core.units import with_unit
@@ -514,3 +516,22 @@ def off_target_indicators(
     # CTG-wide indicators first, then by position, as on the indicators' page.
     below.sort(key=lambda item: item[0])
     return count, [item for _, item in below]
+
+
+def off_target_html(items: list[OffTargetIndicator]) -> SafeString:
+    """Return the list items of the indicators below their target (values escaped here).
+
+    A CTG may list hundreds of them; written in one pass, as the timeline's bars are.
+    """
+    out = []
+    for item in items:
+        action = (
+            f' <span class="fr-hint-text">Action {escape(item.action)}</span>'
+            if item.action is not None
+            else ""
+        )
+        out.append(
+            f'<li><a href="{escape(item.url)}">{escape(item.name)}</a> : '
+            f"{escape(item.summary)}{action}</li>"
+        )
+    return mark_safe("".join(out))  # every value is escaped above

@@ -6,6 +6,9 @@ The definitions (an action, late…) are those of pilote.monitoring.dashboard.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
 
 from .dashboard import ActionRow, load_snapshot, planned_end
 from .periods import Quarter, convention_quarters
@@ -35,6 +38,7 @@ class TimelineGroup:
     root: ActionRow
     bars: list[TimelineBar]
     unplanned: list[ActionRow]
+    bars_html: str = ""  # filled by the view once the rows have their URLs (bars_html())
 
 
 @dataclass
@@ -109,3 +113,33 @@ def _bar(row: ActionRow, quarters: list[Quarter], index: dict[Quarter, int]) -> 
         open_end=open_end,
         text=text,
     )
+
+
+def bars_html(bars: list[TimelineBar], now_column: int | None) -> SafeString:
+    """Return the rows of a group's bars, as the timeline shows them (escaped here).
+
+    A CTG of 2,000 actions has 2,000 bars: filled in Python, they take a few microseconds
+    each, where the template engine took about a millisecond.
+    """
+    now = (
+        f'<span class="mon-tl__now" style="grid-column: {now_column}" aria-hidden="true"></span>'
+        if now_column
+        else ""
+    )
+    out = []
+    for bar in bars:
+        row = bar.row
+        number = f"<strong>{escape(row.number)}</strong> " if row.number else ""
+        status = escape(row.status_text)
+        open_end = " mon-tl__bar--open" if bar.open_end else ""
+        out.append(
+            '<li class="mon-tl__row"><div class="mon-tl__label">'
+            f'<a href="{escape(row.url)}">{number}{escape(row.short_title)}</a></div>'
+            f'<div class="mon-tl__track">{now}'
+            f'<span class="mon-tl__bar mon-status--{escape(row.status_class)}{open_end}" '
+            f'style="grid-column: {bar.grid_start} / {bar.grid_end}">'
+            f'<span aria-hidden="true">{status}</span>'
+            f'<span class="fr-sr-only">{escape(bar.text)}. Dernier statut : {status}.</span>'
+            "</span></div></li>"
+        )
+    return mark_safe("".join(out))  # every value is escaped above

@@ -35,7 +35,7 @@ from .indicators import (
 )
 from .periods import Quarter
 from .perms import can_measure
-from .timeline import build_timeline
+from .timeline import bars_html, build_timeline
 
 _PK = 987654321  # a placeholder primary key, replaced in a reversed URL
 
@@ -90,6 +90,7 @@ def _timeline_context(convention, *, internal: bool) -> dict:
     for group in plan.groups:
         for row in [bar.row for bar in group.bars] + group.unplanned:
             row.url = node_url(row.pk)
+        group.bars_html = bars_html(group.bars, plan.now_column)
     return {"timeline": plan, "now": Quarter.current(), "statuses": _status_legend()}
 
 

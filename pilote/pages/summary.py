@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 
 from pilote.conventions.models import Amendment, Convention, Signatory
 from pilote.governance.bodies.queries import next_copil_date
-from pilote.plans import tree
 from pilote.plans.enums import REQUIRED_THEMATICS
 from pilote.plans.models import PlanLevel, PlanNode, Thematic
 from pilote.plans.visibility import node_condition
@@ -58,9 +58,8 @@ def build_summary(convention: Convention, *, include_internal: bool) -> Summary:
     population = population_from_rows((c.population, c.population_millesime) for c in communes)
     epci_population = population_of(convention.epci.communes.all()) if convention.epci_id else None
 
-    roots = tree.load_plan(convention, full=False, include_internal=include_internal)
-    node_count = sum(1 for _ in tree.walk(roots))
-    level_counts = tree.counts_by_level(convention, include_internal=include_internal)
+    plan, node_count, by_level = _summary_plan(convention, include_internal=include_internal)
+    level_counts = [(level, by_level.get(level.pk, 0)) for level in convention.levels.all()]
     thematics = _thematics_with_counts(convention, include_internal=include_internal)
     missing = [
         t
@@ -89,7 +88,7 @@ def build_summary(convention: Convention, *, include_internal: bool) -> Summary:
         communes=communes,
         population=population,
         epci_population=epci_population,
-        plan=[_summary_node(root) for root in roots],
+        plan=plan,
         node_count=node_count,
         level_counts=level_counts,
         thematics=thematics,
@@ -120,10 +119,51 @@ def _thematics_with_counts(convention: Convention, *, include_internal: bool) ->
     return thematics
 
 
-def _summary_node(item: tree.TreeNode) -> SummaryNode:
-    result = SummaryNode(node=item.node, depth=item.depth)
-    if item.depth < SUMMARY_MAX_DEPTH:
-        result.children = [_summary_node(child) for child in item.children]
-    else:
-        result.hidden_count = sum(1 for _ in tree.walk(item.children))
-    return result
+def _summary_plan(
+    convention, *, include_internal: bool
+) -> tuple[list[SummaryNode], int, Counter[int]]:
+    """Return the plan down to SUMMARY_MAX_DEPTH, its number of elements and of each level's.
+
+    The whole plan is read as (pk, parent, position) tuples; only the few elements shown are
+    built as model instances (a 2,000-action plan has about 30 of them).
+    """
+    children: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
+    nodes = PlanNode.objects.filter(convention=convention).shown(include_internal)
+    by_level: Counter[int] = Counter()
+    for pk, parent_id, position, level_id in nodes.values_list(
+        "pk", "parent_id", "position", "level_id"
+    ):
+        children[parent_id].append((position, pk))
+        by_level[level_id] += 1
+    for siblings in children.values():
+        siblings.sort()
+
+    def count_under(pk: int) -> int:
+        stack, count = [pk], 0
+        while stack:
+            kids = children.get(stack.pop(), [])
+            count += len(kids)
+            stack.extend(child for _, child in kids)
+        return count
+
+    shown: list[tuple[int, int]] = []  # (pk, depth), in plan order
+    stack = [(pk, 0) for _, pk in reversed(children.get(None, []))]
+    while stack:
+        pk, depth = stack.pop()
+        shown.append((pk, depth))
+        if depth < SUMMARY_MAX_DEPTH:
+            stack.extend((child, depth + 1) for _, child in reversed(children.get(pk, [])))
+    instances = PlanNode.objects.select_related("level").in_bulk([pk for pk, _ in shown])
+    by_pk: dict[int, SummaryNode] = {}
+    roots: list[SummaryNode] = []
+    node_count = 0
+    for pk, depth in shown:
+        item = SummaryNode(node=instances[pk], depth=depth)
+        by_pk[pk] = item
+        node_count += 1
+        if depth == SUMMARY_MAX_DEPTH:
+            item.hidden_count = count_under(pk)
+            node_count += item.hidden_count
+        parent = by_pk.get(item.node.parent_id) if depth else None
+        (parent.children if parent else roots).append(item)
+    return roots, node_count, by_level

@@ -44,6 +44,7 @@ def _board_context(convention, internal: bool, *, can_edit: bool, adviser: bool)
         item.url = indicator_url(item.pk)
     return {
         "board": board,
+        "off_target_html": figures.off_target_html(board.off_target),
         # A planned COPIL meeting wins over the CTG's own field (governance.bodies.queries).
         "next_copil": next_copil_date(convention),
         "params": followup_params(),

@@ -15,6 +15,9 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
     # Filled by the views that render controls (see pilote.plans.views.attach_urls).
     urls: dict[str, str] = field(default_factory=dict)
+    # Filled by the plan page (see pilote.plans.tree_html.attach_labels).
+    pilot_names: list[str] = field(default_factory=list)
+    thematic_labels: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -34,16 +37,38 @@ class TreeNode:
         return sum(1 + child.descendant_count for child in self.children)
 
 
-def plan_queryset(convention, *, include_internal: bool, full: bool = True):
+# What the plan page shows of each element (pilote.plans.tree_html): not the long texts nor the
+# timestamps, whose loading (a datetime parsed per row) cost more than the rest of a row.
+OUTLINE_FIELDS = (
+    "convention",
+    "parent",
+    "position",
+    "level",
+    "level__name",
+    "number",
+    "title",
+    "is_internal",
+    "start_year",
+    "start_quarter",
+    "end_year",
+    "end_quarter",
+    "priority",
+)
+
+
+def plan_queryset(convention, *, include_internal: bool, full: bool = True, outline: bool = False):
     """Return the plan nodes of a CTG with what the pages show, prefetched (constant queries).
 
-    include_internal: with the internal elements (pilote.plans.visibility), for an editor.
+    include_internal: with the internal elements (pilote.plans.visibility), for an editor;
+    outline: only the OUTLINE_FIELDS, for the plan page (other fields cost a query each).
     """
     queryset = (
         PlanNode.objects.filter(convention=convention)
         .shown(include_internal)
         .select_related("level")
     )
+    if outline:
+        queryset = queryset.only(*OUTLINE_FIELDS)
     if full:
         queryset = queryset.prefetch_related(
             "thematics",
@@ -79,9 +104,13 @@ def walk(roots: list[TreeNode]):
         stack.extend(reversed(item.children))
 
 
-def load_plan(convention, *, include_internal: bool, full: bool = True) -> list[TreeNode]:
+def load_plan(
+    convention, *, include_internal: bool, full: bool = True, outline: bool = False
+) -> list[TreeNode]:
     """Return the plan of a CTG as a list of root TreeNodes (internal ones for an editor)."""
-    return build_tree(plan_queryset(convention, full=full, include_internal=include_internal))
+    return build_tree(
+        plan_queryset(convention, full=full, include_internal=include_internal, outline=outline)
+    )
 
 
 def counts_by_level(convention, *, include_internal: bool) -> list[tuple[PlanLevel, int]]:

@@ -23,6 +23,7 @@ from .filters import PlanNodeFilter
 from .forms import FicheForms, MoveForm, RenumberForm
 from .models import PlanNode
 from .tree import ancestors, counts_by_level, find, lineages, load_plan, outline_order, walk
+from .tree_html import REORDER_FORM, attach_labels, render_tree
 from .visibility import can_see_internal
 
 SEARCH_PAGE_SIZE = 50
@@ -79,10 +80,13 @@ def plan_tree(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _tree_context(convention, *, internal: bool, can_edit: bool) -> dict:
-    roots = load_plan(convention, include_internal=internal)
+    roots = load_plan(convention, include_internal=internal, full=False, outline=True)
     attach_urls(convention, roots)
+    attach_labels(convention, roots)
     return {
         "roots": roots,
+        "tree_html": render_tree(roots, parent_pk=None, can_edit=can_edit),
+        "reorder_form": REORDER_FORM,
         "level_counts": counts_by_level(convention, include_internal=internal),
         "can_edit": can_edit,
     }
@@ -179,23 +183,22 @@ def node_shift(request: HttpRequest, slug: str, pk: int, direction: str) -> Http
     if not request.htmx:
         messages.add_message(request, messages.ERROR if error else messages.SUCCESS, status)
         return redirect(_tree_url(convention, node.pk))
-    roots = load_plan(convention, include_internal=True)
+    roots = load_plan(convention, include_internal=True, full=False, outline=True)
     attach_urls(convention, roots)
+    attach_labels(convention, roots)
     parent_item = find(roots, node.parent_id) if node.parent_id else None
     items = parent_item.children if parent_item else roots
+    tree_html = render_tree(
+        items,
+        parent_pk=node.parent_id,
+        can_edit=True,
+        focus_pk=node.pk,
+        focus_direction=direction,
+    )
     return render(
         request,
         "plans/includes/tree_update.html",
-        {
-            "convention": convention,
-            "items": items,
-            "parent_pk": node.parent_id,
-            "can_edit": True,
-            "focus_pk": node.pk,
-            "focus_direction": direction,
-            "status": status,
-            "error": error,
-        },
+        {"tree_html": tree_html, "status": status, "error": error},
     )
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,33 @@ def test_reordering_in_place_moves_a_fiche_and_survives_a_reload(login):
     first = next(i for i, t in enumerate(titles) if "Promouvoir tous les métiers" in t)
     second = next(i for i, t in enumerate(titles) if "Répondre aux besoins spécifiques" in t)
     assert first < second
+
+
+def test_without_javascript_reorder_buttons_post_the_page_s_one_form(browser, live_demo_server):
+    context = browser.new_context(
+        base_url=live_demo_server, locale="fr-FR", java_script_enabled=False
+    )
+    page = log_in(context.new_page(), "cooperation.tarnagout")
+
+    def order() -> list[str | None]:
+        return [li.get_attribute("id") for li in page.locator(".plan-node").all()]
+
+    try:
+        page.goto(TARN)
+        before = order()
+        down = page.locator(".plan-node__row button[title^='Descendre']:not([disabled])").first
+        element = down.evaluate("button => button.closest('li').id")
+        # The button submits the page's hidden form (its CSRF token) to its own formaction.
+        down.click()
+        page.wait_for_load_state()
+        assert page.get_by_text(re.compile("a été déplacé vers le bas")).count() == 1
+        assert order().index(element) > before.index(element)
+        # And back up, leaving the demo plan as the other tests expect it.
+        page.locator(f"#{element} > .plan-node__row button[title^='Monter']").click()
+        page.wait_for_load_state()
+        assert order() == before
+    finally:
+        context.close()
 
 
 def test_coordinator_edits_a_fiche_action_end_to_end(login):

@@ -193,7 +193,8 @@ def test_summary_of_a_500_element_plan_runs_a_constant_number_of_queries(
         client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
 
     # session, user, CTG, memberships, signatories, avenants, communes, the EPCI's communes'
-    # population, plan, 2 × level counts, thematics and their counts, the next planned COPIL
+    # population, plan (as tuples), the elements shown (as instances), levels, thematics and
+    # their counts, the next planned COPIL meeting
     with django_assert_max_num_queries(15):
         response = detail(client, convention)
 

@@ -12,7 +12,7 @@ from tests.factories import CHATEAU_ARNOUX, DIGNE, PlanNodeFactory, build_plan, 
 pytestmark = pytest.mark.django_db
 
 # Measured with the 505-element plan; a 3-element plan takes exactly as many.
-TREE_QUERIES = 11
+TREE_QUERIES = 9
 SEARCH_QUERIES = 17
 
 
