@@ -41,7 +41,9 @@ def template_key(use_migrations: bool = True) -> str:
     files += [Path(__file__), Path(settings.TERRITORIES_DATA_FILE)]
     for path in files:
         if path.exists():
-            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(
+                str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode()
+            )
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
