@@ -6,28 +6,50 @@ See tests/demo_data.py for how a demo is kept for the tests that ask for it.
 import os
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
+from django.db import connections
+from pytest_django.fixtures import _disable_migrations
 
 from pilote.conventions.models import Convention
 from pilote.core.fragments import forget_local_copies
 from tests.browser.demo_database import start_building
 from tests.demo_data import DEMOS, DemoData
+from tests.template_db import TemplateDatabase, template_key
 
 BROWSER_TESTS = "tests/browser/"
 _building = []  # the process building the browser tests' demo database, if started
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the shipped COG (régions, départements, EPCI, communes) once for the whole run."""
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """Copy the test database, migrated and with the shipped COG, from its template.
+
+    See tests/template_db.py; the arguments are those of pytest-django's own django_db_setup.
+    """
+    if not django_db_use_migrations:
+        _disable_migrations()
+    workerinput = getattr(request.config, "workerinput", {})
+    database = TemplateDatabase(
+        connections["default"],
+        template_key(django_db_use_migrations),
+        workerinput.get("testrunuid"),
+    )
     DemoData.blocker = django_db_blocker
     with django_db_blocker.unblock():
-        if settings.TERRITORIES_DATA_FILE.exists():
-            call_command("load_territories", verbosity=0)
+        database.set_up(rebuild=django_db_createdb)
     yield
     DemoData.switch_to(None)
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            database.tear_down()
 
 
 @pytest.fixture(autouse=True)

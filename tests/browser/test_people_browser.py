@@ -1,69 +1,37 @@
 """Invite, accept by the e-mailed link, and see the person on the Membres page and Mon compte.
 
-The server of this module prints its e-mails (console backend) to a file, where the test
-reads the invitation link as the invitee would in the mailbox.
+The shared demo server writes each e-mail to a file (live_mailbox), where the test reads the
+invitation link as the invitee would in the mailbox.
 """
 
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
 
-from .conftest import ROOT, _demo_database, _free_port, _server_env, log_in, new_page, screenshot
+from .conftest import log_in, new_page, screenshot
 
 pytestmark = pytest.mark.browser
 CTG = "provence-alpes-agglomeration-2026-2030"
 LINK = re.compile(r"http://[^/\s]+(/invitation/[A-Za-z0-9_-]+/)")
 
 
-@pytest.fixture(scope="module")
-def mail_server(tmp_path_factory, live_demo_server):
-    """Serve the demo on a copy of its database, its e-mails written to a file; yield both."""
-    folder = tmp_path_factory.mktemp("people")
-    database = folder / "demo.sqlite3"
-    shutil.copyfile(_demo_database(tmp_path_factory), database)
-    outbox = folder / "outbox.txt"
-    env = _server_env(database) | {
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-        "PYTHONUNBUFFERED": "1",
-    }
-    port = _free_port()
-    with outbox.open("wb") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "runserver",
-                "--noreload",
-                f"127.0.0.1:{port}",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", outbox
-        server.terminate()
-        server.wait(timeout=10)
+@pytest.fixture
+def mail_server(live_demo_server, live_mailbox):
+    """Return the shared demo server's URL and the folder where it writes each e-mail."""
+    return live_demo_server, live_mailbox
 
 
-def _link(outbox) -> str:
+def _link(mailbox, recipient: str) -> str:
+    """Return the invitation link of the newest e-mail to `recipient`, as its mailbox shows it."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        found = LINK.findall(outbox.read_text(errors="replace"))
-        if found:
-            return found[-1]
+        messages = sorted(mailbox.iterdir(), key=lambda path: path.stat().st_mtime)
+        for message in reversed(messages):
+            text = message.read_text(encoding="utf-8", errors="replace")
+            found = LINK.findall(text)
+            if recipient in text and found:
+                return found[-1]
         time.sleep(0.2)
     pytest.fail("Aucun courriel d’invitation n’a été écrit par le serveur.")
 
@@ -84,7 +52,7 @@ def test_an_invitee_accepts_and_appears_on_the_members_page(browser, mail_server
     assert coordinator.get_by_text("Invitation envoyée à nadia.benali@digne.fr").is_visible()
 
     invitee = new_page(browser, base_url)
-    invitee.goto(_link(outbox))
+    invitee.goto(_link(outbox, "nadia.benali@digne.fr"))
     assert invitee.get_by_role("heading", name="Créer votre compte").is_visible()
     screenshot(invitee, "people_invitation")
     invitee.locator("#id_first_name").fill("Nadia")
