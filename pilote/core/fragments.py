@@ -82,7 +82,9 @@ def with_etag(
     only when the reader's copy is not current.
     """
     etag = etag_of(fragment_key(name, convention, variant, request.GET.urlencode()))
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    # Weak comparison (RFC 9110): GZipMiddleware sends the ETag back as W/"…".
+    sent = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+    if etag in sent:
         return HttpResponseNotModified(headers={"ETag": etag})
     response = respond()
     if response.status_code == 200:

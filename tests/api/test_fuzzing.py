@@ -7,6 +7,7 @@ MAX_EXAMPLES requests per operation, no shrinking, no example database; about a 
 a busy machine.
 """
 
+import gzip
 import json
 import time
 
@@ -70,10 +71,15 @@ def _send(client: APIClient, case, headers: dict) -> schemathesis.Response:
         content_type=prepared.headers.get("Content-Type", "application/octet-stream"),
         headers=sent,
     )
+    headers = {key.lower(): [value] for key, value in response.items()}
+    content = response.content
+    if headers.pop("content-encoding", None) == ["gzip"]:
+        # The client asked for gzip (Accept-Encoding) and got it; undo it as an HTTP client does.
+        content = gzip.decompress(content)
     return schemathesis.Response(
         status_code=response.status_code,
-        headers={key.lower(): [value] for key, value in response.items()},
-        content=response.content,
+        headers=headers,
+        content=content,
         request=prepared,
         elapsed=time.monotonic() - started,
         verify=True,

@@ -111,7 +111,7 @@ def test_htmx_still_edits_in_place_under_the_policy(browser, live_demo_server):
     # The plan tree moves an element in place too (hx-post).
     page.goto(f"{PAA}/plan/")
     with page.expect_response(lambda response: response.request.method == "POST") as moved:
-        page.locator("form[hx-post] button:not([disabled])").first.click()
+        page.locator(".plan-tree button[hx-post]:not([disabled])").first.click()
     assert moved.value.status == 200
     page.wait_for_load_state("networkidle")
     assert violations(page) == []
