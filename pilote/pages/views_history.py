@@ -5,13 +5,13 @@ import datetime
 from django import forms
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.http import urlencode
 
 from pilote.accounts.enums import Role
 from pilote.accounts.models import User
 from pilote.conventions.access import get_convention_for_user
 from pilote.core.forms import PiloteForm
+from pilote.core.fragments import render_fragment_page
 
 from .history import Filters, history_page
 from .history_sources import SOURCE_CHOICES
@@ -72,23 +72,29 @@ def convention_history(request: HttpRequest, slug: str) -> HttpResponse:
             end=data["end"],
         )
     filters.before = _parse_cursor(request.GET.get("avant", ""))
-    page = history_page(convention, filters)
     query = {k: v for k, v in request.GET.items() if k != "avant" and v}
+    return render_fragment_page(
+        request,
+        "monitoring/history/history.html",
+        name="history",
+        convention=convention,
+        variant=("editor",),  # the page is the editors' only, and the same for all of them
+        outer={"convention": convention, "form": form},
+        inner=lambda: _entries_context(convention, filters, query),
+    )
+
+
+def _entries_context(convention, filters: Filters, query: dict[str, str]) -> dict:
+    page = history_page(convention, filters)
     next_url = ""
     if page.next_cursor is not None:
         next_url = "?" + urlencode({**query, "avant": page.next_cursor.isoformat()})
-    return render(
-        request,
-        "monitoring/history/history.html",
-        {
-            "convention": convention,
-            "form": form,
-            "entries": page.entries,
-            "next_url": next_url,
-            "first_url": "?" + urlencode(query) if filters.before else "",
-            "filtered": bool(query),
-        },
-    )
+    return {
+        "entries": page.entries,
+        "next_url": next_url,
+        "first_url": "?" + urlencode(query) if filters.before else "",
+        "filtered": bool(query),
+    }
 
 
 def _parse_cursor(value: str) -> datetime.datetime | None:

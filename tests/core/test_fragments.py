@@ -55,6 +55,7 @@ PAGES = [
     "monitoring:timeline",
     "conventions:detail",
     "facilities:register",
+    "monitoring:history",
 ]
 
 
