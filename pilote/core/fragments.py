@@ -135,29 +135,32 @@ class _LocalCopies:
     """
 
     def __init__(self) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Any:
         with self._lock:
-            html = self._items.get(key)
-            if html is not None:
-                self._items.move_to_end(key)
-            return html
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
-    def put(self, key: str, html: str) -> None:
+    def put(self, key: str, value: Any, size: int | None = None) -> None:
+        """Keep the value; size: what it weighs (a fragment's length by default)."""
         limit = settings.FRAGMENT_LOCAL_BYTES
-        if len(html) > limit:
+        size = len(value) if size is None else size
+        if size > limit:
             return
         with self._lock:
             if key in self._items:
                 return
-            self._items[key] = html
-            self._size += len(html)
+            self._items[key] = (value, size)
+            self._size += size
             while self._size > limit:
-                _, dropped = self._items.popitem(last=False)
-                self._size -= len(dropped)
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._size -= dropped
 
     def clear(self) -> None:
         with self._lock:
@@ -175,6 +178,32 @@ def _read(key: str) -> str | None:
         if html is not None:
             _local.put(key, html)
     return html
+
+
+# What a small value (a page's title and breadcrumb) counts for in the local copies.
+SMALL_VALUE_SIZE = 1024
+
+
+def cached_value(
+    name: str, convention, variant: Hashable, compute: Callable[[], Any], query: str = ""
+) -> Any:
+    """Return compute()'s value for this version of the CTG, from the cache when it has it.
+
+    For the small part of a page outside its {% fragment %} block that still costs queries (an
+    action's title and breadcrumb). compute() may raise (Http404): nothing is stored then. The
+    value must be picklable and hold nothing personal to the reader.
+    """
+    if not settings.FRAGMENT_CACHE:
+        return compute()
+    key = fragment_key(name, convention, variant, query)
+    value = _local.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, TIMEOUT)
+        _local.put(key, value, SMALL_VALUE_SIZE)
+    return value
 
 
 def forget_local_copies() -> None:

@@ -3,26 +3,74 @@ follow-up, the facilities it concerns and the COPIL decisions about it.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from pilote.accounts.perms import can_edit_convention
 from pilote.conventions.access import get_convention_for_user
+from pilote.core.fragments import cached_value, render_fragment_page
 from pilote.facilities.register.views import node_facilities_context
 from pilote.governance.bodies.views import node_decisions_context
+from pilote.monitoring.perms import update_scope
 from pilote.monitoring.views_followup import node_followup_context
 from pilote.plans.models import Indicator, PlanNode
-from pilote.plans.tree import lineages
+from pilote.plans.tree import Crumb, lineages
 from pilote.plans.visibility import can_see_internal
 
 
+@dataclass(frozen=True)
+class Head:
+    """What the page shows of the element outside its cached block: title and breadcrumb."""
+
+    pk: int
+    level_name: str
+    number: str
+    title: str
+    lineage: list[Crumb]
+
+
 def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Show an element of the plan with its follow-up, facilities and decisions."""
+    """Show an element of the plan with its follow-up, facilities and decisions.
+
+    The page is cached per version of the CTG (pilote.core.fragments) with what varies with
+    the reader: internal elements, the right to edit, and which actions he or she may update.
+    """
     convention = get_convention_for_user(request, slug)
     internal = can_see_internal(request.user, convention)
+    can_edit = can_edit_convention(request.user, convention)
+    scope = update_scope(request.user, convention)
+    head = cached_value(
+        "action-head", convention, (pk, internal), lambda: _head(convention, pk, internal)
+    )
+    return render_fragment_page(
+        request,
+        "plans/node.html",
+        name="action",
+        convention=convention,
+        variant=(pk, internal, can_edit, scope.all_actions, sorted(scope.organisation_ids)),
+        outer={"convention": convention, "head": head},
+        inner=lambda: _node_context(request, convention, pk, internal, can_edit),
+    )
+
+
+def _head(convention, pk: int, internal: bool) -> Head:
+    """Return the element's title and ancestors, or 404 (another CTG's, or hidden from the reader)."""
+    node = get_object_or_404(
+        PlanNode.objects.shown(internal)
+        .select_related("level")
+        .only("pk", "number", "title", "level__name"),
+        convention=convention,
+        pk=pk,
+    )
+    lineage = lineages(convention).get(node.pk, [])
+    return Head(node.pk, node.level.name, node.number, node.title, lineage)
+
+
+def _node_context(request, convention, pk: int, internal: bool, can_edit: bool) -> dict:
     queryset = (
         PlanNode.objects.shown(internal)
         .select_related("level")
@@ -43,23 +91,16 @@ def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     )
     node = get_object_or_404(queryset, convention=convention, pk=pk)
-    lineage = lineages(convention).get(node.pk, [])
-    return render(
-        request,
-        "plans/node.html",
-        {
-            "convention": convention,
-            "node": node,
-            "lineage": lineage,
-            "budget": _budget_table(node, convention.years),
-            "indicators": _indicator_rows(node, convention.years),
-            "years": convention.years,
-            "can_edit": can_edit_convention(request.user, convention),
-            "followup": node_followup_context(request, convention, node),
-            "node_facilities": node_facilities_context(convention, node),
-            "node_decisions": node_decisions_context(convention, node),
-        },
-    )
+    return {
+        "node": node,
+        "budget": _budget_table(node, convention.years),
+        "indicators": _indicator_rows(node, convention.years),
+        "years": convention.years,
+        "can_edit": can_edit,
+        "followup": node_followup_context(request, convention, node),
+        "node_facilities": node_facilities_context(convention, node),
+        "node_decisions": node_decisions_context(convention, node),
+    }
 
 
 def _budget_table(node: PlanNode, years: list[int]) -> dict:

@@ -7,13 +7,17 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from pilote.accounts.enums import Role
+from pilote.accounts.models import Membership
+from pilote.conventions.versioning import bump
 from pilote.core import fragments
 from pilote.monitoring import services
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
-from tests.factories import build_tracked_ctg, user_with_role
+from pilote.plans.models import PlanNode
+from tests.factories import OrganisationFactory, UserFactory, build_tracked_ctg, user_with_role
 from tests.versions import commit_bumps
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +209,120 @@ def test_a_referent_does_not_get_the_coordinators_etag_for_a_row(client, ctg):
     client.force_login(user_with_role(Role.REFERENT, convention=convention))
     response = client.get(url, headers={"HX-Request": "true", "If-None-Match": etag})
     assert response.status_code == 200
+
+
+# The page of an action: cached per version, reader's rights and the action.
+
+
+def action_page(client, action):
+    url = reverse("plans:node", kwargs={"slug": action.convention.slug, "pk": action.pk})
+    return client.get(url)
+
+
+def referent_of(organisation, convention):
+    user = UserFactory()
+    Membership.objects.create(
+        user=user, role=Role.REFERENT, convention=convention, organisation=organisation
+    )
+    return user
+
+
+def test_an_action_page_is_read_from_the_cache_with_its_title_and_breadcrumb(client, ctg):
+    convention, actions = ctg
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    first, second = action_page(client, actions[1]), action_page(client, actions[1])
+    assert not from_cache(first)
+    assert from_cache(second)
+    assert same_page(second) == same_page(first)
+    html = second.content.decode()
+    assert f"<title>{actions[1].level.name} {actions[1].number}" in html
+    assert escape(actions[1].parent.title[:30]) in html  # the fiche, in the breadcrumb
+    assert "Ajouter un point de suivi" in html
+    # Another action of the same version is another entry.
+    assert not from_cache(action_page(client, actions[2]))
+
+
+def test_an_update_recorded_on_the_action_shows_at_once_on_its_page(client, ctg):
+    convention, actions = ctg
+    user = user_with_role(Role.COORDINATOR, convention=convention)
+    client.force_login(user)
+    action_page(client, actions[0])
+    now = Quarter.current()
+    services.record_update(
+        actions[0],
+        by=user,
+        year=now.year,
+        quarter=now.quarter,
+        status=UpdateStatus.BLOCKED,
+        progress=37,
+        done="Une crèche ouverte à Sisteron",
+    )
+    commit_bumps()
+    response = action_page(client, actions[0])
+    assert not from_cache(response)
+    assert "Une crèche ouverte à Sisteron" in response.content.decode()
+    assert fragments.CSRF_PLACEHOLDER not in response.content.decode()
+
+
+def test_each_reader_gets_the_form_his_or_her_rights_give(client, ctg):
+    convention, actions = ctg
+    action = actions[0]
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    assert "Modifier la fiche" in action_page(client, action).content.decode()
+    # The action's pilot's référent may record a point, not edit the fiche.
+    client.force_login(referent_of(action.pilots.first(), convention))
+    pilot_page = action_page(client, action)
+    assert not from_cache(pilot_page)
+    assert "Ajouter un point de suivi" in pilot_page.content.decode()
+    assert "Modifier la fiche" not in pilot_page.content.decode()
+    # Another organisation's référent gets neither, and never the pilot's copy.
+    other = OrganisationFactory(name="Association des familles du Haut-Verdon")
+    client.force_login(referent_of(other, convention))
+    other_page = action_page(client, action)
+    assert not from_cache(other_page)
+    assert "Ajouter un point de suivi" not in other_page.content.decode()
+    # A reader of the CTG gets the page without any form.
+    client.force_login(user_with_role(Role.READER, convention=convention))
+    assert "Ajouter un point de suivi" not in action_page(client, action).content.decode()
+
+
+def test_an_internal_action_cached_for_an_editor_is_still_hidden_from_a_reader(client, ctg):
+    convention, actions = ctg
+    action = actions[0]
+    PlanNode.objects.filter(pk=action.pk).update(is_internal=True)
+    bump(convention)
+    commit_bumps()
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    assert action_page(client, action).status_code == 200
+    assert action_page(client, action).status_code == 200  # from the cache
+    client.force_login(user_with_role(Role.READER, convention=convention))
+    assert action_page(client, action).status_code == 404
+
+
+def test_a_point_is_recorded_with_the_token_of_an_action_page_read_from_the_cache(ctg):
+    convention, actions = ctg
+    action = actions[0]
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    action_page(first, action)
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    page = action_page(second, action)
+    assert from_cache(page)
+    html = page.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert token != fragments.CSRF_PLACEHOLDER
+    url = reverse("monitoring:update", kwargs={"slug": convention.slug, "pk": action.pk})
+    now = Quarter.current()
+    response = second.post(
+        url,
+        {
+            "csrfmiddlewaretoken": token,
+            f"maj-{action.pk}-period": f"{now.year}-{now.quarter}",
+            f"maj-{action.pk}-status": UpdateStatus.IN_PROGRESS,
+            f"maj-{action.pk}-progress": "40",
+            f"maj-{action.pk}-done": "Trois réunions des assistantes maternelles",
+        },
+    )
+    assert response.status_code in {200, 302}
+    assert action.updates.filter(done__startswith="Trois réunions").exists()
