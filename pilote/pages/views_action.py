@@ -58,7 +58,7 @@ def node_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _head(convention, pk: int, internal: bool) -> Head:
-    """Return the element's title and ancestors, or 404 (another CTG's, or hidden from the reader)."""
+    """Return the element's title and ancestors, or 404 (another CTG's, or hidden from you)."""
     node = get_object_or_404(
         PlanNode.objects.shown(internal)
         .select_related("level")
