@@ -25,3 +25,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # would not move between its requests. The tests of pilote.core.fragments turn it on and run
 # the commit callbacks (tests/core/test_fragments.py).
 FRAGMENT_CACHE = False
+# WhiteNoise reads the whole of STATIC_ROOT each time a test client builds the middleware (every
+# test): 0.6 s per test once collectstatic has run in the checkout (make run-prod, bench/). In
+# this mode it looks a static file up only when one is asked for.
+WHITENOISE_AUTOREFRESH = True

@@ -52,6 +52,21 @@ def same_page(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
+def record_blocked_update(action, user, done: str) -> None:
+    """Record a point for the current quarter and move the CTG's version, as a commit does."""
+    now = Quarter.current()
+    services.record_update(
+        action,
+        by=user,
+        year=now.year,
+        quarter=now.quarter,
+        status=UpdateStatus.BLOCKED,
+        progress=37,
+        done=done,
+    )
+    commit_bumps()
+
+
 PAGES = [
     "monitoring:followup",
     "plans:tree",
@@ -79,17 +94,7 @@ def test_a_recorded_update_shows_at_once(client, ctg, name):
     user = user_with_role(Role.COORDINATOR, convention=convention)
     client.force_login(user)
     get(client, name, convention)
-    now = Quarter.current()
-    services.record_update(
-        actions[0],
-        by=user,
-        year=now.year,
-        quarter=now.quarter,
-        status=UpdateStatus.BLOCKED,
-        progress=37,
-        done="Une crèche ouverte à Digne",
-    )
-    commit_bumps()
+    record_blocked_update(actions[0], user, "Une crèche ouverte à Digne")
     response = get(client, name, convention)
     assert not from_cache(response)
     assert fragments.CSRF_PLACEHOLDER not in response.content.decode()
@@ -247,17 +252,7 @@ def test_an_update_recorded_on_the_action_shows_at_once_on_its_page(client, ctg)
     user = user_with_role(Role.COORDINATOR, convention=convention)
     client.force_login(user)
     action_page(client, actions[0])
-    now = Quarter.current()
-    services.record_update(
-        actions[0],
-        by=user,
-        year=now.year,
-        quarter=now.quarter,
-        status=UpdateStatus.BLOCKED,
-        progress=37,
-        done="Une crèche ouverte à Sisteron",
-    )
-    commit_bumps()
+    record_blocked_update(actions[0], user, "Une crèche ouverte à Sisteron")
     response = action_page(client, actions[0])
     assert not from_cache(response)
     assert "Une crèche ouverte à Sisteron" in response.content.decode()

@@ -6,11 +6,7 @@ from django.urls import reverse
 from pilote.territories.models import Commune
 from pilote.territories.queries import communes_of_epci
 
-pytestmark = [
-    pytest.mark.django_db,
-    # WhiteNoise warns when STATIC_ROOT has not been collected, as in a fresh checkout.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = pytest.mark.django_db
 
 COMMUNES_URL = reverse("territories:commune_search")
 EPCI_URL = reverse("territories:epci_search")
