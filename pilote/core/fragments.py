@@ -38,12 +38,24 @@ HTML = "pilote_fragment_html"  # the context variable the tag writes, on a hit
 CSRF_PLACEHOLDER = "pilote-fragment-csrf-token"
 # The date is in the key: an entry is never read the next day; this only frees the space.
 TIMEOUT = 24 * 3600
+# Values whose key holds the quarter rather than the day (values_per_ctg(daily=False)).
+QUARTER_TIMEOUT = 95 * 24 * 3600
 
 
 def fragment_key(
-    name: str, convention, variant: Hashable = (), query: str = "", catalogue: int | None = None
+    name: str,
+    convention,
+    variant: Hashable = (),
+    query: str = "",
+    catalogue: int | None = None,
+    *,
+    daily: bool = True,
 ) -> str:
-    """Return the cache key of a fragment of this CTG, in its current content version."""
+    """Return the cache key of a fragment of this CTG, in its current content version.
+
+    daily: today's date is part of the key (lateness, current quarter…); False when the
+    variant already holds all the value depends on in time (a quarter).
+    """
     if catalogue is None:
         # Read with the CTG by conventions.access, else one query.
         catalogue = getattr(convention, "catalogue_version", None)
@@ -54,7 +66,7 @@ def fragment_key(
         convention.pk,
         convention.content_version,
         catalogue,
-        timezone.localdate().isoformat(),
+        timezone.localdate().isoformat() if daily else "",
         repr(variant),
         query,
     )
@@ -222,22 +234,28 @@ def values_per_ctg(
     compute: Callable[[list], dict[int, Any]],
     *,
     variant: Hashable = (),
+    daily: bool = True,
 ) -> dict[int, Any]:
     """Return compute()'s value for each CTG, reading those of this version from the cache.
 
     compute(conventions) returns {convention pk: value} for the CTGs it is given: only those
     whose current version is not cached (a write to one CTG recomputes that CTG alone; the
     figures of a whole département or of France cost one read of the cache otherwise).
+    daily=False: the value depends on the date only through the variant (the current quarter):
+    it is kept across days, and the whole country is recounted once a quarter, not each morning.
     """
     if not settings.FRAGMENT_CACHE:
         return compute(conventions)
     catalogue = catalogue_version()
-    keys = {c.pk: fragment_key(name, c, variant, catalogue=catalogue) for c in conventions}
+    keys = {
+        c.pk: fragment_key(name, c, variant, catalogue=catalogue, daily=daily) for c in conventions
+    }
     found = cache.get_many(list(keys.values()))
     values = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [c for c in conventions if c.pk not in values]
     if missing:
         computed = compute(missing)
-        cache.set_many({keys[pk]: value for pk, value in computed.items()}, TIMEOUT)
+        timeout = TIMEOUT if daily else QUARTER_TIMEOUT
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, timeout)
         values.update(computed)
     return values

@@ -135,9 +135,17 @@ def national_rows(*, now: Quarter | None = None) -> tuple[list[DepartementRow], 
 
 
 def ctg_counts(conventions: list, now: Quarter) -> dict[int, Counter]:
-    """Return each CTG's actions: total, by latest status and late, kept per CTG version."""
+    """Return each CTG's actions: total, by latest status and late, kept per CTG version.
+
+    Late depends on the date through the current quarter alone (is_late): the counts are kept
+    for the quarter, so that the national view's first reading of a day finds them.
+    """
     return values_per_ctg(
-        "action-counts", conventions, lambda missing: _count(missing, now), variant=str(now)
+        "action-counts",
+        conventions,
+        lambda missing: _count(missing, now),
+        variant=str(now),
+        daily=False,
     )
 
 

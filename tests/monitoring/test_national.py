@@ -1,10 +1,15 @@
 """The national view: every département's CTGs and France; figures kept per CTG version."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilote.accounts.enums import Role
+from pilote.core import fragments
 from pilote.monitoring.departement import departement_rows, national_rows
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
@@ -89,6 +94,24 @@ def test_a_write_to_one_ctg_is_counted_at_once_from_the_cache(settings, three_ct
     _, after = national_rows(now=NOW)
     assert after.done == before.done + 1
     assert after.in_progress == before.in_progress - 1
+
+
+def test_the_counts_are_kept_from_one_day_to_the_next_and_redone_each_quarter(
+    settings, three_ctgs, monkeypatch
+):
+    settings.FRAGMENT_CACHE = True
+    cache.clear()
+    commit_bumps()
+    _, first = national_rows(now=NOW)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(fragments.timezone, "localdate", lambda: tomorrow)
+    with CaptureQueriesContext(connection) as same_quarter:
+        assert national_rows(now=NOW)[1].late == first.late
+    with CaptureQueriesContext(connection) as next_quarter:
+        national_rows(now=Quarter(2026, 4))
+    assert first.late > 0
+    assert not any("plans_plannode" in q["sql"] for q in same_quarter.captured_queries)
+    assert any("plans_plannode" in q["sql"] for q in next_quarter.captured_queries)
 
 
 def test_the_page_shows_each_departement_and_france(client, three_ctgs):
