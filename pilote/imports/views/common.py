@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -59,6 +61,25 @@ def expired(request: HttpRequest, convention: Convention | None) -> HttpResponse
         "envoyez de nouveau le fichier. Rien n'a été enregistré.",
     )
     return redirect(page_url("upload", convention))
+
+
+def with_pending(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Give the view the CTG (None: a new one) and the user's pending proposal under the token.
+
+    The view is called as view(request, convention, token, payload, **other URL arguments);
+    without such a proposal (expired, saved, another CTG's) the user is told so and sent back to
+    the upload page. The user's rights are checked first (target_convention).
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, token: str, slug: str | None = None, **kwargs):
+        convention = target_convention(request, slug)
+        payload = load_pending(request, convention, token)
+        if payload is None:
+            return expired(request, convention)
+        return view(request, convention, token, payload, **kwargs)
+
+    return wrapper
 
 
 def base_context(convention: Convention | None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilote.conventions.forms import error_summary
+from pilote.conventions.models import Convention
 from pilote.core import upload_session
 
 from .. import review
@@ -32,10 +33,9 @@ from .common import (
     SESSION_KEY,
     SOURCE_CONTEXT,
     base_context,
-    expired,
     load_pending,
     page_url,
-    target_convention,
+    with_pending,
 )
 
 # --------------------------------------------------------------------------- review
@@ -190,12 +190,11 @@ def _level_places(names: list[str]) -> list[dict[str, Any]]:
 
 
 @require_GET
-def review_page(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def review_page(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Show the proposed tree with its levels, warnings and the corrections at hand."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     return render(
         request, "imports/review.html", review_context(request, convention, token, payload)
     )
@@ -261,12 +260,11 @@ def _apply_edit(request, convention, token: str, payload: dict, change, focus=No
 
 
 @require_POST
-def edit(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def edit(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Apply one element's corrections (number, title, level) and the button pressed."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     form = NodeActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Cette correction n'a pas été comprise : rien n'a été modifié.")
@@ -323,12 +321,11 @@ def _neighbours(proposal: dict, node_id: int) -> list[int]:
 
 
 @require_POST
-def levels(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def levels(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Rename, follow or drop the proposed levels, or add one under the last."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     count = len(review.levels(payload["proposal"]))
 
     def change(proposal: dict) -> str:
@@ -354,12 +351,11 @@ def levels(request: HttpRequest, token: str, slug: str | None = None) -> HttpRes
 
 
 @require_POST
-def undo(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def undo(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Go back to the proposal as it was before the last correction."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     if payload.get("undo"):
         payload = {
             **payload,
@@ -380,12 +376,11 @@ def undo(request: HttpRequest, token: str, slug: str | None = None) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def split(request: HttpRequest, token: str, node_id: int, slug: str | None = None):
+@with_pending
+def split(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict, node_id: int
+):
     """Cut an element in two, at the point the user chooses."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     try:
         node = review.find(payload["proposal"], node_id).node
     except review.ReviewError as error:
@@ -422,12 +417,11 @@ def split(request: HttpRequest, token: str, node_id: int, slug: str | None = Non
 
 
 @require_GET
-def source(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def source(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Show the lines of the document around the one an element was read from."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     lines = payload.get("lines")
     if not lines:
         raise Http404("Le texte du document n'a pas été gardé.")

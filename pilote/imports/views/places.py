@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from pilote.conventions.models import Convention
+
 from .. import review_places
 from ..review import ReviewError
-from .common import expired, load_pending, target_convention
+from .common import with_pending
 from .corrections import _apply_edit
 
 
@@ -17,12 +19,11 @@ def _int(value: str | None) -> int | None:
 
 
 @require_POST
-def add_unplaced(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def add_unplaced(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Put a line of the document left out of the plan back in it, at its suggested place."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     line = _int(request.POST.get("line"))
 
     def change(proposal: dict) -> str:
@@ -34,12 +35,11 @@ def add_unplaced(request: HttpRequest, token: str, slug: str | None = None) -> H
 
 
 @require_POST
-def insert_level(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def insert_level(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Insert a level between two others (or above the first, or under the last)."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     position = _int(request.POST.get("position"))
 
     def change(proposal: dict) -> str:
@@ -51,12 +51,11 @@ def insert_level(request: HttpRequest, token: str, slug: str | None = None) -> H
 
 
 @require_POST
-def reattach(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def reattach(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Move the ticked elements under an existing element or under a new one."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     node_ids = [i for i in map(_int, request.POST.getlist("node")) if i is not None][:5_000]
     target = request.POST.get("parent", "")
 

@@ -25,25 +25,18 @@ from ..forms import (
 from ..merge import apply_merge
 from ..periods import period_warnings
 from ..services import apply_proposal
-from .common import (
-    SESSION_KEY,
-    SHOWN_WARNINGS,
-    expired,
-    load_pending,
-    target_convention,
-)
+from .common import SESSION_KEY, SHOWN_WARNINGS, with_pending
 from .corrections import review_context
 
 # --------------------------------------------------------------------------- save
 
 
 @require_http_methods(["GET", "POST"])
-def save(request: HttpRequest, token: str, slug: str | None = None) -> HttpResponse:
+@with_pending
+def save(
+    request: HttpRequest, convention: Convention | None, token: str, payload: dict
+) -> HttpResponse:
     """Save the reviewed plan: into a new CTG (created in the same transaction) or this one."""
-    convention = target_convention(request, slug)
-    payload = load_pending(request, convention, token)
-    if payload is None:
-        return expired(request, convention)
     proposal = review.without_ids(payload["proposal"])
     form = None
     if convention is None:
