@@ -13,6 +13,8 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.conventions.versioning import bump
 from pilote.core import fragments
+from pilote.governance.enums import BodyKind
+from pilote.governance.models import Body, BodyMember
 from pilote.monitoring import services
 from pilote.monitoring.enums import UpdateStatus
 from pilote.monitoring.periods import Quarter
@@ -75,6 +77,7 @@ PAGES = [
     "conventions:detail",
     "facilities:register",
     "monitoring:history",
+    "governance:bodies",
 ]
 
 
@@ -321,3 +324,22 @@ def test_a_point_is_recorded_with_the_token_of_an_action_page_read_from_the_cach
     )
     assert response.status_code in {200, 302}
     assert action.updates.filter(done__startswith="Trois réunions").exists()
+
+
+def test_the_members_e_mails_cached_for_an_editor_never_reach_a_reader(client, ctg):
+    convention, _ = ctg
+    copil = Body.objects.create(convention=convention, kind=BodyKind.COPIL, name="COPIL CTG")
+    BodyMember.objects.create(
+        body=copil, organisation="Caf", person="Agnès Roux", email="agnes.roux@caf.example.fr"
+    )
+    commit_bumps()
+    client.force_login(user_with_role(Role.COORDINATOR, convention=convention))
+    assert (
+        "agnes.roux@caf.example.fr" in get(client, "governance:bodies", convention).content.decode()
+    )
+    client.force_login(user_with_role(Role.READER, convention=convention))
+    page = get(client, "governance:bodies", convention)
+    assert not from_cache(page)
+    assert "Agnès Roux" in page.content.decode()
+    assert "agnes.roux@caf.example.fr" not in page.content.decode()
+    assert from_cache(get(client, "governance:bodies", convention))

@@ -19,6 +19,7 @@ from pilote.conventions.forms import error_summary
 from pilote.conventions.views_trash import announce_trashed
 from pilote.core.concurrency import StaleEdit, lock_row, relock, render_edit, save_if_current
 from pilote.core.deletion import what_goes
+from pilote.core.fragments import render_fragment_page
 from pilote.plans.models import PlanNode
 from pilote.plans.visibility import can_see_internal
 
@@ -62,9 +63,25 @@ def _add_error(form, error: GovernanceError) -> None:
 
 @require_GET
 def bodies(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show the bodies with their members, and the meetings to come and past."""
+    """Show the bodies with their members, and the meetings to come and past.
+
+    Cached per version of the CTG and day (to come / past), for editors and for the others
+    (members' e-mails are shown to editors only).
+    """
     convention = get_convention_for_user(request, slug)
     can_edit = can_edit_convention(request.user, convention)
+    return render_fragment_page(
+        request,
+        "governance/bodies.html",
+        name="governance",
+        convention=convention,
+        variant=(can_edit,),
+        outer={"convention": convention},
+        inner=lambda: _bodies_context(convention, can_edit),
+    )
+
+
+def _bodies_context(convention, can_edit: bool) -> dict:
     body_list = list(
         Body.objects.filter(convention=convention).prefetch_related(
             Prefetch("members", queryset=BodyMember.objects.order_by("position", "pk"))
@@ -88,19 +105,14 @@ def bodies(request: HttpRequest, slug: str) -> HttpResponse:
         body.voting_count = sum(member.voting for member in members)
         body.emails = [member.email for member in members if member.email] if can_edit else []
     today = timezone.localdate()
-    return render(
-        request,
-        "governance/bodies.html",
-        {
-            "convention": convention,
-            "bodies": body_list,
-            "upcoming": [meeting for meeting in meetings if meeting.date >= today],
-            "past": [meeting for meeting in reversed(meetings) if meeting.date < today],
-            "can_edit": can_edit,
-            # Members' e-mails are personal data: shown to those who run the CTG only.
-            "show_emails": can_edit,
-        },
-    )
+    return {
+        "bodies": body_list,
+        "upcoming": [meeting for meeting in meetings if meeting.date >= today],
+        "past": [meeting for meeting in reversed(meetings) if meeting.date < today],
+        "can_edit": can_edit,
+        # Members' e-mails are personal data: shown to those who run the CTG only.
+        "show_emails": can_edit,
+    }
 
 
 # --------------------------------------------------------------------------- bodies and members
