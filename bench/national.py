@@ -113,6 +113,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16, help="throughput clients")
     parser.add_argument("--duration", type=float, default=20.0, help="throughput seconds")
+    parser.add_argument(
+        "--throughput-actions",
+        type=int,
+        default=1,
+        help="how many actions' pages the throughput clients read (1: always the same one)",
+    )
     parser.add_argument("--loads", type=int, default=10, help="browser loads per page")
     parser.add_argument("--label", default="postgresql", help="the name of the JSON results")
     args = parser.parse_args()
@@ -295,9 +301,21 @@ def section_api(port: int, data: dict, args, results: dict) -> None:
 def section_throughput(port: int, data: dict, args, results: dict) -> None:
     target = data["targets"][0]
     paths = [target.paths()[page] for page in READ_PAGES]
+    actions = _spread_actions(target, args.throughput_actions)
+    if len(actions) > 1:
+        # The pages in turn, the action page each time another action's: the first reading
+        # of each action (its page not yet cached) is in the measure.
+        others = [path for page, path in zip(READ_PAGES, paths, strict=True) if page != "action"]
+        pattern = CTG_PAGES["action"]
+        paths = [
+            path
+            for action in actions
+            for path in (*others, pattern.format(slug=target.slug, action=action))
+        ]
     print(
         f"-- throughput: {args.clients} clients, {args.duration:.0f} s, "
-        f"{', '.join(READ_PAGES)} of {target.slug}",
+        f"{', '.join(READ_PAGES)} of {target.slug}"
+        + (f" ({len(actions)} different actions)" if len(actions) > 1 else ""),
         flush=True,
     )
     figures = throughput(port, paths, target.cookie, args.clients, args.duration)
@@ -309,7 +327,22 @@ def section_throughput(port: int, data: dict, args, results: dict) -> None:
         f"(≥ {THROUGHPUT_TARGET} req/s)",
         flush=True,
     )
-    results["throughput"] = {"pages": paths, **figures}
+    results["throughput"] = {"pages": paths[:12], "actions": len(actions), **figures}
+
+
+def _spread_actions(target: Target, wanted: int) -> list[int]:
+    """Return up to `wanted` tracked actions of the target, spread over its plan."""
+    if wanted <= 1:
+        return [target.action]
+    from pilote.plans.models import PlanNode
+
+    pks = list(
+        PlanNode.objects.filter(convention__slug=target.slug, level__tracked=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    step = max(1, len(pks) // wanted)
+    return pks[::step][:wanted]
 
 
 def section_browser(port: int, data: dict, args, results: dict) -> None:
