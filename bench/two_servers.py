@@ -9,8 +9,9 @@ exactly as production does, with `bin/run_prod.py` (DEBUG off, settings checked,
 gunicorn.conf.py), on two ports, sharing the database, the SECRET_KEY and the attachments'
 storage (here one folder, standing for a shared volume or a bucket) and nothing else. A browser
 (one cookie jar) then logs in on server A, opens a CTG on server B with that session, records a
-follow-up point with an attachment on A, reads the point and downloads the file on B, logs out
-on B and finds the session gone on A. Prints each step; exits 1 if one fails.
+follow-up point with an attachment on A (B having read, hence cached, the action's page
+before), reads the point at once and downloads the file on B, logs out on B and finds the
+session gone on A. Prints each step; exits 1 if one fails.
 """
 
 from __future__ import annotations
@@ -113,6 +114,16 @@ def scenario(a: int, b: int, media: Path) -> list[tuple[str, bool]]:
 
     node = PlanNode.objects.filter(convention__slug=SLUG, level__tracked=True).order_by("pk")[0]
     marker = f"Écrit sur A, lu sur B {uuid.uuid4().hex[:8]}"
+    # B reads the action's page first: it keeps it in its cache (shared, and in its own memory),
+    # which the write on A must make stale at once.
+    action_page = f"/ctg/{SLUG}/plan/{node.pk}/"
+    before = [browser.on(b).request("GET", action_page) for _ in range(2)]
+    steps.append(
+        (
+            f"B lit la page de l'action deux fois, mise en cache → {before[-1][0]}",
+            all(status == 200 and marker not in page for status, page in before),
+        )
+    )
     content = f"Compte rendu {marker}\n".encode()
     path = f"/ctg/{SLUG}/suivi/{node.pk}/mettre-a-jour/"
     form = post_form(browser.on(a).request("GET", path)[1], "-status")
@@ -125,8 +136,10 @@ def scenario(a: int, b: int, media: Path) -> list[tuple[str, bool]]:
     )
     steps.append((f"point de suivi et pièce jointe enregistrés sur A → {status}", status == 302))
 
-    status, page = browser.on(b).request("GET", f"/ctg/{SLUG}/plan/{node.pk}/")
-    steps.append((f"le point de suivi se lit sur B → {status}", marker in page))
+    status, page = browser.on(b).request("GET", action_page)
+    steps.append(
+        (f"le point de suivi se lit aussitôt sur B, cache compris → {status}", marker in page)
+    )
     attachment = UpdateAttachment.objects.filter(update__done=marker).first()
     if attachment is None:
         steps.append(("la pièce jointe est en base", False))
