@@ -50,3 +50,5 @@ class AuditAction(models.TextChoices):
     VALIDATION = "validation", "Validation"
     API_TOKEN_CREATED = "jeton_api_cree", "Jeton d'API créé"
     API_TOKEN_REVOKED = "jeton_api_revoque", "Jeton d'API révoqué"
+    MARKED_INTERNAL = "marque_interne", "Élément du plan marqué interne"
+    MARKED_SHARED = "marque_partage", "Élément du plan rendu visible à tous"

@@ -427,6 +427,7 @@ class _Writer:
                             node,
                             new_parent=parent,
                             position=self._position(parent, placed, items[position + 1 :]),
+                            by=self.by,
                         )
                     if len(outcome.changes) > (FIELD_LABELS["parent"] in outcome.changes):
                         update_node(node, by=self.by, data=self._data(item, node, label))

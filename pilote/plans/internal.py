@@ -10,6 +10,8 @@ from collections import defaultdict
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
+from pilote.accounts import audit
+from pilote.accounts.enums import AuditAction
 from pilote.conventions.locks import lock_convention
 from pilote.conventions.versioning import bump_for
 from pilote.core.transactions import retry_transaction
@@ -43,7 +45,11 @@ def check_internal_change(node: PlanNode, internal: bool) -> None:
 
 
 def mark_subtree(node: PlanNode, *, by) -> None:
-    """Give the node's whole subtree the node's flag, with a history line for each change."""
+    """Give the node's whole subtree the node's flag, with a history line for each change.
+
+    Called when the node's own flag has just changed: the change, with the number of elements
+    it moves in or out of the internal items, goes to the audit log (« Journal »).
+    """
     children: dict[int, list[int]] = defaultdict(list)
     for pk, parent_id in PlanNode.objects.filter(convention_id=node.convention_id).values_list(
         "pk", "parent_id"
@@ -63,3 +69,10 @@ def mark_subtree(node: PlanNode, *, by) -> None:
     if descendants:
         bulk_update_with_history(descendants, PlanNode, ["is_internal"], default_user=by)
         bump_for(descendants)
+    audit.record(
+        AuditAction.MARKED_INTERNAL if node.is_internal else AuditAction.MARKED_SHARED,
+        user=by,
+        convention=node.convention,
+        target=str(node),
+        **{"éléments": 1 + len(descendants)},  # noqa: PIE804 - shown as is in the Journal
+    )

@@ -147,6 +147,7 @@ def move_node(
     new_parent: PlanNode | None,
     position: int | None = None,
     level: PlanLevel | None = None,
+    by=None,
 ) -> PlanNode:
     """Move an element (and its subtree) under new_parent at position (None: last).
 
@@ -157,6 +158,12 @@ def move_node(
     lock_convention(node.convention_id)
     node = PlanNode.objects.select_related("level", "convention").get(pk=node.pk)
     convention = node.convention
+    if new_parent is not None:
+        # Read again under the lock: the caller's copy may predate a change of its internal
+        # marker, and an element moved under an internal one must become internal.
+        new_parent = PlanNode.objects.select_related("level").filter(pk=new_parent.pk).first()
+        if new_parent is None:
+            raise PlanError("Le nouvel élément parent n'existe plus : il vient d'être supprimé.")
     new_parent_id = new_parent.pk if new_parent is not None else None
     if new_parent is not None:
         if new_parent.convention_id != node.convention_id:
@@ -183,7 +190,7 @@ def move_node(
         # Under an internal element, every element is internal.
         node.is_internal = True
         node.save(update_fields=["is_internal", "updated_at"])
-        mark_subtree(node, by=None)
+        mark_subtree(node, by=by)
     node.refresh_from_db()
     return node
 

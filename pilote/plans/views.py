@@ -222,7 +222,9 @@ def node_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if not form.errors:
             position = 0 if form.cleaned_data["position"] == "first" else None
             try:
-                services.move_node(node, new_parent=new_parent, position=position, level=level)
+                services.move_node(
+                    node, new_parent=new_parent, position=position, level=level, by=request.user
+                )
             except services.PlanError as error:
                 form.add_error(None, str(error))
             else:

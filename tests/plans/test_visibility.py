@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pilote.accounts.enums import Role
-from pilote.accounts.models import Membership, Organisation
+from pilote.accounts.enums import AuditAction, Role
+from pilote.accounts.models import AuditEvent, Membership, Organisation
 from pilote.conventions.models import Convention
 from pilote.core.history import acting_as
 from pilote.governance.bilans.content import build_bilan
@@ -331,6 +331,34 @@ def test_a_new_or_moved_element_under_an_internal_one_is_internal(ctg):
     assert moved.is_internal
     # Its follow-up went with it: a non-editor no longer sees any of its points.
     assert not ActionUpdate.objects.filter(node=moved).public().exists()
+
+
+def test_each_change_of_the_internal_marker_goes_to_the_journal(ctg):
+    convention, caf = ctg["convention"], ctg["users"]["caf"]
+    # The fixture marked two elements: the secret action and a fiche with its action.
+    marked = AuditEvent.objects.filter(convention=convention, action=AuditAction.MARKED_INTERNAL)
+    assert sorted(event.details["éléments"] for event in marked) == [1, 2]
+    axe = ctg["public"].parent.parent
+    still_public = PlanNode.objects.filter(convention=convention, is_internal=False).count()
+    set_node_internal(axe, by=caf, internal=True)
+    event = AuditEvent.objects.filter(action=AuditAction.MARKED_INTERNAL).latest("pk")
+    assert (event.user, event.convention, event.target) == (caf, convention, str(axe))
+    assert event.details == {"éléments": still_public}  # those it moved in, the axe included
+    # A refused change leaves no line.
+    count = AuditEvent.objects.count()
+    with pytest.raises(PlanError):
+        set_node_internal(ctg["child"], by=caf, internal=False)
+    assert AuditEvent.objects.count() == count
+    set_node_internal(axe, by=caf, internal=False)
+    shared = AuditEvent.objects.get(action=AuditAction.MARKED_SHARED)
+    assert (shared.user, shared.target) == (caf, str(axe))
+    # A move under an internal element names who moved it.
+    set_node_internal(ctg["child"].parent, by=caf, internal=True)
+    coordinator = ctg["users"]["coordinator"]
+    # (ctg["child"].parent is the copy read before it was marked: the move reads it again.)
+    assert move_node(ctg["public"], new_parent=ctg["child"].parent, by=coordinator).is_internal
+    moved = AuditEvent.objects.filter(action=AuditAction.MARKED_INTERNAL).latest("pk")
+    assert (moved.user, moved.target) == (coordinator, str(ctg["public"]))
 
 
 def test_only_editors_record_an_internal_point(ctg):
