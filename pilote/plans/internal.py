@@ -5,8 +5,6 @@ flag right: an element under an internal element is internal too, so that each r
 element's own column only.
 """
 
-from collections import defaultdict
-
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
@@ -18,6 +16,7 @@ from pilote.core.transactions import retry_transaction
 
 from .models import PlanNode
 from .node_data import PlanError
+from .tree import descendant_ids
 
 
 @retry_transaction
@@ -50,19 +49,10 @@ def mark_subtree(node: PlanNode, *, by) -> None:
     Called when the node's own flag has just changed: the change, with the number of elements
     it moves in or out of the internal items, goes to the audit log (« Journal »).
     """
-    children: dict[int, list[int]] = defaultdict(list)
-    for pk, parent_id in PlanNode.objects.filter(convention_id=node.convention_id).values_list(
-        "pk", "parent_id"
-    ):
-        children[parent_id].append(pk)
-    found: set[int] = set()
-    stack = list(children.get(node.pk, []))
-    while stack:
-        pk = stack.pop()
-        found.add(pk)
-        stack.extend(children.get(pk, []))
     descendants = [
-        d for d in PlanNode.objects.filter(pk__in=found) if d.is_internal != node.is_internal
+        d
+        for d in PlanNode.objects.filter(pk__in=descendant_ids(node))
+        if d.is_internal != node.is_internal
     ]
     for descendant in descendants:
         descendant.is_internal = node.is_internal

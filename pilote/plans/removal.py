@@ -12,7 +12,8 @@ from pilote.core.transactions import retry_transaction
 
 from .models import PlanNode
 from .node_data import PlanError
-from .services import _save_positions, _siblings, descendant_ids
+from .services import _save_positions, _siblings
+from .tree import descendant_ids
 
 
 def _trash_label(node: PlanNode) -> str:

@@ -5,7 +5,6 @@ that can be shown as is to the user.
 """
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -34,6 +33,7 @@ from .node_data import (
     sync_indicators,
     validation_messages,
 )
+from .tree import descendant_ids
 
 __all__ = ["BudgetLineData", "IndicatorData", "NodeData", "PlanError"]
 
@@ -73,22 +73,6 @@ def parse_organisation_names(text: str) -> list[str]:
                 seen.add(name.casefold())
                 names.append(name)
     return names
-
-
-def descendant_ids(node: PlanNode) -> set[int]:
-    """Return the primary keys of every node under this one (one query)."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent_id in PlanNode.objects.filter(convention_id=node.convention_id).values_list(
-        "pk", "parent_id"
-    ):
-        children[parent_id].append(pk)
-    found: set[int] = set()
-    stack = list(children.get(node.pk, []))
-    while stack:
-        pk = stack.pop()
-        found.add(pk)
-        stack.extend(children.get(pk, []))
-    return found
 
 
 # Writes.
@@ -158,9 +142,7 @@ def move_node(
     lock_convention(node.convention_id)
     node = PlanNode.objects.select_related("level", "convention").get(pk=node.pk)
     convention = node.convention
-    if new_parent is not None:
-        # Read again under the lock: the caller's copy may predate a change of its internal
-        # marker, and an element moved under an internal one must become internal.
+    if new_parent is not None:  # read again under the lock: its internal marker may have moved
         new_parent = PlanNode.objects.select_related("level").filter(pk=new_parent.pk).first()
         if new_parent is None:
             raise PlanError("Le nouvel élément parent n'existe plus : il vient d'être supprimé.")

@@ -193,3 +193,19 @@ def outline_order(convention, *, include_internal: bool = True) -> dict[int, int
         order[pk] = len(order)
         stack.extend(child for _, child in sorted(children.get(pk, []), reverse=True))
     return order
+
+
+def descendant_ids(node: PlanNode) -> set[int]:
+    """Return the primary keys of every node under this one (one query)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in PlanNode.objects.filter(convention_id=node.convention_id).values_list(
+        "pk", "parent_id"
+    ):
+        children[parent_id].append(pk)
+    found: set[int] = set()
+    stack = list(children.get(node.pk, []))
+    while stack:
+        pk = stack.pop()
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    return found
