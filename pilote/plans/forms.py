@@ -22,7 +22,7 @@ from .services import (
     parse_organisation_names,
 )
 from .tree import TreeNode, walk
-from .visibility import INTERNAL_HELP
+from .visibility import INTERNAL_HELP, unmark_warning
 
 __all__ = ["node_label"]
 
@@ -188,6 +188,8 @@ class NodeForm(PlanForm):
             self.fields[name].widget.attrs.update({"min": years[0], "max": years[-1]})
             # The bound field copied the help text at creation: update both.
             self.fields[name].help_text = self[name].help_text = f"Entre {years[0]} et {years[-1]}."
+        if node is not None and (warning := unmark_warning(node)):
+            self.fields["is_internal"].help_text = self["is_internal"].help_text = warning
 
     @staticmethod
     def initial_from(node: PlanNode) -> dict:

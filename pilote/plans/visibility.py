@@ -18,6 +18,8 @@ from django.db.models import Q
 
 from pilote.accounts.perms import can_see_internal_notes
 
+from .tree import descendant_ids
+
 INTERNAL_LABEL = "Interne"
 INTERNAL_HELP = "Interne (visible seulement par la Caf et le·la chargé·e de coopération)"
 
@@ -40,3 +42,23 @@ def indicator_condition(include_internal: bool, prefix: str = "") -> Q:
     if include_internal:
         return Q()
     return Q(**{f"{prefix}node__isnull": True}) | Q(**{f"{prefix}node__is_internal": False})
+
+
+def unmark_warning(node) -> str:
+    """Return what unticking « Interne » on this element shows to everyone, or "" (nothing more).
+
+    Under an internal element every element is internal, and the subtree takes the element's
+    marker (pilote.plans.internal): the editor is told before, on the fiche form.
+    """
+    below = len(descendant_ids(node)) if node.is_internal else 0
+    if not below:
+        return ""
+    if below == 1:
+        return (
+            "Décocher rend aussi visible de tous son sous-élément, ses points de suivi et "
+            "indicateurs."
+        )
+    return (
+        f"Décocher rend aussi visibles de tous ses {below} sous-éléments, avec leurs points de "
+        "suivi et indicateurs."
+    )

@@ -361,6 +361,23 @@ def test_each_change_of_the_internal_marker_goes_to_the_journal(ctg):
     assert (moved.user, moved.target) == (coordinator, str(ctg["public"]))
 
 
+def test_the_fiche_form_says_what_unticking_internal_shows_to_everyone(client, ctg):
+    client.force_login(ctg["users"]["coordinator"])
+    convention = ctg["convention"]
+
+    def edit_page(node) -> str:
+        url = reverse("plans:edit", kwargs={"slug": convention.slug, "pk": node.pk})
+        return _text(client.get(url))
+
+    warning = "Décocher rend aussi visible de tous son sous-élément"
+    assert warning in edit_page(ctg["child"].parent)  # an internal fiche and its action
+    assert "Décocher rend aussi" not in edit_page(ctg["child"])  # internal, nothing under it
+    assert "Décocher rend aussi" not in edit_page(ctg["public"].parent)  # not internal
+    axe = ctg["public"].parent.parent
+    set_node_internal(axe, by=ctg["users"]["coordinator"], internal=True)
+    assert "Décocher rend aussi visibles de tous ses 5 sous-éléments" in edit_page(axe)
+
+
 def test_only_editors_record_an_internal_point(ctg):
     referent, public = ctg["users"]["referent"], ctg["public"]
     with pytest.raises(FollowUpError, match="Seules la Caf et la coordination"):
