@@ -6,7 +6,8 @@ the objects given), and a failure is logged, never raised into the caller's flow
 
 Recorded here, from signals: logins, failed logins, lockouts (django-axes), logouts, and every
 download (pilote.core.security.download_served). Elsewhere, by the code that does the action:
-publications (conventions), deletions, invitations…
+publications (conventions), deletions, invitations, internal markers… A service that is not
+handed the request still gets the client's address when it runs in a web request.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from pilote.core.security import client_ip
 
@@ -45,6 +47,8 @@ def record(
     The CTG's département is taken from `convention` when not given. `details` must be JSON.
     """
     try:
+        if request is None:
+            request = _served_request()
         if user is None and request is not None:
             request_user = getattr(request, "user", None)
             if request_user is not None and request_user.is_authenticated:
@@ -71,6 +75,17 @@ def record(
         logger.exception("Événement du journal non enregistré : %s", action)
         return None
     return event
+
+
+def _served_request() -> HttpRequest | None:
+    """Return the web request being served, else None (a command, a task, a test's service call).
+
+    django-simple-history's middleware keeps it for the history's author: the services that
+    record (deletions, internal markers…) get the address without being handed the request.
+    pilote.core.history.acting_as puts a stand-in there, which is no HttpRequest.
+    """
+    current = getattr(HistoricalRecords.context, "request", None)
+    return current if isinstance(current, HttpRequest) else None
 
 
 def _name(user, details: dict[str, Any]) -> str:

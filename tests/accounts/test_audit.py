@@ -13,7 +13,8 @@ from pilote.accounts import audit
 from pilote.accounts.enums import AuditAction, Role
 from pilote.accounts.models import AuditEvent
 from pilote.conventions.models import Convention
-from tests.factories import AuditEventFactory, ConventionFactory, user_with_role
+from pilote.core.history import acting_as
+from tests.factories import AuditEventFactory, ConventionFactory, PlanNodeFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,23 @@ def test_the_purge_takes_another_retention_on_the_command_line(capsys):
     call_command("purge_audit_events", days=30)
     assert AuditEvent.objects.count() == 1
     assert "1 événement du journal supprimé" in capsys.readouterr().out
+
+
+def test_a_service_that_records_gets_the_address_of_the_web_request_it_runs_in(client):
+    convention = ConventionFactory()
+    node = PlanNodeFactory(convention=convention)
+    coordinator = user_with_role(Role.COORDINATOR, convention=convention)
+    client.force_login(coordinator)
+    url = reverse("plans:delete", kwargs={"slug": convention.slug, "pk": node.pk})
+    assert client.post(url, REMOTE_ADDR="198.51.100.23").status_code == 302
+    event = AuditEvent.objects.get(action=AuditAction.DELETED)
+    assert (event.user, event.ip_address) == (coordinator, "198.51.100.23")
+
+
+def test_outside_a_request_an_event_has_no_address_and_is_still_recorded():
+    convention = ConventionFactory()
+    user = user_with_role(Role.COORDINATOR, convention=convention)
+    with acting_as(user):  # a stand-in for the history's author, not a request
+        event = audit.record(AuditAction.EXPORT, user=user, convention=convention)
+    assert event is not None
+    assert event.ip_address is None
