@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
+from . import audit
+from .enums import AuditAction
 from .forms_people import (
     PilotePasswordChangeForm,
     PilotePasswordResetForm,
@@ -39,6 +41,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            AuditAction.PASSWORD_CHANGED,
+            user=form.user,
+            request=self.request,
+            moyen="lien de réinitialisation",
+        )
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -50,5 +62,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("people:account")
 
     def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(AuditAction.PASSWORD_CHANGED, request=self.request, moyen="Mon compte")
         messages.success(self.request, "Votre mot de passe est changé.")
-        return super().form_valid(form)
+        return response

@@ -1,4 +1,4 @@
-"""Password reset by e-mail: French pages, a link that serves once, SITE_URL in the e-mail."""
+"""Password reset by e-mail and change: French pages, a link that serves once, the journal."""
 
 import re
 
@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from pilote.accounts.models import User
+from pilote.accounts.enums import AuditAction
+from pilote.accounts.models import AuditEvent, User
 
 pytestmark = pytest.mark.django_db
 NEW = "Lavande-et-Durance-77"
@@ -42,6 +43,33 @@ def test_the_reset_flow_sets_a_new_password_once(client, person):
     assert person.check_password(NEW)
     again = client.get(path, follow=True).content.decode()
     assert "Ce lien ne fonctionne plus" in again
+    event = AuditEvent.objects.get(action=AuditAction.PASSWORD_CHANGED)
+    assert (event.user, event.details) == (person, {"moyen": "lien de réinitialisation"})
+
+
+def test_a_password_changed_from_my_account_goes_to_the_journal(client, person):
+    client.force_login(person)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "ancien-mot-2025", "new_password1": NEW, "new_password2": NEW},
+        REMOTE_ADDR="198.51.100.8",
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=AuditAction.PASSWORD_CHANGED)
+    assert (event.user, event.ip_address, event.details) == (
+        person,
+        "198.51.100.8",
+        {"moyen": "Mon compte"},
+    )
+
+
+def test_a_refused_password_change_is_not_recorded(client, person):
+    client.force_login(person)
+    client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "pas-le-bon", "new_password1": NEW, "new_password2": NEW},
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED).exists()
 
 
 def test_mismatched_passwords_are_refused_in_french(client, person):
