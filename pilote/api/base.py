@@ -29,7 +29,7 @@ class ApiViewMixin:
 
     def get_object(self):
         value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
-        if self.lookup_field == "pk" and (not str(value).isdigit() or int(value) > ID_MAX):
+        if self.lookup_field == "pk" and (not str(value).isdecimal() or int(value) > ID_MAX):
             raise NotFound()
         obj = super().get_object()
         self._note_modified([obj])

@@ -92,7 +92,7 @@ def val(element) -> str | None:
 
 
 def _int(value, default: int) -> int:
-    return int(value) if value is not None and str(value).lstrip("-").isdigit() else default
+    return int(value) if value is not None and str(value).lstrip("-").isdecimal() else default
 
 
 def format_number(value: int, fmt: str) -> str:

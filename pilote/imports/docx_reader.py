@@ -152,7 +152,7 @@ class _DocxReader:
                 span, continued = 1, False
                 if properties is not None:
                     grid = properties.find(f"{W}gridSpan")
-                    if grid is not None and str(grid.get(f"{W}val", "1")).isdigit():
+                    if grid is not None and str(grid.get(f"{W}val", "1")).isdecimal():
                         span = max(1, min(int(grid.get(f"{W}val")), 50))
                     merge = properties.find(f"{W}vMerge")
                     if merge is not None and merge.get(f"{W}val", "continue") == "continue":
@@ -247,7 +247,7 @@ class _StyleInfo:
             self.bold[style_id] = None if bold is None else val(bold) in _TRUE
             paragraph = style.find(f"{W}pPr")
             outline = paragraph.find(f"{W}outlineLvl") if paragraph is not None else None
-            if outline is not None and str(val(outline)).isdigit():
+            if outline is not None and str(val(outline)).isdecimal():
                 self.outline[style_id] = int(val(outline)) + 1
             if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in ("1", "true"):
                 self.default = style_id
@@ -297,7 +297,7 @@ class _StyleInfo:
             return 1
         properties = element.find(f"{W}pPr")
         outline = properties.find(f"{W}outlineLvl") if properties is not None else None
-        if outline is not None and str(val(outline)).isdigit():
+        if outline is not None and str(val(outline)).isdecimal():
             level = int(val(outline)) + 1
             return level if level <= 6 else 0
         for current in self.chain(style_id):

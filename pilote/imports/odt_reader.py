@@ -107,7 +107,7 @@ class _OdtReader:
         heading = 0
         if element.tag == f"{TEXT}h":
             level = element.get(f"{TEXT}outline-level") or "1"
-            heading = min(int(level), 6) if level.isdigit() and int(level) > 0 else 1
+            heading = min(int(level), 6) if level.isdecimal() and int(level) > 0 else 1
         self.blocks.append(
             Block(
                 line=self.count,
@@ -145,7 +145,7 @@ class _OdtReader:
                     if paragraph.tag in (f"{TEXT}p", f"{TEXT}h")
                 ]
                 repeat = cell.get(f"{TABLE}number-columns-repeated") or "1"
-                copies = min(int(repeat), MAX_COLUMNS) if repeat.isdigit() else 1
+                copies = min(int(repeat), MAX_COLUMNS) if repeat.isdecimal() else 1
                 cells.extend([spans] + [[] for _ in range(copies - 1)])
             if len(cells) > MAX_COLUMNS:
                 cells[MAX_COLUMNS - 1] = [

@@ -46,7 +46,7 @@ def continues(item: Item, text: str) -> bool:
     first = text[:1]
     if first.islower() or first in '(«"“':
         return True
-    if first.isdigit() and any(char.isalpha() for char in text) and not ends_sentence(item.title):
+    if first.isdecimal() and any(char.isalpha() for char in text) and not ends_sentence(item.title):
         return True  # "Ouvrir un accueil pour les" + "12-17 ans"
     if _OPEN_END.search(item.title):
         return True  # "… en lien avec le" + "Département et la Caf": a title cut mid-phrase

@@ -291,7 +291,7 @@ def check_numbers(root: Item, warnings: list[str]) -> None:
                         f"{number} au même endroit du plan."
                     )
         for group in groups:
-            integers = sorted({int(n) for n in group if n.isdigit()})
+            integers = sorted({int(n) for n in group if n.isdecimal()})
             if len(integers) < 3:
                 continue
             gaps = [n for n in range(integers[0], integers[-1] + 1) if n not in integers]
@@ -316,4 +316,4 @@ def fill_empty_titles(root: Item, warnings: list[str]) -> None:
 
 
 def _number_key(number: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
+    return tuple(int(part) if part.isdecimal() else 0 for part in number.split("."))

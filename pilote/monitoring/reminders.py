@@ -123,7 +123,7 @@ def actions_to_update(convention: Convention, quarter: Quarter) -> list[PlanNode
         ):
             continue
         pending.append(node)
-    pending.sort(key=lambda node: _number_key(node.number))
+    pending.sort(key=lambda node: number_order(node.number))
     return pending
 
 
@@ -157,8 +157,9 @@ def effective_pilots(convention: Convention) -> dict[int, list[Organisation]]:
     return {pk: pilots_of(pk) for pk in parents}
 
 
-def _number_key(number: str) -> tuple:
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in number.split("."))
+def number_order(number: str) -> tuple:
+    """Return what sorts plan numbers as people read them: 1.2 before 1.10, letters after."""
+    return tuple((0, int(part)) if part.isdecimal() else (1, part) for part in number.split("."))
 
 
 def reminders_for(convention: Convention, quarter: Quarter) -> list[Reminder]:
@@ -202,7 +203,7 @@ def reminders_for(convention: Convention, quarter: Quarter) -> list[Reminder]:
     }
     result = [r for key, r in sorted(reminders.items()) if key not in sent]
     for reminder in result:
-        reminder.actions.sort(key=lambda node: _number_key(node.number))
+        reminder.actions.sort(key=lambda node: number_order(node.number))
     return result
 
 

@@ -232,7 +232,7 @@ def _read_indicators(reader: Reader, item: dict, where: str) -> list:
             targets = {}
         target_rows = []
         for year_text, value in targets.items():
-            if not str(year_text).isdigit():
+            if not str(year_text).isdecimal():
                 reader.error(iw, f"année de cible invalide : {year_text!r}.")
                 continue
             target_value = _amount(reader, value, iw, f"cible {year_text}")

@@ -339,7 +339,7 @@ class IndicatorForm(PlanForm):
             {
                 int(key.removeprefix("target_"))
                 for key in (self.initial or {})
-                if key.startswith("target_") and key.removeprefix("target_").isdigit()
+                if key.startswith("target_") and key.removeprefix("target_").isdecimal()
             }
             - set(self.years)
         )
@@ -376,7 +376,7 @@ class IndicatorForm(PlanForm):
         for key, value in self.data.items():
             if key.startswith(prefix) and value.strip():
                 suffix = key.removeprefix(prefix)
-                if suffix.isdigit() and f"target_{suffix}" not in self.fields:
+                if suffix.isdecimal() and f"target_{suffix}" not in self.fields:
                     self.add_error(None, year_outside_message(suffix, self.years))
         return cleaned
 

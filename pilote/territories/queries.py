@@ -65,7 +65,7 @@ def search_epcis(query: str, *, departement: str | None = None, limit: int = 20)
     epcis = EPCI.objects.current()
     if departement:
         epcis = epcis.filter(communes__departement_id=departement.upper()).distinct()
-    if query.isdigit():
+    if query.isdecimal():
         return list(epcis.filter(siren__startswith=query).order_by("siren")[:limit])
     return _ranked(
         epcis.name_starts_with(query),

@@ -137,3 +137,11 @@ def test_internal_notes_only_for_the_caf_and_the_coordination(
     Convention.objects.filter(slug=PAA).update(internal_notes="Arbitrage budgétaire en cours.")
     data = api_as(ROLES[role]).get(f"/api/v1/conventions/{PAA}/").json()
     assert data["internal_notes"] == ("Arbitrage budgétaire en cours." if sees_notes else None)
+
+
+@pytest.mark.parametrize("value", ["²", "①", "1.5", "-3", "٣٣٣٣٣٣٣٣٣٣٣٣"])
+def test_an_id_that_is_no_plain_number_answers_404_in_json(api_as, value):
+    # "²" and "①" are digits to str.isdigit() but no number to int(): the fuzzer found a 500.
+    response = api_as(ROLES["reader"]).get(f"/api/v1/plan-nodes/{value}/")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Introuvable, ou vous n'y avez pas accès."

@@ -173,3 +173,14 @@ def test_actions_without_pilots_are_reminded_to_their_fiche_pilots(convention, c
     assert [m.to for m in mail.outbox] == [["ccas@digne.fr"]]
     assert "1.1.1 Objectif sans pilote propre" in mail.outbox[0].body
     assert "Information des familles" not in mail.outbox[0].body  # the fiche is not tracked
+
+
+def test_numbers_sort_as_people_read_them_even_with_a_superscript():
+    from types import SimpleNamespace
+
+    from pilote.monitoring.partners.queries import number_key
+
+    numbers = ["1.10", "1.2", "1.²", "2", "1.2.1"]
+    nodes = [SimpleNamespace(number=n, pk=i) for i, n in enumerate(numbers)]
+    # "²" is a digit to str.isdigit() but no number to int(): it sorts after the numbers.
+    assert [n.number for n in sorted(nodes, key=number_key)] == ["1.2", "1.2.1", "1.10", "1.²", "2"]

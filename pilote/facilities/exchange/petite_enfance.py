@@ -193,7 +193,7 @@ def _read_line(reader: _Reader, item: dict, where: str) -> SchemaLineData:
     raw_years = reader.object(item.get("years"), where, "years")
     values: dict[int, Decimal] = {}
     for key, raw in raw_years.items():
-        if not str(key).isdigit():
+        if not str(key).isdecimal():
             reader.error(where, f"année invalide : {key!r}.")
             continue
         value = reader.decimal(raw, where, f"années {key}")

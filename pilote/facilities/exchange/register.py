@@ -164,7 +164,7 @@ def _read(item: dict, communes: dict, actions: ActionIndex, problems: list[str])
         problems.append("« bonuses » doit être un objet {année: montant}.")
     else:
         for year, amount in bonuses.items():
-            if not str(year).isdigit() or len(str(year)) != 4:
+            if not str(year).isdecimal() or len(str(year)) != 4:
                 problems.append(f"année de bonus invalide : {year!r}.")
                 continue
             number = _number(amount, f"bonus {year}", problems)

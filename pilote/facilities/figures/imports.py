@@ -107,11 +107,11 @@ def _problem(line: int, message: str) -> Problem:
 def normalize_code(area_kind: str, raw: str) -> str:
     """Return a territory code as the COG writes it ("4070" → "04070", "4" → "04")."""
     code = re.sub(r"\s+", "", str(raw or "")).upper()
-    if code.endswith(".0") and code[:-2].isdigit():  # a number saved by a spreadsheet
+    if code.endswith(".0") and code[:-2].isdecimal():  # a number saved by a spreadsheet
         code = code[:-2]
-    if area_kind == AreaKind.COMMUNE and code.isdigit() and len(code) == 4:
+    if area_kind == AreaKind.COMMUNE and code.isdecimal() and len(code) == 4:
         return code.zfill(5)
-    if area_kind == AreaKind.DEPARTEMENT and code.isdigit() and len(code) == 1:
+    if area_kind == AreaKind.DEPARTEMENT and code.isdecimal() and len(code) == 1:
         return code.zfill(2)
     if area_kind == AreaKind.FRANCE and code in ("", "FR", "FRANCE", "FE", "FRA"):
         return FRANCE_CODE

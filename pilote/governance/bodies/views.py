@@ -293,7 +293,7 @@ def _get_meeting(convention, pk: int) -> Meeting:
 def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
     convention = get_convention_for_user(request, slug, edit=True)
     initial = {}
-    if request.GET.get("instance", "").isdigit():
+    if request.GET.get("instance", "").isdecimal():
         initial["body"] = int(request.GET["instance"])
     form = MeetingForm(request.POST or None, convention=convention, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -338,12 +338,12 @@ def levels(
             tracked={
                 names[int(i)]
                 for i in request.POST.getlist("tracked")
-                if i.isdigit() and int(i) < count
+                if i.isdecimal() and int(i) < count
             },
             removed={
                 names[int(i)]
                 for i in request.POST.getlist("remove")
-                if i.isdigit() and int(i) < count
+                if i.isdecimal() and int(i) < count
             },
         )
 

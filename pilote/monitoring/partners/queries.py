@@ -9,14 +9,15 @@ from pilote.plans.models import Indicator, PlanNode
 
 from ..perms import effective_pilot_ids
 from ..queries import latest_updates
-from ..reminders import effective_pilots
+from ..reminders import effective_pilots, number_order
 from .models import PartnerLink, PartnerSubmission, SubmissionState
 
 
 def number_key(node: PlanNode) -> tuple:
     """Sort elements by their number as people read it: 1.2 before 1.10."""
-    parts = node.number.split(".")
-    return (*((0, int(p)) if p.isdigit() else (1, p) for p in parts), node.pk)
+    # The parts in a tuple of their own: numbers of other depths (1.2, 1.2.1) compare part by
+    # part, never a part with the pk.
+    return (number_order(node.number), node.pk)
 
 
 def tracked_actions(convention) -> list[PlanNode]:

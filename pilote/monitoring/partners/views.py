@@ -56,11 +56,11 @@ def _initial(request: HttpRequest, convention, actions) -> dict:
     organisation = None
     action = request.GET.get("action", "")
     pilot = request.GET.get("pilote", "")
-    if action.isdigit() and int(action) in by_pk:
+    if action.isdecimal() and int(action) in by_pk:
         node = by_pk[int(action)]
         initial["actions"] = [str(node.pk)]
         organisation = queries.first_pilot_with_email(node)
-    elif pilot.isdigit():
+    elif pilot.isdecimal():
         organisation = Organisation.objects.filter(pk=int(pilot)).first()
         if organisation:
             piloted = queries.actions_piloted_by(convention, organisation.pk, actions)
