@@ -183,13 +183,14 @@ class _LocalCopies:
 _local = _LocalCopies()
 
 
-def _read(key: str) -> str | None:
-    html = _local.get(key)
-    if html is None:
-        html = cache.get(key)
-        if html is not None:
-            _local.put(key, html)
-    return html
+def _read(key: str, size: int | None = None) -> Any:
+    """Return the value under the key, from this process's copies, else the shared cache."""
+    value = _local.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _local.put(key, value, size)
+    return value
 
 
 # What a small value (a page's title and breadcrumb) counts for in the local copies.
@@ -208,12 +209,10 @@ def cached_value(
     if not settings.FRAGMENT_CACHE:
         return compute()
     key = fragment_key(name, convention, variant, query)
-    value = _local.get(key)
+    value = _read(key, SMALL_VALUE_SIZE)
     if value is None:
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, TIMEOUT)
+        value = compute()
+        cache.set(key, value, TIMEOUT)
         _local.put(key, value, SMALL_VALUE_SIZE)
     return value
 
